@@ -12,5 +12,7 @@
 //! The core modules take time, randomness and bytes as parameters; only the
 //! command-line edges (`cli`) touch the terminal, the clock and the disk.
 
+pub mod attempt;
 pub mod bank;
 pub mod cli;
+pub mod scoring;
