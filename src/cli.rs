@@ -3,6 +3,7 @@
 //! the clock and the disk.
 
 pub mod check;
+pub mod run;
 
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -20,6 +21,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Take an exam: one learner, one attempt, in the terminal.
+    Run(run::Args),
     /// Validate exam banks (files or folders) and report every problem.
     Check(check::Args),
 }
@@ -30,6 +33,7 @@ pub enum Command {
 /// Whatever prevented the command from running at all (exit status 2).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Run(args) => run::run(&args),
         Command::Check(args) => check::run(&args),
     }
 }

@@ -15,4 +15,7 @@
 pub mod attempt;
 pub mod bank;
 pub mod cli;
+pub mod launch;
 pub mod scoring;
+pub mod store;
+pub mod tui;

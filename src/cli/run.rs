@@ -1,0 +1,139 @@
+//! `brevet run EXAM.toml`: one learner takes one exam, in the TUI or as a
+//! plain line dialogue.
+
+use crate::attempt::{Learner, Options};
+use crate::bank;
+use crate::launch::Launch;
+use crate::store::DataDir;
+use crate::tui::{self, strings::Lang, view::Theme};
+use anyhow::Context as _;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `brevet run`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The exam bank to take.
+    #[arg(value_name = "EXAM.toml")]
+    pub exam: PathBuf,
+    /// The learner's full name (asked on screen when absent).
+    #[arg(long, value_name = "NAME")]
+    pub learner: Option<String>,
+    /// The learner's identifier in the organisation.
+    #[arg(long, value_name = "ID", requires = "learner")]
+    pub learner_id: Option<String>,
+    /// Interface language (default: the exam's language, else the locale).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// Draw the paper from this seed (reproducible, for tests and audits).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Where the credential is written (default: the current folder).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+    /// The issuer file (default: a local demo issuer, labelled as such).
+    #[arg(long, value_name = "ISSUER.toml")]
+    pub issuer: Option<PathBuf>,
+    /// Extra time in percent of the limit (e.g. 33 for the "tiers-temps").
+    #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=400))]
+    pub extra_time: u32,
+    /// Line-oriented dialogue instead of the full-screen interface
+    /// (automatic when stdin or stdout is not a terminal, or TERM=dumb).
+    #[arg(long)]
+    pub plain: bool,
+    /// The data folder (default: $BREVET_DATA, else the XDG data folder).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+}
+
+/// Runs `brevet run`.
+///
+/// # Errors
+/// The bank is invalid or unreadable, or the terminal or data folder failed.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(&args.exam)
+        .with_context(|| format!("cannot read {}", args.exam.display()))?;
+    let (loaded, source) = bank::load(&bytes);
+    let Some(exam) = loaded.exam else {
+        let path = args.exam.display().to_string();
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        eprint!(
+            "{}",
+            bank::diagnostic::render_text(&path, &source, &loaded.diagnostics, color)
+        );
+        anyhow::bail!(
+            "{path} is not a valid bank ({} errors): fix it, then run `brevet check {path}`",
+            loaded.errors()
+        );
+    };
+    let learner = args.learner.as_ref().map(|name| Learner {
+        name: name.split_whitespace().collect::<Vec<_>>().join(" "),
+        id: args.learner_id.clone(),
+    });
+    if learner.as_ref().is_some_and(|l| l.name.is_empty()) {
+        anyhow::bail!("--learner needs a name");
+    }
+    let launch = Launch {
+        data: DataDir::locate(args.data.as_deref())?,
+        seed: args.seed,
+        options: Options {
+            extra_time_percent: args.extra_time,
+            supervised: false,
+            identity_verified: false,
+        },
+    };
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+    let lang = Lang::choose(args.lang, &exam.meta.language, locale.as_deref());
+    let plain = args.plain
+        || !std::io::stdin().is_terminal()
+        || !std::io::stdout().is_terminal()
+        || std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let mut on_finish = |_: &bank::Exam,
+                         _: &crate::attempt::Session<crate::store::FileSink>,
+                         _: &crate::scoring::Outcome| Ok(None);
+    if plain {
+        anyhow::bail!("plain mode is not available yet");
+    }
+    let ended = tui::run(tui::Context {
+        exam: &exam,
+        launch: &launch,
+        learner,
+        strings: lang.strings(),
+        theme: Theme {
+            color: super::stdout_color(),
+        },
+        on_finish: &mut on_finish,
+    })?;
+    let s = lang.strings();
+    match ended {
+        tui::Ended::Finished { result, credential } => {
+            println!(
+                "{}{}{} · {}{}{} ({} {})",
+                exam.meta.title,
+                s.colon,
+                if result.passed {
+                    s.passed
+                } else {
+                    s.not_passed
+                },
+                s.score,
+                s.colon,
+                tui::strings::percent(result.percent),
+                s.required,
+                tui::strings::percent(result.threshold)
+            );
+            if let Some(path) = credential {
+                println!("{} {}", s.credential_written, path.display());
+            }
+        }
+        tui::Ended::Quit | tui::Ended::Signal => {
+            eprintln!(
+                "brevet: answers saved; run the same command again to resume (the clock keeps running)"
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,314 @@
+//! The data folder on disk: attempt journals (and, later, the default issuer
+//! key). This is an edge module: it does the file I/O that the core leaves
+//! out, with durable, atomic writes.
+//!
+//! Layout: `DATA/journals/<exam-id>/<learner-key>/attempt-<n>.journal`, where
+//! the learner key is a hash of the learner's id (or name), so that a name
+//! never appears in a path.
+
+use crate::attempt::journal::{self, JournalError, Sink};
+use crate::attempt::limits::Past;
+use crate::attempt::{Entry, Event, Learner};
+use sha2::{Digest, Sha256};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where brevet keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+/// Failure to use the data folder, with the path involved.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No folder could be chosen (no `--data`, `BREVET_DATA`, `XDG_DATA_HOME` or `HOME`).
+    #[error("no data folder: set --data DIR or BREVET_DATA")]
+    NoDataDir,
+    /// A file operation failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// A journal is damaged or altered.
+    #[error("{path}: {source}")]
+    Journal {
+        /// The journal file.
+        path: PathBuf,
+        /// What is wrong.
+        source: JournalError,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// One attempt found on disk.
+#[derive(Debug)]
+pub struct StoredAttempt {
+    /// The journal file.
+    pub path: PathBuf,
+    /// Its content, verified.
+    pub read: journal::Read,
+}
+
+impl StoredAttempt {
+    /// When it started and, if it did, when it was submitted.
+    pub fn past(&self) -> Past {
+        let started_at = self
+            .read
+            .records
+            .first()
+            .map_or_else(Default::default, |r| r.at);
+        let finished_at = self.read.records.iter().find_map(|r| match &r.entry {
+            Entry::Event {
+                event: Event::Submitted { .. },
+            } => Some(r.at),
+            _ => None,
+        });
+        Past {
+            started_at,
+            finished_at,
+        }
+    }
+
+    /// Whether it is still running (no submission recorded).
+    pub fn is_unfinished(&self) -> bool {
+        self.past().finished_at.is_none()
+    }
+}
+
+impl DataDir {
+    /// Chooses the data folder: `flag`, else `BREVET_DATA`, else
+    /// `XDG_DATA_HOME/brevet`, else `~/.local/share/brevet`.
+    ///
+    /// # Errors
+    /// None of those is set.
+    pub fn locate(flag: Option<&Path>) -> Result<Self, StoreError> {
+        let env = |k| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        let root = flag
+            .map(Path::to_path_buf)
+            .or_else(|| env("BREVET_DATA"))
+            .or_else(|| env("XDG_DATA_HOME").map(|d| d.join("brevet")))
+            .or_else(|| env("HOME").map(|h| h.join(".local/share/brevet")))
+            .ok_or(StoreError::NoDataDir)?;
+        Ok(Self { root })
+    }
+
+    /// A data folder at `root`.
+    pub fn at(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The folder itself.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn learner_dir(&self, exam_id: &str, learner: &Learner) -> PathBuf {
+        self.root
+            .join("journals")
+            .join(exam_id)
+            .join(learner_key(learner))
+    }
+
+    /// Every attempt of `learner` at `exam_id`, oldest first.
+    ///
+    /// # Errors
+    /// A folder or journal that cannot be read, or a damaged journal.
+    pub fn attempts(
+        &self,
+        exam_id: &str,
+        learner: &Learner,
+    ) -> Result<Vec<StoredAttempt>, StoreError> {
+        let dir = self.learner_dir(exam_id, learner);
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io(&dir)(e)),
+        };
+        let mut numbered = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(io(&dir))?.path();
+            if let Some(n) = attempt_number(&path) {
+                numbered.push((n, path));
+            }
+        }
+        numbered.sort();
+        numbered
+            .into_iter()
+            .map(|(_, path)| {
+                let bytes = fs::read(&path).map_err(io(&path))?;
+                let read = journal::read(&bytes).map_err(|source| StoreError::Journal {
+                    path: path.clone(),
+                    source,
+                })?;
+                Ok(StoredAttempt { path, read })
+            })
+            .collect()
+    }
+
+    /// Creates the journal of a new attempt (never overwriting one).
+    ///
+    /// # Errors
+    /// The file cannot be created.
+    pub fn new_journal(
+        &self,
+        exam_id: &str,
+        learner: &Learner,
+        number: usize,
+    ) -> Result<(PathBuf, FileSink), StoreError> {
+        let dir = self.learner_dir(exam_id, learner);
+        fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let path = dir.join(format!("attempt-{number}.journal"));
+        let file = OpenOptions::new()
+            .append(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        sync_dir(&dir)?;
+        Ok((path.clone(), FileSink { file, path }))
+    }
+
+    /// Reopens a journal to continue it, first cutting off a torn last line.
+    ///
+    /// # Errors
+    /// The file cannot be opened or cut.
+    pub fn reopen(&self, stored: &StoredAttempt) -> Result<FileSink, StoreError> {
+        let path = &stored.path;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(io(path))?;
+        if stored.read.torn_bytes > 0 {
+            file.set_len(stored.read.valid_len as u64)
+                .map_err(io(path))?;
+            file.sync_all().map_err(io(path))?;
+        }
+        Ok(FileSink {
+            file,
+            path: path.clone(),
+        })
+    }
+}
+
+/// A stable, anonymous folder name for a learner: their id if given, else
+/// their name, case- and space-insensitive, hashed.
+pub fn learner_key(learner: &Learner) -> String {
+    let basis = learner.id.as_deref().unwrap_or(&learner.name);
+    let folded = basis
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let digest = Sha256::digest(folded.as_bytes());
+    journal::hex(&digest.into())[..16].to_string()
+}
+
+fn attempt_number(path: &Path) -> Option<usize> {
+    let name = path.file_name()?.to_str()?;
+    name.strip_prefix("attempt-")?
+        .strip_suffix(".journal")?
+        .parse()
+        .ok()
+}
+
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    // Makes the new file's directory entry durable; not possible everywhere.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// A journal file: each line is written and synced before `append` returns.
+#[derive(Debug)]
+pub struct FileSink {
+    file: File,
+    path: PathBuf,
+}
+
+impl FileSink {
+    /// The journal's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Sink for FileSink {
+    fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(line)?;
+        self.file.sync_data()
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
+/// synced, then renamed over the target.
+///
+/// # Errors
+/// Any step fails; the target is then untouched.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(io(path)(e));
+    }
+    sync_dir(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learner_keys_fold_case_and_spaces_and_prefer_ids() {
+        let a = Learner {
+            name: "Ada  Lovelace".into(),
+            id: None,
+        };
+        let b = Learner {
+            name: "ada lovelace".into(),
+            id: None,
+        };
+        let c = Learner {
+            name: "Ada Lovelace".into(),
+            id: Some("E-12".into()),
+        };
+        assert_eq!(learner_key(&a), learner_key(&b));
+        assert_ne!(learner_key(&a), learner_key(&c));
+        assert_eq!(learner_key(&a).len(), 16);
+    }
+
+    #[test]
+    fn attempt_files_are_numbered() {
+        assert_eq!(attempt_number(Path::new("x/attempt-3.journal")), Some(3));
+        assert_eq!(attempt_number(Path::new("x/attempt-x.journal")), None);
+        assert_eq!(attempt_number(Path::new("x/.attempt-3.journal.tmp")), None);
+    }
+}

@@ -1,0 +1,749 @@
+//! The TUI's state and its reaction to actions and time. No terminal here:
+//! key handling is tested as plain functions on this state, and the view
+//! (`view.rs`) only reads it.
+
+use super::input::TextInput;
+use super::keymap::{Action, Mode};
+use super::strings::Strings;
+use crate::attempt::journal::Sink;
+use crate::attempt::{
+    Command, Learner, Outcome, ProctorEvent, Refusal, Response, Session, SubmitReason,
+};
+use crate::bank::{Exam, Kind, Paste};
+use crate::scoring;
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Which screen is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Name and learner id.
+    Identify,
+    /// Exam facts and rules, before the clock starts.
+    Instructions,
+    /// One question.
+    Question,
+    /// Every question's state.
+    Review,
+    /// "Submit your answers?"
+    Confirm,
+    /// The result.
+    Result,
+}
+
+/// What the edge must do after an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing: redraw if needed.
+    None,
+    /// The learner identified: look for an unfinished attempt, then call
+    /// [`App::identified`].
+    Identify(Learner),
+    /// Start the clock: open a new attempt, then call [`App::started`].
+    Start(Learner),
+    /// The attempt was just submitted: issue what follows (credential), then
+    /// call [`App::credential_written`] if one was written.
+    Finished,
+    /// Leave the program (answers are saved).
+    Quit,
+}
+
+/// A short message under the question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A command was refused.
+    Refused(Refusal),
+    /// A time warning, with the time left.
+    TimeWarning(Duration),
+    /// A typed number did not parse.
+    NotANumber,
+    /// A paste was refused and recorded.
+    PasteRefused,
+    /// The name is missing on the identification screen.
+    NameRequired,
+}
+
+/// The identification form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identify {
+    /// Full name.
+    pub name: TextInput,
+    /// Optional learner id.
+    pub id: TextInput,
+    /// 0: name, 1: id.
+    pub focus: usize,
+}
+
+/// The TUI's state.
+#[derive(Debug)]
+pub struct App<'a, S> {
+    exam: &'a Exam,
+    strings: &'static Strings,
+    screen: Screen,
+    identify: Identify,
+    learner: Option<Learner>,
+    session: Option<Session<S>>,
+    resumed: bool,
+    help: bool,
+    quitting: bool,
+    cursor: usize,
+    input: TextInput,
+    input_dirty: bool,
+    review_cursor: usize,
+    scroll: u16,
+    notice: Option<Notice>,
+    result: Option<scoring::Outcome>,
+    credential: Option<PathBuf>,
+    now: DateTime<Utc>,
+}
+
+impl<'a, S: Sink> App<'a, S> {
+    /// A new app at the identification screen, or at the instructions when
+    /// the learner is known.
+    pub fn new(
+        exam: &'a Exam,
+        strings: &'static Strings,
+        learner: Option<Learner>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            exam,
+            strings,
+            screen: if learner.is_some() {
+                Screen::Instructions
+            } else {
+                Screen::Identify
+            },
+            identify: Identify::default(),
+            learner,
+            session: None,
+            resumed: false,
+            help: false,
+            quitting: false,
+            cursor: 0,
+            input: TextInput::default(),
+            input_dirty: false,
+            review_cursor: 0,
+            scroll: 0,
+            notice: None,
+            result: None,
+            credential: None,
+            now,
+        }
+    }
+
+    /// The exam.
+    pub fn exam(&self) -> &'a Exam {
+        self.exam
+    }
+
+    /// Interface text.
+    pub fn strings(&self) -> &'static Strings {
+        self.strings
+    }
+
+    /// The screen shown.
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    /// The identification form.
+    pub fn identify_form(&self) -> &Identify {
+        &self.identify
+    }
+
+    /// The running (or finished) attempt, once started.
+    pub fn session(&self) -> Option<&Session<S>> {
+        self.session.as_ref()
+    }
+
+    /// Whether the attempt was resumed after an interruption.
+    pub fn resumed(&self) -> bool {
+        self.resumed
+    }
+
+    /// Whether the help overlay is open.
+    pub fn help_open(&self) -> bool {
+        self.help
+    }
+
+    /// Whether the quit confirmation is open.
+    pub fn quitting(&self) -> bool {
+        self.quitting
+    }
+
+    /// The highlighted choice (display position).
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The text being typed for the current question.
+    pub fn input(&self) -> &TextInput {
+        &self.input
+    }
+
+    /// Whether the typed text differs from the saved answer.
+    pub fn input_dirty(&self) -> bool {
+        self.input_dirty
+    }
+
+    /// The highlighted row of the review screen.
+    pub fn review_cursor(&self) -> usize {
+        self.review_cursor
+    }
+
+    /// Vertical scroll of the prompt or the result.
+    pub fn scroll(&self) -> u16 {
+        self.scroll
+    }
+
+    /// The message to show, if any.
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    /// The score, once submitted.
+    pub fn result(&self) -> Option<&scoring::Outcome> {
+        self.result.as_ref()
+    }
+
+    /// Where the credential was written, if one was.
+    pub fn credential(&self) -> Option<&PathBuf> {
+        self.credential.as_ref()
+    }
+
+    /// The time the screen shows.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The learner, once known.
+    pub fn learner(&self) -> Option<&Learner> {
+        self.learner.as_ref()
+    }
+
+    /// How keys are read right now.
+    pub fn mode(&self) -> Mode {
+        match self.screen {
+            Screen::Identify => Mode::Text,
+            Screen::Question if !self.help && !self.quitting && self.current_is_typed() => {
+                Mode::Text
+            }
+            _ => Mode::Command,
+        }
+    }
+
+    fn current_kind(&self) -> Option<&'a Kind> {
+        let s = self.session.as_ref()?;
+        let item = s.attempt().paper().get(s.attempt().current())?;
+        Some(&self.exam.questions[item.question].kind)
+    }
+
+    fn current_is_typed(&self) -> bool {
+        matches!(
+            self.current_kind(),
+            Some(Kind::Text { .. } | Kind::Numeric { .. })
+        )
+    }
+
+    /// After [`Effect::Identify`]: the learner, and their unfinished attempt if any.
+    pub fn identified(&mut self, learner: Learner, resumed: Option<Session<S>>) {
+        self.learner = Some(learner);
+        if let Some(session) = resumed {
+            self.attach(session, true);
+        }
+        self.screen = Screen::Instructions;
+    }
+
+    /// A resumed or started attempt; `resumed` says which.
+    pub fn attach(&mut self, session: Session<S>, resumed: bool) {
+        self.resumed = resumed;
+        self.session = Some(session);
+        self.load_current();
+        if self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.attempt().is_finished())
+        {
+            self.finish();
+        }
+    }
+
+    /// After [`Effect::Start`]: the new attempt.
+    pub fn started(&mut self, session: Session<S>) {
+        self.attach(session, false);
+        self.screen = Screen::Question;
+    }
+
+    /// After [`Effect::Finished`]: where the credential was written.
+    pub fn credential_written(&mut self, path: PathBuf) {
+        self.credential = Some(path);
+    }
+
+    /// Applies a command to the engine and turns its outcome into screen state.
+    fn command(&mut self, command: &Command) -> std::io::Result<Effect> {
+        let Some(session) = self.session.as_mut() else {
+            return Ok(Effect::None);
+        };
+        let before = session.attempt().current();
+        let outcome = session.apply(self.exam, command, self.now)?;
+        Ok(match outcome {
+            Outcome::Refused(r) => {
+                self.notice = Some(Notice::Refused(r));
+                Effect::None
+            }
+            Outcome::Warning(left) => {
+                self.notice = Some(Notice::TimeWarning(left));
+                Effect::None
+            }
+            Outcome::Submitted(_) => self.finish(),
+            Outcome::Moved(_) | Outcome::Recorded | Outcome::Nothing => {
+                if self
+                    .session
+                    .as_ref()
+                    .is_some_and(|s| s.attempt().current() != before)
+                {
+                    self.load_current();
+                }
+                Effect::None
+            }
+        })
+    }
+
+    fn finish(&mut self) -> Effect {
+        let Some(session) = self.session.as_ref() else {
+            return Effect::None;
+        };
+        self.result = Some(scoring::score(self.exam, session.attempt()));
+        self.screen = Screen::Result;
+        self.help = false;
+        self.quitting = false;
+        self.scroll = 0;
+        Effect::Finished
+    }
+
+    /// Resets the per-question state for the current question.
+    fn load_current(&mut self) {
+        self.cursor = 0;
+        self.scroll = 0;
+        self.input_dirty = false;
+        let Some(s) = self.session.as_ref() else {
+            return;
+        };
+        let current = s.attempt().current();
+        self.input = match s.attempt().response(current) {
+            Some(Response::Text(t)) => TextInput::with(t),
+            Some(Response::Number(n)) => TextInput::with(&n.to_string()),
+            _ => TextInput::default(),
+        };
+        // Highlight the chosen answer, if any.
+        if let (Some(item), Some(r)) = (
+            s.attempt().paper().get(current),
+            s.attempt().response(current),
+        ) {
+            self.cursor = match r {
+                Response::Choice(c) => item.choices.iter().position(|x| x == c).unwrap_or(0),
+                Response::Bool(b) => usize::from(!*b),
+                _ => 0,
+            };
+        }
+    }
+
+    /// Saves a typed answer if it changed. Returns false when it does not parse.
+    fn save_input(&mut self) -> std::io::Result<bool> {
+        if !self.input_dirty {
+            return Ok(true);
+        }
+        let Some(s) = self.session.as_ref() else {
+            return Ok(true);
+        };
+        let item = s.attempt().current();
+        let text = self.input.text().trim().to_string();
+        let command = if text.is_empty() {
+            Command::Clear { item }
+        } else {
+            match self.current_kind() {
+                Some(Kind::Numeric { .. }) => match parse_number(&text) {
+                    Some(n) => Command::Answer {
+                        item,
+                        response: Response::Number(n),
+                    },
+                    None => {
+                        self.notice = Some(Notice::NotANumber);
+                        return Ok(false);
+                    }
+                },
+                _ => Command::Answer {
+                    item,
+                    response: Response::Text(text),
+                },
+            }
+        };
+        self.command(&command)?;
+        self.input_dirty = false;
+        Ok(true)
+    }
+
+    /// Saves a typed answer, then (if it was saved) runs `then`.
+    fn save_then(&mut self, then: Option<Command>) -> std::io::Result<Effect> {
+        if !self.save_input()? {
+            return Ok(Effect::None);
+        }
+        match then {
+            Some(command) => self.command(&command),
+            None => Ok(Effect::None),
+        }
+    }
+
+    /// Number of options the current question offers (choices, or true/false).
+    fn option_count(&self) -> usize {
+        match self.current_kind() {
+            Some(Kind::Single { choices } | Kind::Multiple { choices }) => choices.len(),
+            Some(Kind::TrueFalse { .. }) => 2,
+            _ => 0,
+        }
+    }
+
+    /// Chooses (or ticks) the option at display position `pos`.
+    fn pick(&mut self, pos: usize) -> std::io::Result<Effect> {
+        let Some(s) = self.session.as_ref() else {
+            return Ok(Effect::None);
+        };
+        if pos >= self.option_count() {
+            return Ok(Effect::None);
+        }
+        self.cursor = pos;
+        let item = s.attempt().current();
+        let paper_item = &s.attempt().paper()[item];
+        let response = match self.current_kind() {
+            Some(Kind::Single { .. }) => Response::Choice(paper_item.choices[pos]),
+            Some(Kind::Multiple { .. }) => {
+                let choice = paper_item.choices[pos];
+                let mut set = match s.attempt().response(item) {
+                    Some(Response::Choices(v)) => v.clone(),
+                    _ => Vec::new(),
+                };
+                if let Some(i) = set.iter().position(|c| *c == choice) {
+                    set.remove(i);
+                } else {
+                    set.push(choice);
+                }
+                if set.is_empty() {
+                    return self.command(&Command::Clear { item });
+                }
+                Response::Choices(set)
+            }
+            Some(Kind::TrueFalse { .. }) => Response::Bool(pos == 0),
+            _ => return Ok(Effect::None),
+        };
+        self.command(&Command::Answer { item, response })
+    }
+
+    /// Reacts to one action at time `now`.
+    ///
+    /// # Errors
+    /// The journal could not be written: the edge must stop, answers so far are safe.
+    pub fn handle(&mut self, action: Action, now: DateTime<Utc>) -> std::io::Result<Effect> {
+        self.now = now;
+        if self.help {
+            self.help = false;
+            return Ok(Effect::None);
+        }
+        if self.quitting {
+            return Ok(match action {
+                Action::Yes | Action::Quit => Effect::Quit,
+                _ => {
+                    self.quitting = false;
+                    Effect::None
+                }
+            });
+        }
+        if matches!(action, Action::Help) {
+            self.help = true;
+            return Ok(Effect::None);
+        }
+        if !matches!(action, Action::Type(_) | Action::Backspace | Action::Delete) {
+            self.notice = None;
+        }
+        match self.screen {
+            Screen::Identify => Ok(self.on_identify(action)),
+            Screen::Instructions => Ok(match action {
+                Action::Confirm => match (&self.session, &self.learner) {
+                    (Some(_), _) => {
+                        self.screen = Screen::Question;
+                        Effect::None
+                    }
+                    (None, Some(l)) => Effect::Start(l.clone()),
+                    (None, None) => Effect::None,
+                },
+                Action::Quit => Effect::Quit,
+                _ => Effect::None,
+            }),
+            Screen::Question => self.on_question(action),
+            Screen::Review => self.on_review(action),
+            Screen::Confirm => Ok(match action {
+                Action::Yes | Action::Confirm => self.command(&Command::Submit)?,
+                Action::No | Action::Back => {
+                    self.screen = Screen::Review;
+                    Effect::None
+                }
+                _ => Effect::None,
+            }),
+            Screen::Result => Ok(match action {
+                Action::Up => {
+                    self.scroll = self.scroll.saturating_sub(1);
+                    Effect::None
+                }
+                Action::Down => {
+                    self.scroll = self.scroll.saturating_add(1);
+                    Effect::None
+                }
+                Action::Previous => {
+                    self.scroll = self.scroll.saturating_sub(10);
+                    Effect::None
+                }
+                Action::Next => {
+                    self.scroll = self.scroll.saturating_add(10);
+                    Effect::None
+                }
+                Action::Quit | Action::Back | Action::Confirm => Effect::Quit,
+                _ => Effect::None,
+            }),
+        }
+    }
+
+    fn on_identify(&mut self, action: Action) -> Effect {
+        let field = if self.identify.focus == 0 {
+            &mut self.identify.name
+        } else {
+            &mut self.identify.id
+        };
+        match action {
+            Action::Type(c) => field.insert(c),
+            Action::Backspace => field.backspace(),
+            Action::Delete => field.delete(),
+            Action::CursorLeft => field.left(),
+            Action::CursorRight => field.right(),
+            Action::Home => field.home(),
+            Action::End => field.end(),
+            Action::NextField | Action::Down | Action::Up => {
+                self.identify.focus = 1 - self.identify.focus
+            }
+            Action::Confirm => {
+                let name = self
+                    .identify
+                    .name
+                    .text()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if name.is_empty() {
+                    self.notice = Some(Notice::NameRequired);
+                    self.identify.focus = 0;
+                    return Effect::None;
+                }
+                let id = self.identify.id.text().trim();
+                let learner = Learner {
+                    name,
+                    id: (!id.is_empty()).then(|| id.to_string()),
+                };
+                return Effect::Identify(learner);
+            }
+            Action::Quit | Action::Back => return Effect::Quit,
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn on_question(&mut self, action: Action) -> std::io::Result<Effect> {
+        let Some(s) = self.session.as_ref() else {
+            return Ok(Effect::None);
+        };
+        let item = s.attempt().current();
+        let flagged = s.attempt().flagged(item);
+        let sequential = s.attempt().navigation() == crate::bank::Navigation::Sequential;
+        let typed = self.current_is_typed();
+        match action {
+            Action::Up if typed => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down if typed => self.scroll = self.scroll.saturating_add(1),
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => {
+                self.cursor = (self.cursor + 1).min(self.option_count().saturating_sub(1))
+            }
+            Action::Pick(n) => return self.pick(usize::from(n)),
+            Action::Toggle => return self.pick(self.cursor),
+            Action::Confirm if typed => {
+                let next = if sequential {
+                    Some(Command::Next)
+                } else {
+                    None
+                };
+                return self.save_then(next);
+            }
+            Action::Confirm if sequential && s.attempt().response(item).is_some() => {
+                return self.command(&Command::Next);
+            }
+            Action::Confirm => return self.pick(self.cursor),
+            Action::Next => return self.save_then(Some(Command::Next)),
+            Action::Previous => return self.save_then(Some(Command::Previous)),
+            Action::Flag => return self.command(&Command::Flag { item, on: !flagged }),
+            Action::Review | Action::Submit => {
+                let saved = self.save_then(None)?;
+                if self.notice.is_none() {
+                    self.review_cursor = item;
+                    self.screen = Screen::Review;
+                }
+                return Ok(saved);
+            }
+            Action::Quit => {
+                self.save_input()?;
+                self.quitting = true;
+            }
+            Action::Type(c) => {
+                self.input.insert(c);
+                self.input_dirty = true;
+            }
+            Action::Backspace => {
+                self.input.backspace();
+                self.input_dirty = true;
+            }
+            Action::Delete => {
+                self.input.delete();
+                self.input_dirty = true;
+            }
+            Action::CursorLeft => self.input.left(),
+            Action::CursorRight => self.input.right(),
+            Action::Home => self.input.home(),
+            Action::End => self.input.end(),
+            _ => {}
+        }
+        Ok(Effect::None)
+    }
+
+    fn on_review(&mut self, action: Action) -> std::io::Result<Effect> {
+        let n = self
+            .session
+            .as_ref()
+            .map_or(0, |s| s.attempt().paper().len());
+        match action {
+            Action::Up => self.review_cursor = self.review_cursor.saturating_sub(1),
+            Action::Down => self.review_cursor = (self.review_cursor + 1).min(n.saturating_sub(1)),
+            Action::Confirm | Action::Toggle => {
+                let effect = self.command(&Command::GoTo(self.review_cursor))?;
+                if self.notice.is_none() {
+                    self.screen = Screen::Question;
+                }
+                return Ok(effect);
+            }
+            Action::Submit => self.screen = Screen::Confirm,
+            Action::Back | Action::Review => self.screen = Screen::Question,
+            Action::Quit => self.quitting = true,
+            _ => {}
+        }
+        Ok(Effect::None)
+    }
+
+    /// The clock moved on: warnings and the deadline.
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn tick(&mut self, now: DateTime<Utc>) -> std::io::Result<Effect> {
+        self.now = now;
+        match &self.session {
+            Some(s) if !s.attempt().is_finished() => self.command(&Command::Tick),
+            _ => Ok(Effect::None),
+        }
+    }
+
+    /// Text was pasted (bracketed paste): typed in if the bank allows it,
+    /// else refused; recorded either way.
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn paste(&mut self, text: &str, now: DateTime<Utc>) -> std::io::Result<Effect> {
+        self.now = now;
+        if self.screen == Screen::Identify {
+            for c in text.chars() {
+                self.on_identify(Action::Type(c));
+            }
+            return Ok(Effect::None);
+        }
+        let in_progress = self
+            .session
+            .as_ref()
+            .is_some_and(|s| !s.attempt().is_finished());
+        if !in_progress {
+            return Ok(Effect::None);
+        }
+        let chars = text.chars().count();
+        let allowed = self.exam.rules.paste == Paste::Allow
+            && self.screen == Screen::Question
+            && self.current_is_typed();
+        if allowed {
+            for c in text.chars() {
+                self.input.insert(c);
+            }
+            self.input_dirty = true;
+            self.command(&Command::Proctor(ProctorEvent::PasteAllowed { chars }))
+        } else {
+            let effect = self.command(&Command::Proctor(ProctorEvent::PasteRefused { chars }))?;
+            self.notice = Some(Notice::PasteRefused);
+            Ok(effect)
+        }
+    }
+
+    /// The terminal gained or lost focus.
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn focus(&mut self, gained: bool, now: DateTime<Utc>) -> std::io::Result<Effect> {
+        self.now = now;
+        let event = if gained {
+            ProctorEvent::FocusGained
+        } else {
+            ProctorEvent::FocusLost
+        };
+        match &self.session {
+            Some(s) if !s.attempt().is_finished() => self.command(&Command::Proctor(event)),
+            _ => Ok(Effect::None),
+        }
+    }
+
+    /// The terminal was resized.
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn resized(
+        &mut self,
+        width: u16,
+        height: u16,
+        now: DateTime<Utc>,
+    ) -> std::io::Result<Effect> {
+        self.now = now;
+        match &self.session {
+            Some(s) if !s.attempt().is_finished() => {
+                self.command(&Command::Proctor(ProctorEvent::Resized { width, height }))
+            }
+            _ => Ok(Effect::None),
+        }
+    }
+
+    /// Why the attempt ended, once it has.
+    pub fn end_reason(&self) -> Option<SubmitReason> {
+        match self.session.as_ref()?.attempt().status() {
+            crate::attempt::Status::Submitted { reason, .. } => Some(reason),
+            crate::attempt::Status::InProgress => None,
+        }
+    }
+}
+
+/// Reads a number as a learner types it: `3.5`, `3,5`, ` 1 000 `.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+}

@@ -1,0 +1,208 @@
+//! Keys to actions. The keymap is data: one table per input mode, so it can
+//! be read, tested and documented in one place.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use serde::{Deserialize, Serialize};
+
+/// Everything a learner can ask for with the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Highlight the previous choice / scroll up.
+    Up,
+    /// Highlight the next choice / scroll down.
+    Down,
+    /// Previous question.
+    Previous,
+    /// Next question.
+    Next,
+    /// Choose or tick the n-th choice (0-based).
+    Pick(u8),
+    /// Choose or tick the highlighted choice.
+    Toggle,
+    /// Confirm: save a typed answer, open a question, continue.
+    Confirm,
+    /// Flag or unflag the question.
+    Flag,
+    /// Open the review screen.
+    Review,
+    /// Submit (from the review screen).
+    Submit,
+    /// Show or hide the help.
+    Help,
+    /// Go back / close.
+    Back,
+    /// Ask to quit.
+    Quit,
+    /// Answer yes to a question on screen.
+    Yes,
+    /// Answer no to a question on screen.
+    No,
+    /// Type a character into a text field.
+    Type(char),
+    /// Delete the character before the cursor.
+    Backspace,
+    /// Delete the character under the cursor.
+    Delete,
+    /// Move the cursor left in a text field.
+    CursorLeft,
+    /// Move the cursor right in a text field.
+    CursorRight,
+    /// Cursor to the start of the field.
+    Home,
+    /// Cursor to the end of the field.
+    End,
+    /// Next field (identification screen).
+    NextField,
+}
+
+/// What the keyboard is doing: choosing among things, or typing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Keys are commands.
+    Command,
+    /// Printable keys type text; commands move to function keys.
+    Text,
+}
+
+/// Keys that work the same in both modes.
+const COMMON: &[(KeyCode, KeyModifiers, Action)] = &[
+    (KeyCode::Up, KeyModifiers::NONE, Action::Up),
+    (KeyCode::Down, KeyModifiers::NONE, Action::Down),
+    (KeyCode::PageUp, KeyModifiers::NONE, Action::Previous),
+    (KeyCode::PageDown, KeyModifiers::NONE, Action::Next),
+    (KeyCode::Enter, KeyModifiers::NONE, Action::Confirm),
+    (KeyCode::Esc, KeyModifiers::NONE, Action::Back),
+    (KeyCode::Tab, KeyModifiers::NONE, Action::NextField),
+    (KeyCode::F(1), KeyModifiers::NONE, Action::Help),
+    (KeyCode::F(2), KeyModifiers::NONE, Action::Flag),
+    (KeyCode::F(3), KeyModifiers::NONE, Action::Review),
+    (KeyCode::Char('c'), KeyModifiers::CONTROL, Action::Quit),
+];
+
+/// Command mode: letters and digits are shortcuts.
+const COMMAND: &[(KeyCode, KeyModifiers, Action)] = &[
+    (KeyCode::Left, KeyModifiers::NONE, Action::Previous),
+    (KeyCode::Right, KeyModifiers::NONE, Action::Next),
+    (KeyCode::Char('p'), KeyModifiers::NONE, Action::Previous),
+    (KeyCode::Char('n'), KeyModifiers::NONE, Action::Next),
+    (KeyCode::Char(' '), KeyModifiers::NONE, Action::Toggle),
+    (KeyCode::Char('f'), KeyModifiers::NONE, Action::Flag),
+    (KeyCode::Char('r'), KeyModifiers::NONE, Action::Review),
+    (KeyCode::Char('s'), KeyModifiers::NONE, Action::Submit),
+    (KeyCode::Char('?'), KeyModifiers::NONE, Action::Help),
+    (KeyCode::Char('?'), KeyModifiers::SHIFT, Action::Help),
+    (KeyCode::Char('q'), KeyModifiers::NONE, Action::Quit),
+    (KeyCode::Char('y'), KeyModifiers::NONE, Action::Yes),
+    (KeyCode::Char('o'), KeyModifiers::NONE, Action::Yes),
+    (KeyCode::Char('k'), KeyModifiers::NONE, Action::Up),
+    (KeyCode::Char('j'), KeyModifiers::NONE, Action::Down),
+];
+
+/// Text mode: arrows move the cursor.
+const TEXT: &[(KeyCode, KeyModifiers, Action)] = &[
+    (KeyCode::Left, KeyModifiers::NONE, Action::CursorLeft),
+    (KeyCode::Right, KeyModifiers::NONE, Action::CursorRight),
+    (KeyCode::Home, KeyModifiers::NONE, Action::Home),
+    (KeyCode::End, KeyModifiers::NONE, Action::End),
+    (KeyCode::Backspace, KeyModifiers::NONE, Action::Backspace),
+    (KeyCode::Delete, KeyModifiers::NONE, Action::Delete),
+];
+
+/// The action for `key` in `mode`, if any.
+pub fn action(key: KeyEvent, mode: Mode) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let find = |table: &[(KeyCode, KeyModifiers, Action)]| {
+        table
+            .iter()
+            .find(|(code, mods, _)| *code == key.code && *mods == key.modifiers)
+            .map(|(_, _, a)| *a)
+    };
+    let specific = match mode {
+        Mode::Command => COMMAND,
+        Mode::Text => TEXT,
+    };
+    if let Some(a) = find(specific).or_else(|| find(COMMON)) {
+        return Some(a);
+    }
+    match (mode, key.code) {
+        (Mode::Command, KeyCode::Char(c @ '1'..='9')) =>
+        {
+            #[allow(clippy::cast_possible_truncation)]
+            Some(Action::Pick(c as u8 - b'1'))
+        }
+        (Mode::Command, KeyCode::Char('N' | 'n')) => Some(Action::No),
+        (Mode::Text, KeyCode::Char(c))
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(Action::Type(c))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn digits_pick_choices_in_command_mode_and_type_in_text_mode() {
+        assert_eq!(
+            action(key(KeyCode::Char('1')), Mode::Command),
+            Some(Action::Pick(0))
+        );
+        assert_eq!(
+            action(key(KeyCode::Char('9')), Mode::Command),
+            Some(Action::Pick(8))
+        );
+        assert_eq!(
+            action(key(KeyCode::Char('1')), Mode::Text),
+            Some(Action::Type('1'))
+        );
+        assert_eq!(
+            action(key(KeyCode::Char('f')), Mode::Text),
+            Some(Action::Type('f'))
+        );
+        assert_eq!(
+            action(key(KeyCode::Char('f')), Mode::Command),
+            Some(Action::Flag)
+        );
+    }
+
+    #[test]
+    fn function_keys_and_ctrl_c_work_everywhere() {
+        for mode in [Mode::Command, Mode::Text] {
+            assert_eq!(action(key(KeyCode::F(2)), mode), Some(Action::Flag));
+            assert_eq!(action(key(KeyCode::PageDown), mode), Some(Action::Next));
+            let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+            assert_eq!(action(ctrl_c, mode), Some(Action::Quit));
+        }
+    }
+
+    #[test]
+    fn arrows_move_the_cursor_only_in_text_mode() {
+        assert_eq!(
+            action(key(KeyCode::Left), Mode::Text),
+            Some(Action::CursorLeft)
+        );
+        assert_eq!(
+            action(key(KeyCode::Left), Mode::Command),
+            Some(Action::Previous)
+        );
+    }
+
+    #[test]
+    fn key_releases_are_ignored() {
+        let mut k = key(KeyCode::Enter);
+        k.kind = KeyEventKind::Release;
+        assert_eq!(action(k, Mode::Command), None);
+    }
+}

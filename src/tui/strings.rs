@@ -1,0 +1,343 @@
+//! Every piece of interface text, once per language, so that French and
+//! English stay in step. Used by the TUI, the plain mode and the kiosk.
+
+use std::time::Duration;
+
+/// Interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// English.
+    En,
+    /// French.
+    Fr,
+}
+
+impl Lang {
+    /// Picks the language: the explicit choice, else the exam's language,
+    /// else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), else English.
+    pub fn choose(explicit: Option<Lang>, exam_language: &str, locale: Option<&str>) -> Lang {
+        let from = |tag: &str| {
+            let tag = tag.to_ascii_lowercase();
+            if tag.starts_with("fr") {
+                Some(Lang::Fr)
+            } else if tag.starts_with("en") {
+                Some(Lang::En)
+            } else {
+                None
+            }
+        };
+        explicit
+            .or_else(|| from(exam_language))
+            .or_else(|| locale.and_then(from))
+            .unwrap_or(Lang::En)
+    }
+
+    /// The strings of this language.
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+        }
+    }
+}
+
+/// Interface text of one language.
+#[allow(missing_docs)] // Each field is the text its name says.
+#[derive(Debug)]
+pub struct Strings {
+    pub identify_title: &'static str,
+    pub identify_name: &'static str,
+    pub identify_id: &'static str,
+    pub identify_hint: &'static str,
+    pub identify_name_required: &'static str,
+    pub instructions_title: &'static str,
+    pub skill_block: &'static str,
+    pub questions: &'static str,
+    pub time_limit: &'static str,
+    pub extra_time: &'static str,
+    pub threshold: &'static str,
+    pub navigation_free: &'static str,
+    pub navigation_sequential: &'static str,
+    pub press_enter_start: &'static str,
+    pub press_enter_resume: &'static str,
+    pub resuming: &'static str,
+    pub question: &'static str,
+    pub of: &'static str,
+    pub answered: &'static str,
+    pub flagged: &'static str,
+    pub unanswered: &'static str,
+    pub time_left: &'static str,
+    pub true_: &'static str,
+    pub false_: &'static str,
+    pub your_answer: &'static str,
+    pub saved: &'static str,
+    pub not_saved: &'static str,
+    pub not_a_number: &'static str,
+    pub keys_choice: &'static str,
+    pub keys_text: &'static str,
+    pub keys_sequential: &'static str,
+    pub review_title: &'static str,
+    pub review_hint: &'static str,
+    pub confirm_title: &'static str,
+    pub confirm_all_answered: &'static str,
+    pub confirm_hint: &'static str,
+    pub result_title: &'static str,
+    pub passed: &'static str,
+    pub not_passed: &'static str,
+    pub score: &'static str,
+    pub required: &'static str,
+    pub section_minimum: &'static str,
+    pub time_used: &'static str,
+    pub time_up_submitted: &'static str,
+    pub ended_by_proctor: &'static str,
+    pub right_answer: &'static str,
+    pub explanation: &'static str,
+    pub no_answer: &'static str,
+    pub review_score_only: &'static str,
+    pub credential_written: &'static str,
+    pub result_hint: &'static str,
+    pub help_title: &'static str,
+    pub help_lines: &'static [(&'static str, &'static str)],
+    pub help_close: &'static str,
+    pub enlarge: &'static str,
+    pub warning_left: &'static str,
+    pub refused_back: &'static str,
+    pub refused_skip: &'static str,
+    pub refused_edge: &'static str,
+    pub refused_finished: &'static str,
+    pub paste_refused: &'static str,
+    pub quit_confirm: &'static str,
+    pub flag_on: &'static str,
+    /// Between a label and its value: `": "` in English, `" : "` in French.
+    pub colon: &'static str,
+}
+
+/// Formats a duration as `h:mm:ss` or `mm:ss`.
+pub fn clock(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// Formats a duration in words-light form: `30 min`, `1 h 30 min`, `45 s`.
+pub fn span(d: Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, sec) => format!("{sec} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, sec) => format!("{m} min {sec} s"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
+/// Formats a percentage with at most one decimal.
+pub fn percent(p: f64) -> String {
+    let rounded = (p * 10.0).round() / 10.0;
+    if (rounded - rounded.round()).abs() < 1e-9 {
+        format!("{rounded:.0} %")
+    } else {
+        format!("{rounded:.1} %")
+    }
+}
+
+static EN: Strings = Strings {
+    identify_title: "Who is taking the exam?",
+    identify_name: "Full name",
+    identify_id: "Learner id (optional)",
+    identify_hint: "Tab: next field · Enter: continue",
+    identify_name_required: "Please type your full name.",
+    instructions_title: "Before you start",
+    skill_block: "Skill block",
+    questions: "Questions",
+    time_limit: "Time limit",
+    extra_time: "extra time",
+    threshold: "To pass",
+    navigation_free: "You may answer in any order, go back, and flag questions to review them.",
+    navigation_sequential: "Questions come one after the other: once you move on, you cannot go back.",
+    press_enter_start: "Press Enter to start: the clock starts now.",
+    press_enter_resume: "Press Enter to continue: the clock kept running.",
+    resuming: "Your attempt was interrupted; your answers were kept.",
+    question: "Question",
+    of: "of",
+    answered: "answered",
+    flagged: "flagged",
+    unanswered: "unanswered",
+    time_left: "left",
+    true_: "True",
+    false_: "False",
+    your_answer: "Your answer",
+    saved: "saved",
+    not_saved: "not saved yet: Enter saves",
+    not_a_number: "That is not a number.",
+    keys_choice: "↑↓ move · 1-9 choose · Space tick · ←→ previous/next · f flag · r review · ? help",
+    keys_text: "type your answer · Enter save · ←→ cursor · PgUp/PgDn previous/next · F2 flag · F3 review · F1 help",
+    keys_sequential: "Enter/→ next question (no way back)",
+    review_title: "Review",
+    review_hint: "↑↓ move · Enter open · s submit · Esc back",
+    confirm_title: "Submit your answers?",
+    confirm_all_answered: "Every question is answered.",
+    confirm_hint: "y: submit now · n or Esc: go back",
+    result_title: "Result",
+    passed: "PASSED",
+    not_passed: "NOT PASSED",
+    score: "Score",
+    required: "required",
+    section_minimum: "minimum",
+    time_used: "Time used",
+    time_up_submitted: "Time is up: your answers were submitted.",
+    ended_by_proctor: "The proctor ended this attempt.",
+    right_answer: "Right answer",
+    explanation: "Why",
+    no_answer: "(no answer)",
+    review_score_only: "This exam shows the score only.",
+    credential_written: "Your credential was saved to",
+    result_hint: "↑↓ scroll · q quit",
+    help_title: "Keys",
+    help_lines: &[
+        ("↑ ↓", "move between choices"),
+        ("1 … 9", "choose (or tick) a choice"),
+        ("Space / Enter", "choose or tick the highlighted choice"),
+        ("← → or p n", "previous / next question"),
+        ("PgUp PgDn", "previous / next question, in text answers too"),
+        ("f or F2", "flag the question to come back to it"),
+        ("r or F3", "review all questions, then submit"),
+        ("? or F1", "this help"),
+        (
+            "q or Ctrl-C",
+            "quit (answers are saved, the clock keeps running)",
+        ),
+    ],
+    help_close: "Press any key to close.",
+    enlarge: "Please enlarge the terminal",
+    warning_left: "left",
+    refused_back: "This exam is sequential: you cannot go back.",
+    refused_skip: "This exam is sequential: answer the questions in order.",
+    refused_edge: "There is no question in that direction.",
+    refused_finished: "The attempt is over.",
+    paste_refused: "Pasting is not allowed in this exam; it was recorded.",
+    quit_confirm: "Quit? Your answers are saved and the clock keeps running. y: quit · n: stay",
+    flag_on: "flagged",
+    colon: ": ",
+};
+
+static FR: Strings = Strings {
+    identify_title: "Qui passe l’examen ?",
+    identify_name: "Nom complet",
+    identify_id: "Identifiant (facultatif)",
+    identify_hint: "Tab : champ suivant · Entrée : continuer",
+    identify_name_required: "Veuillez saisir votre nom complet.",
+    instructions_title: "Avant de commencer",
+    skill_block: "Bloc de compétences",
+    questions: "Questions",
+    time_limit: "Durée",
+    extra_time: "temps supplémentaire",
+    threshold: "Pour réussir",
+    navigation_free: "Vous pouvez répondre dans l’ordre de votre choix, revenir en arrière et marquer des questions pour les revoir.",
+    navigation_sequential: "Les questions se suivent : une fois passée, une question ne peut plus être revue.",
+    press_enter_start: "Appuyez sur Entrée pour commencer : le chronomètre démarre.",
+    press_enter_resume: "Appuyez sur Entrée pour continuer : le temps a continué de s’écouler.",
+    resuming: "Votre session a été interrompue ; vos réponses ont été conservées.",
+    question: "Question",
+    of: "sur",
+    answered: "répondues",
+    flagged: "marquées",
+    unanswered: "sans réponse",
+    time_left: "restant",
+    true_: "Vrai",
+    false_: "Faux",
+    your_answer: "Votre réponse",
+    saved: "enregistrée",
+    not_saved: "pas encore enregistrée : Entrée enregistre",
+    not_a_number: "Ce n’est pas un nombre.",
+    keys_choice: "↑↓ se déplacer · 1-9 choisir · Espace cocher · ←→ précédente/suivante · f marquer · r revoir · ? aide",
+    keys_text: "saisissez votre réponse · Entrée enregistrer · ←→ curseur · PgPréc/PgSuiv question · F2 marquer · F3 revoir · F1 aide",
+    keys_sequential: "Entrée/→ question suivante (sans retour)",
+    review_title: "Récapitulatif",
+    review_hint: "↑↓ se déplacer · Entrée ouvrir · s terminer · Échap retour",
+    confirm_title: "Terminer et envoyer vos réponses ?",
+    confirm_all_answered: "Toutes les questions ont une réponse.",
+    confirm_hint: "o : envoyer maintenant · n ou Échap : revenir",
+    result_title: "Résultat",
+    passed: "RÉUSSI",
+    not_passed: "NON RÉUSSI",
+    score: "Score",
+    required: "requis",
+    section_minimum: "minimum",
+    time_used: "Temps utilisé",
+    time_up_submitted: "Le temps est écoulé : vos réponses ont été envoyées.",
+    ended_by_proctor: "Le surveillant a mis fin à cette session.",
+    right_answer: "Bonne réponse",
+    explanation: "Pourquoi",
+    no_answer: "(pas de réponse)",
+    review_score_only: "Cet examen n’affiche que le score.",
+    credential_written: "Votre certificat a été enregistré dans",
+    result_hint: "↑↓ défiler · q quitter",
+    help_title: "Touches",
+    help_lines: &[
+        ("↑ ↓", "se déplacer entre les choix"),
+        ("1 … 9", "choisir (ou cocher) un choix"),
+        (
+            "Espace / Entrée",
+            "choisir ou cocher le choix en surbrillance",
+        ),
+        ("← → ou p n", "question précédente / suivante"),
+        (
+            "PgPréc PgSuiv",
+            "question précédente / suivante, aussi en saisie",
+        ),
+        ("f ou F2", "marquer la question pour y revenir"),
+        ("r ou F3", "revoir toutes les questions, puis terminer"),
+        ("? ou F1", "cette aide"),
+        (
+            "q ou Ctrl-C",
+            "quitter (réponses enregistrées, le temps continue)",
+        ),
+    ],
+    help_close: "Appuyez sur une touche pour fermer.",
+    enlarge: "Agrandissez le terminal",
+    warning_left: "restant",
+    refused_back: "Examen séquentiel : impossible de revenir en arrière.",
+    refused_skip: "Examen séquentiel : répondez aux questions dans l’ordre.",
+    refused_edge: "Il n’y a pas de question dans cette direction.",
+    refused_finished: "La session est terminée.",
+    paste_refused: "Le collage n’est pas autorisé dans cet examen ; il a été signalé.",
+    quit_confirm: "Quitter ? Vos réponses sont enregistrées et le temps continue. o : quitter · n : rester",
+    flag_on: "marquée",
+    colon: "\u{a0}: ",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_choice_order() {
+        assert_eq!(
+            Lang::choose(Some(Lang::En), "fr", Some("fr_FR.UTF-8")),
+            Lang::En
+        );
+        assert_eq!(Lang::choose(None, "fr-CA", Some("en_GB.UTF-8")), Lang::Fr);
+        assert_eq!(Lang::choose(None, "de", Some("fr_FR.UTF-8")), Lang::Fr);
+        assert_eq!(Lang::choose(None, "de", None), Lang::En);
+    }
+
+    #[test]
+    fn both_languages_have_the_same_help_rows() {
+        assert_eq!(EN.help_lines.len(), FR.help_lines.len());
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(clock(Duration::from_secs(65)), "01:05");
+        assert_eq!(clock(Duration::from_secs(3725)), "1:02:05");
+        assert_eq!(span(Duration::from_secs(1800)), "30 min");
+        assert_eq!(span(Duration::from_secs(5400)), "1 h 30 min");
+        assert_eq!(span(Duration::from_secs(90)), "1 min 30 s");
+        assert_eq!(percent(70.0), "70 %");
+        assert_eq!(percent(66.666), "66.7 %");
+    }
+}
