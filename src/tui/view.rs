@@ -914,7 +914,7 @@ mod tests {
     #[test]
     fn bars_mark_the_minimum() {
         assert_eq!(bar(50.0, None, 10), "█████░░░░░");
-        assert_eq!(bar(80.0, Some(50.0), 10), "█████|███░");
+        assert_eq!(bar(80.0, Some(50.0), 10), "█████|██░░");
         assert_eq!(bar(0.0, Some(100.0), 4), "░░░|");
         assert_eq!(bar(100.0, None, 0), "");
     }
