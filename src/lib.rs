@@ -16,6 +16,7 @@ pub mod attempt;
 pub mod bank;
 pub mod cli;
 pub mod launch;
+pub mod plain;
 pub mod scoring;
 pub mod store;
 pub mod tui;

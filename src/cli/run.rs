@@ -95,7 +95,21 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                          _: &crate::attempt::Session<crate::store::FileSink>,
                          _: &crate::scoring::Outcome| Ok(None);
     if plain {
-        anyhow::bail!("plain mode is not available yet");
+        let ended = crate::plain::run(
+            crate::plain::Context {
+                exam: &exam,
+                launch: &launch,
+                learner,
+                strings: lang.strings(),
+                on_finish: &mut on_finish,
+            },
+            crate::plain::stdin_lines(),
+            std::io::stdout().lock(),
+            &mut chrono::Utc::now,
+        )?;
+        return Ok(match ended {
+            crate::plain::Ended::Finished { .. } | crate::plain::Ended::Quit => ExitCode::SUCCESS,
+        });
     }
     let ended = tui::run(tui::Context {
         exam: &exam,
