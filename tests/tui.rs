@@ -1,0 +1,323 @@
+//! The TUI without a terminal: every screen as a snapshot at 80x24 and
+//! 120x40 in both languages, key handling on the state, and every size from
+//! 1x1 to 200x60 without a panic.
+#![allow(clippy::unwrap_used)]
+
+use brevet::attempt::{Learner, Options, Session};
+use brevet::bank::{Exam, load_str};
+use brevet::tui::app::{App, Effect, Screen};
+use brevet::tui::keymap::Action;
+use brevet::tui::strings::Lang;
+use brevet::tui::view::{self, Theme};
+use chrono::{DateTime, TimeDelta, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-01T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn demo() -> Exam {
+    load_str(include_str!("../exams/demo.toml")).exam.unwrap()
+}
+
+fn learner() -> Learner {
+    Learner {
+        name: "Ada Lovelace".into(),
+        id: None,
+    }
+}
+
+type TestApp<'a> = App<'a, Vec<u8>>;
+
+fn started(exam: &Exam, lang: Lang) -> TestApp<'_> {
+    let mut app = App::new(exam, lang.strings(), Some(learner()), t0());
+    assert_eq!(
+        app.handle(Action::Confirm, t0()).unwrap(),
+        Effect::Start(learner())
+    );
+    let session = Session::start(exam, 3, learner(), t0(), Options::default(), Vec::new()).unwrap();
+    app.started(session);
+    app
+}
+
+fn draw(app: &TestApp<'_>, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| view::render(app, Theme { color: false }, f))
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+fn at(secs: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::seconds(secs)
+}
+
+/// Moves to the first question of the given kind.
+fn go_to_kind(app: &mut TestApp<'_>, exam: &Exam, kind: &str) {
+    let n = app.session().unwrap().attempt().paper().len();
+    for i in 0..n {
+        let q = &exam.questions[app.session().unwrap().attempt().paper()[i].question];
+        let name = match q.kind {
+            brevet::bank::Kind::Single { .. } => "single",
+            brevet::bank::Kind::Multiple { .. } => "multiple",
+            brevet::bank::Kind::TrueFalse { .. } => "true-false",
+            brevet::bank::Kind::Text { .. } => "text",
+            brevet::bank::Kind::Numeric { .. } => "numeric",
+        };
+        if name == kind {
+            app.handle(Action::Review, at(10)).unwrap();
+            for _ in 0..n {
+                app.handle(Action::Up, at(10)).unwrap();
+            }
+            for _ in 0..i {
+                app.handle(Action::Down, at(10)).unwrap();
+            }
+            app.handle(Action::Confirm, at(10)).unwrap();
+            assert_eq!(app.session().unwrap().attempt().current(), i);
+            return;
+        }
+    }
+    panic!("no {kind} question on the paper");
+}
+
+/// Every screen, in a given language, as (name, app) pairs built step by step.
+fn screens(exam: &Exam, lang: Lang) -> Vec<(String, TestApp<'_>)> {
+    let mut out = Vec::new();
+    let mut identify: TestApp<'_> = App::new(exam, lang.strings(), None, t0());
+    for c in "Ada Lovelace".chars() {
+        identify.handle(Action::Type(c), t0()).unwrap();
+    }
+    out.push(("identify".to_string(), identify));
+    out.push((
+        "instructions".to_string(),
+        App::new(exam, lang.strings(), Some(learner()), t0()),
+    ));
+    for kind in ["single", "multiple", "true-false", "text", "numeric"] {
+        let mut app = started(exam, lang);
+        go_to_kind(&mut app, exam, kind);
+        match kind {
+            "single" | "true-false" => {
+                app.handle(Action::Pick(0), at(20)).unwrap();
+            }
+            "multiple" => {
+                app.handle(Action::Pick(0), at(20)).unwrap();
+                app.handle(Action::Pick(2), at(20)).unwrap();
+                app.handle(Action::Flag, at(20)).unwrap();
+            }
+            _ => {
+                for c in "4.5".chars() {
+                    app.handle(Action::Type(c), at(20)).unwrap();
+                }
+            }
+        }
+        app.tick(at(245)).unwrap(); // past the 1-minute... no: 55 s used → warning style at 5 min
+        out.push((format!("question-{kind}"), app));
+    }
+    let mut review = started(exam, lang);
+    review.handle(Action::Pick(1), at(5)).unwrap();
+    review.handle(Action::Review, at(5)).unwrap();
+    out.push(("review".to_string(), review));
+    let mut confirm = started(exam, lang);
+    confirm.handle(Action::Review, at(5)).unwrap();
+    confirm.handle(Action::Submit, at(5)).unwrap();
+    assert_eq!(confirm.screen(), Screen::Confirm);
+    out.push(("confirm".to_string(), confirm));
+    let mut help = started(exam, lang);
+    help.handle(Action::Help, at(5)).unwrap();
+    out.push(("help".to_string(), help));
+    let mut result = started(exam, lang);
+    result.handle(Action::Pick(0), at(30)).unwrap();
+    result.handle(Action::Next, at(40)).unwrap();
+    result.handle(Action::Pick(1), at(50)).unwrap();
+    assert_eq!(
+        result.tick(at(400)).unwrap(),
+        Effect::Finished,
+        "time up submits"
+    );
+    result.credential_written("out/credential.json".into());
+    out.push(("result".to_string(), result));
+    out
+}
+
+#[test]
+fn every_screen_at_two_sizes_in_both_languages() {
+    let exam = demo();
+    for lang in [Lang::En, Lang::Fr] {
+        for (name, app) in screens(&exam, lang) {
+            for (w, h) in [(80, 24), (120, 40)] {
+                let snapshot = format!("{lang:?}-{name}-{w}x{h}").to_lowercase();
+                insta::assert_snapshot!(snapshot, draw(&app, w, h));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_tiny_terminal_shows_the_enlarge_screen_with_the_clock() {
+    let exam = demo();
+    let app = started(&exam, Lang::En);
+    let text = draw(&app, 30, 8);
+    assert!(text.contains("Please enlarge"), "{text}");
+    assert!(text.contains("05:00 left"), "{text}");
+}
+
+#[test]
+fn no_size_from_1x1_to_200x60_panics() {
+    let exam = demo();
+    let all = screens(&exam, Lang::Fr);
+    let mut terminal = Terminal::new(TestBackend::new(1, 1)).unwrap();
+    let mut draw_at = |app: &TestApp<'_>, w: u16, h: u16| {
+        terminal.backend_mut().resize(w, h);
+        terminal
+            .draw(|f| view::render(app, Theme { color: true }, f))
+            .unwrap();
+    };
+    for (_, app) in &all {
+        for w in (1..=200).step_by(7).chain([200]) {
+            for h in (1..=60).step_by(3).chain([60]) {
+                draw_at(app, w, h);
+            }
+        }
+    }
+    // The busiest screen, at every size.
+    let (_, question) = &all[3];
+    for w in 1..=200 {
+        for h in 1..=60 {
+            draw_at(question, w, h);
+        }
+    }
+}
+
+#[test]
+fn the_countdown_changes_style_at_the_warning_marks() {
+    let exam = demo();
+    let mut app = started(&exam, Lang::En);
+    assert!(
+        draw(&app, 80, 24).contains("⏱ 04:50 left") || {
+            app.tick(at(10)).unwrap();
+            draw(&app, 80, 24).contains("⏱ 04:50 left")
+        }
+    );
+    app.tick(at(250)).unwrap();
+    let warned = draw(&app, 80, 24);
+    assert!(warned.contains("⚠ 00:50 left"), "{warned}");
+}
+
+#[test]
+fn keys_answer_flag_and_navigate() {
+    let exam = demo();
+    let mut app = started(&exam, Lang::En);
+    assert_eq!(app.screen(), Screen::Question);
+    go_to_kind(&mut app, &exam, "multiple");
+    let item = app.session().unwrap().attempt().current();
+    app.handle(Action::Pick(0), at(1)).unwrap();
+    app.handle(Action::Down, at(1)).unwrap();
+    app.handle(Action::Toggle, at(1)).unwrap();
+    let a = app.session().unwrap().attempt();
+    let chosen = match a.response(item) {
+        Some(brevet::attempt::Response::Choices(v)) => v.len(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(chosen, 2);
+    // Ticking the same two again clears the answer.
+    app.handle(Action::Pick(0), at(2)).unwrap();
+    app.handle(Action::Pick(1), at(2)).unwrap();
+    assert_eq!(app.session().unwrap().attempt().response(item), None);
+    app.handle(Action::Flag, at(3)).unwrap();
+    assert!(app.session().unwrap().attempt().flagged(item));
+    // A typed numeric answer that is not a number is refused, and kept on screen.
+    go_to_kind(&mut app, &exam, "numeric");
+    let item = app.session().unwrap().attempt().current();
+    for c in "abc".chars() {
+        app.handle(Action::Type(c), at(4)).unwrap();
+    }
+    app.handle(Action::Confirm, at(4)).unwrap();
+    assert_eq!(app.notice(), Some(&brevet::tui::app::Notice::NotANumber));
+    assert_eq!(app.session().unwrap().attempt().response(item), None);
+    for _ in 0..3 {
+        app.handle(Action::Backspace, at(4)).unwrap();
+    }
+    for c in "4,5".chars() {
+        app.handle(Action::Type(c), at(4)).unwrap();
+    }
+    app.handle(Action::Next, at(5)).unwrap();
+    assert_eq!(
+        app.session().unwrap().attempt().response(item),
+        Some(&brevet::attempt::Response::Number(4.5))
+    );
+}
+
+#[test]
+fn quitting_asks_first_and_help_closes_on_any_key() {
+    let exam = demo();
+    let mut app = started(&exam, Lang::Fr);
+    app.handle(Action::Help, at(1)).unwrap();
+    assert!(app.help_open());
+    app.handle(Action::Next, at(1)).unwrap();
+    assert!(!app.help_open());
+    assert_eq!(
+        app.session().unwrap().attempt().current(),
+        0,
+        "the closing key does nothing else"
+    );
+    assert_eq!(app.handle(Action::Quit, at(2)).unwrap(), Effect::None);
+    assert!(app.quitting());
+    assert_eq!(app.handle(Action::No, at(2)).unwrap(), Effect::None);
+    assert!(!app.quitting());
+    app.handle(Action::Quit, at(2)).unwrap();
+    assert_eq!(app.handle(Action::Yes, at(2)).unwrap(), Effect::Quit);
+}
+
+#[test]
+fn submitting_goes_through_review_and_confirmation() {
+    let exam = demo();
+    let mut app = started(&exam, Lang::En);
+    app.handle(Action::Submit, at(1)).unwrap();
+    assert_eq!(app.screen(), Screen::Review);
+    app.handle(Action::Submit, at(1)).unwrap();
+    assert_eq!(app.screen(), Screen::Confirm);
+    app.handle(Action::No, at(1)).unwrap();
+    assert_eq!(app.screen(), Screen::Review);
+    app.handle(Action::Submit, at(1)).unwrap();
+    assert_eq!(app.handle(Action::Yes, at(2)).unwrap(), Effect::Finished);
+    assert_eq!(app.screen(), Screen::Result);
+    assert!(!app.result().unwrap().passed);
+}
+
+#[test]
+fn paste_is_refused_and_recorded_by_default() {
+    let exam = demo();
+    let mut app = started(&exam, Lang::En);
+    go_to_kind(&mut app, &exam, "text");
+    app.paste("expiry", at(3)).unwrap();
+    assert_eq!(app.input().text(), "");
+    assert_eq!(app.session().unwrap().attempt().counts().paste_refused, 1);
+    app.focus(false, at(4)).unwrap();
+    app.focus(true, at(5)).unwrap();
+    assert_eq!(app.session().unwrap().attempt().counts().focus_lost, 1);
+}
+
+#[test]
+fn identification_requires_a_name() {
+    let exam = demo();
+    let mut app: TestApp<'_> = App::new(&exam, Lang::En.strings(), None, t0());
+    assert_eq!(app.handle(Action::Confirm, t0()).unwrap(), Effect::None);
+    assert!(draw(&app, 80, 24).contains("Please type your full name."));
+    for c in " Ada   Lovelace ".chars() {
+        app.handle(Action::Type(c), t0()).unwrap();
+    }
+    app.handle(Action::NextField, t0()).unwrap();
+    for c in "E-42".chars() {
+        app.handle(Action::Type(c), t0()).unwrap();
+    }
+    assert_eq!(
+        app.handle(Action::Confirm, t0()).unwrap(),
+        Effect::Identify(Learner {
+            name: "Ada Lovelace".into(),
+            id: Some("E-42".into())
+        })
+    );
+}
