@@ -142,7 +142,6 @@ pub fn points(question: &Question, response: Option<&Response>, scoring: Scoring
         }
         (Kind::Multiple { choices }, Response::Choices(ticked)) => {
             let n_correct = choices.iter().filter(|c| c.correct).count();
-            let n_wrong = choices.len() - n_correct;
             let ticked_right = ticked
                 .iter()
                 .filter(|&&c| choices.get(c).is_some_and(|c| c.correct))
@@ -151,15 +150,14 @@ pub fn points(question: &Question, response: Option<&Response>, scoring: Scoring
             match scoring {
                 Scoring::AllOrNothing => right(ticked_right == n_correct && ticked_wrong == 0),
                 Scoring::Partial => {
+                    // Each right tick earns 1/k of the points (k right choices)
+                    // and each wrong tick costs as much: ticking everything
+                    // never pays.
                     #[allow(clippy::cast_precision_loss)]
-                    let credit = ticked_right as f64 / n_correct.max(1) as f64;
+                    let share = 1.0 / n_correct.max(1) as f64;
                     #[allow(clippy::cast_precision_loss)]
-                    let penalty = if n_wrong == 0 {
-                        0.0
-                    } else {
-                        ticked_wrong as f64 / n_wrong as f64
-                    };
-                    (full * (credit - penalty)).max(0.0)
+                    let net = (ticked_right as f64 - ticked_wrong as f64) * share;
+                    (full * net).max(0.0)
                 }
             }
         }
@@ -263,6 +261,14 @@ mod tests {
             0.0,
             "ticking everything earns nothing"
         );
+        // One right choice of four: a wrong tick costs a whole share.
+        let one = question(
+            Kind::Multiple {
+                choices: choices(&[true, false, false, false]),
+            },
+            1.0,
+        );
+        assert_eq!(points(&one, Some(&ticked(&[0, 1])), Scoring::Partial), 0.0);
         let strict = |v: &[usize]| points(&q, Some(&ticked(v)), Scoring::AllOrNothing);
         assert_eq!(strict(&[0, 1]), 4.0);
         assert_eq!(strict(&[0]), 0.0);
