@@ -7,6 +7,7 @@
 
 pub mod diagnostic;
 pub mod duration;
+pub mod import;
 pub mod lang;
 mod parse;
 pub mod raw;
