@@ -3,6 +3,7 @@
 //! the clock and the disk.
 
 pub mod check;
+pub mod import;
 
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -22,6 +23,9 @@ pub struct Cli {
 pub enum Command {
     /// Validate exam banks (files or folders) and report every problem.
     Check(check::Args),
+    /// Convert a Moodle GIFT or Aiken bank into a brevet bank, reporting
+    /// what cannot be converted and where.
+    Import(import::Args),
 }
 
 /// Runs the parsed command line.
@@ -31,6 +35,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }
 
