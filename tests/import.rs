@@ -927,3 +927,99 @@ fn a_bom_and_windows_line_endings_are_read() {
         1
     );
 }
+
+/// Imports one Aiken error-case fixture: the good question after the
+/// faulty part is always imported.
+fn aiken_case(name: &str) -> Imported {
+    let (imported, exam) = own(Format::Aiken, name);
+    assert!(
+        exam.questions.iter().any(|q| q.prompt == "A good question"),
+        "{name}: the good question is missing"
+    );
+    imported
+}
+
+#[test]
+fn aiken_too_few_choices() {
+    let imported = aiken_case("aiken_too_few_choices.txt");
+    assert_eq!(lines(&imported, Level::Skipped), [1]);
+    assert!(
+        items(&imported, Level::Skipped)[0]
+            .1
+            .contains("1 choice before its `ANSWER:` line (line 3)")
+    );
+}
+
+#[test]
+fn aiken_choice_before_any_question() {
+    let imported = aiken_case("aiken_choice_before_question.txt");
+    assert_eq!(lines(&imported, Level::Ignored), [1]);
+    assert_eq!(imported.skipped(), 0);
+}
+
+#[test]
+fn aiken_answer_before_any_question() {
+    let imported = aiken_case("aiken_answer_before_question.txt");
+    assert_eq!(lines(&imported, Level::Ignored), [1]);
+    assert!(
+        items(&imported, Level::Ignored)[0]
+            .1
+            .contains("`ANSWER: A` comes before any question")
+    );
+}
+
+#[test]
+fn aiken_question_without_answer_line() {
+    let imported = aiken_case("aiken_missing_answer.txt");
+    let skipped = items(&imported, Level::Skipped);
+    assert_eq!(lines(&imported, Level::Skipped), [1, 10]);
+    assert!(
+        skipped[0]
+            .1
+            .contains("before the next question starts on line 5")
+    );
+    assert!(
+        skipped[1]
+            .1
+            .contains("the file ends before its `ANSWER:` line")
+    );
+}
+
+#[test]
+fn aiken_choice_without_space_is_read_as_moodle_reads_it() {
+    let (imported, exam) = own(Format::Aiken, "aiken_no_space.txt");
+    assert_eq!(
+        choices(&exam.questions[0]),
+        [("Wrong", false), ("Right", true)]
+    );
+    assert_eq!(lines(&imported, Level::Note), [2, 3]);
+    assert!(imported.is_complete());
+}
+
+#[test]
+fn aiken_bad_answer_lines() {
+    let imported = aiken_case("aiken_bad_answer_line.txt");
+    let skipped = items(&imported, Level::Skipped);
+    assert_eq!(
+        lines(&imported, Level::Skipped),
+        [1, 6, 11, 14],
+        "{skipped:#?}"
+    );
+    assert!(
+        skipped[0]
+            .1
+            .contains("names `b`, and Aiken letters are capitals")
+    );
+    assert!(
+        skipped[1]
+            .1
+            .contains("names `D`, which is not one of its choices A to B")
+    );
+    assert!(
+        skipped[2]
+            .1
+            .contains("(`Answer: A` is read as a question: write `ANSWER:` in capitals)")
+    );
+    // Moodle reads the mistyped line as a question of its own, which never ends either.
+    assert!(skipped[3].1.contains("question “Answer: A”"));
+}
