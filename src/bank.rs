@@ -11,6 +11,7 @@ pub mod import;
 pub mod lang;
 mod parse;
 pub mod raw;
+pub mod stats;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod import;
+pub mod stats;
 
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -26,6 +27,9 @@ pub enum Command {
     /// Convert a Moodle GIFT or Aiken bank into a brevet bank, reporting
     /// what cannot be converted and where.
     Import(import::Args),
+    /// Show each section's pool, draw, chance of appearing, kinds, points
+    /// and estimated time, with warnings where a pool is too small.
+    Stats(stats::Args),
 }
 
 /// Runs the parsed command line.
@@ -36,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Stats(args) => stats::run(&args),
     }
 }
 
