@@ -7,9 +7,11 @@
 
 pub mod diagnostic;
 pub mod duration;
+pub mod import;
 pub mod lang;
 mod parse;
 pub mod raw;
+pub mod stats;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -4,6 +4,8 @@
 
 pub mod check;
 pub mod run;
+pub mod import;
+pub mod stats;
 
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -25,6 +27,12 @@ pub enum Command {
     Run(run::Args),
     /// Validate exam banks (files or folders) and report every problem.
     Check(check::Args),
+    /// Convert a Moodle GIFT or Aiken bank into a brevet bank, reporting
+    /// what cannot be converted and where.
+    Import(import::Args),
+    /// Show each section's pool, draw, chance of appearing, kinds, points
+    /// and estimated time, with warnings where a pool is too small.
+    Stats(stats::Args),
 }
 
 /// Runs the parsed command line.
@@ -35,6 +43,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Stats(args) => stats::run(&args),
     }
 }
 

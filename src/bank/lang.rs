@@ -32,11 +32,9 @@ pub fn check(tag: &str) -> Result<(), String> {
     if let Some(region) = region
         && (region.len() != 2 || !region.bytes().all(|b| b.is_ascii_uppercase()))
     {
-        {
-            return Err(format!(
-                "`{region}` is not a region code: write two capital letters (e.g. `fr-CA`)"
-            ));
-        }
+        return Err(format!(
+            "`{region}` is not a region code: write two capital letters (e.g. `fr-CA`)"
+        ));
     }
     Ok(())
 }
