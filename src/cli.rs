@@ -3,8 +3,8 @@
 //! the clock and the disk.
 
 pub mod check;
-pub mod run;
 pub mod import;
+pub mod run;
 pub mod stats;
 
 use clap::{Parser, Subcommand};
