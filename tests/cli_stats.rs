@@ -17,18 +17,18 @@ fn the_demo_bank_warns_about_its_small_pools() {
         .args(["stats", demo])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("5 of 6 questions drawn"))
+        .stdout(predicate::str::contains("6 of 8 questions drawn"))
         .stdout(
             predicate::str::is_match(
-                r"sharing +4 +3 +75% +1 single, 1 multiple, 1 true-false, 1 text +1 ",
+                r"sharing +5 +4 +80% +2 single, 1 multiple, 1 true-false, 1 text +1 ",
             )
             .unwrap(),
         )
         .stdout(predicate::str::contains(
-            "warning: section `sharing` draws 3 of 4",
+            "warning: section `sharing` draws 4 of 5",
         ))
         .stdout(predicate::str::contains(
-            "warning: section `sizes` draws its whole pool (2)",
+            "warning: section `sizes` draws 2 of 3",
         ));
 }
 
