@@ -1,0 +1,186 @@
+//! `brevet run` as a learner uses it: the real binary in a pseudo-terminal,
+//! and the plain mode through a pipe.
+#![allow(clippy::unwrap_used)]
+
+use assert_cmd::cargo::cargo_bin;
+use rexpect::session::{PtySession, spawn_command};
+use std::process::Command;
+
+/// A pattern for `text` as a terminal shows it: ratatui moves the cursor over
+/// blank cells instead of writing spaces, so words may be separated by
+/// cursor-movement sequences.
+fn loose(text: &str) -> String {
+    text.split(' ')
+        .map(regex::escape)
+        .collect::<Vec<_>>()
+        .join(r"(?:\s|\x1b\[[0-9;?]*[A-Za-z])+")
+}
+
+/// Waits until the screen shows `text`.
+fn see(p: &mut PtySession, text: &str) {
+    if let Err(e) = p.exp_regex(&loose(text)) {
+        panic!("did not see {text:?}: {e}");
+    }
+}
+
+/// Types `keys` (rexpect buffers input until flushed).
+fn key(p: &mut PtySession, keys: &str) {
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+}
+
+/// Waits (up to 20 s) until some journal under `data` contains `needle`.
+fn wait_for_journal(data: &std::path::Path, needle: &str) {
+    fn journals(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                journals(&path, out);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push(text);
+            }
+        }
+    }
+    for _ in 0..2000 {
+        let mut texts = Vec::new();
+        journals(data, &mut texts);
+        if texts.iter().any(|t| t.contains(needle)) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("no journal recorded {needle}");
+}
+
+fn demo() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/exams/demo.toml").to_string()
+}
+
+fn tui(data: &std::path::Path, extra: &[&str]) -> PtySession {
+    // A new pseudo-terminal has no size: give it 80x24 before brevet starts.
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "stty cols 80 rows 24 && exec \"$0\" \"$@\""])
+        .arg(cargo_bin("brevet"))
+        .args(["run", &demo(), "--seed", "3", "--lang", "en", "--data"])
+        .arg(data)
+        .args(extra)
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
+    spawn_command(cmd, Some(20_000)).unwrap()
+}
+
+#[test]
+fn a_learner_goes_from_identification_to_the_result_in_a_terminal() {
+    let data = tempfile::tempdir().unwrap();
+    let mut p = tui(data.path(), &[]);
+    see(&mut p, "Who is taking the exam?");
+    key(&mut p, "Ada Lovelace");
+    key(&mut p, "\r");
+    see(&mut p, "Before you start");
+    key(&mut p, "\r");
+    see(&mut p, "Question 1 of 6");
+    key(&mut p, "1");
+    key(&mut p, "f");
+    see(&mut p, "flagged");
+    key(&mut p, "r");
+    see(&mut p, "Review");
+    key(&mut p, "s");
+    see(&mut p, "Submit your answers?");
+    key(&mut p, "y");
+    see(&mut p, "Result");
+    key(&mut p, "q");
+    see(&mut p, "NOT PASSED");
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn killing_the_process_mid_exam_and_running_again_resumes() {
+    let data = tempfile::tempdir().unwrap();
+    let mut p = tui(data.path(), &["--learner", "Grace Hopper"]);
+    see(&mut p, "Before you start");
+    key(&mut p, "\r");
+    see(&mut p, "Question 1 of 6");
+    key(&mut p, "2");
+    key(&mut p, "n");
+    // The screen is redrawn cell by cell; the journal says when the move is
+    // on disk, which is what a kill must not lose.
+    wait_for_journal(data.path(), r#""type":"moved""#);
+    p.process_mut()
+        .kill(rexpect::process::Signal::SIGKILL)
+        .unwrap();
+    drop(p);
+
+    let mut again = tui(data.path(), &["--learner", "grace  hopper"]);
+    see(&mut again, "interrupted");
+    key(&mut again, "\r");
+    see(&mut again, "Question 2 of 6");
+    see(&mut again, "1/6 answered");
+    // SIGTERM leaves cleanly, answers saved.
+    again
+        .process_mut()
+        .signal(rexpect::process::Signal::SIGTERM)
+        .unwrap();
+    see(&mut again, "answers saved");
+    again.exp_eof().unwrap();
+}
+
+#[test]
+fn the_plain_mode_takes_a_whole_exam_through_a_pipe() {
+    let data = tempfile::tempdir().unwrap();
+    // With seed 4 the paper is: true-false, true-false, single (3rd right),
+    // multiple (2 and 3 right), text, numeric range.
+    let input = "Ada Lovelace\n\n\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n";
+    let out = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["run", &demo(), "--seed", "4", "--lang", "en", "--data"])
+        .arg(data.path())
+        .write_stdin(input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("Question 6 of 6"), "{text}");
+    assert!(text.contains("== Result: PASSED =="), "{text}");
+    assert!(text.contains("Score: 100 % (required 60 %)"), "{text}");
+    assert!(
+        text.contains("  File sizes: 100 % (minimum 50 %) ✓"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_plain_mode_in_french_and_sequential_refusals() {
+    let data = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args([
+            "run",
+            &demo(),
+            "--seed",
+            "4",
+            "--lang",
+            "fr",
+            "--learner",
+            "Marie Curie",
+            "--data",
+        ])
+        .arg(data.path())
+        .write_stdin("\n:flag\n:time\n:goto 9\n:bogus\n:quit\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("Question 1 sur 6"), "{text}");
+    assert!(text.contains("Enregistré."), "{text}");
+    assert!(text.contains("restant"), "{text}");
+    assert!(
+        text.contains("Il n’y a pas de question dans cette direction."),
+        "{text}"
+    );
+    assert!(text.contains("Commande inconnue"), "{text}");
+    assert!(text.contains("Réponses enregistrées"), "{text}");
+}
