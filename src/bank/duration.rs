@@ -39,7 +39,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
                 ));
             }
         };
-        if rank >= last_rank && last_rank != usize::MAX || rank == last_rank {
+        if last_rank != usize::MAX && rank <= last_rank {
             return Err("units must go from largest to smallest, each once (e.g. `1h30m`)".into());
         }
         last_rank = rank;

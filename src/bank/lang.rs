@@ -30,12 +30,12 @@ pub fn check(tag: &str) -> Result<(), String> {
             "`{language}` is not an ISO 639-1 language code (e.g. `en`, `fr`, `de`)"
         ));
     }
-    if let Some(region) = region {
-        if region.len() != 2 || !region.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(format!(
-                "`{region}` is not a region code: write two capital letters (e.g. `fr-CA`)"
-            ));
-        }
+    if let Some(region) = region
+        && (region.len() != 2 || !region.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return Err(format!(
+            "`{region}` is not a region code: write two capital letters (e.g. `fr-CA`)"
+        ));
     }
     Ok(())
 }

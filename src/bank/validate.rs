@@ -330,14 +330,14 @@ impl Checker<'_> {
                     .help("set `draw` in at least one `[[sections]]` to the number of questions to ask"),
             );
         }
-        if let Some((n, span)) = total {
-            if u64::try_from(*n).ok() != Some(sum) {
-                self.error(
-                    Diagnostic::error("draw-total-mismatch", format!("`questions` says {n} but the sections draw {sum}"), span.clone())
-                        .label(format!("the sections' draws add up to {sum}"))
-                        .help("`questions` is optional: remove it, or make it the sum of the sections' `draw`"),
-                );
-            }
+        if let Some((n, span)) = total
+            && u64::try_from(*n).ok() != Some(sum)
+        {
+            self.error(
+                Diagnostic::error("draw-total-mismatch", format!("`questions` says {n} but the sections draw {sum}"), span.clone())
+                    .label(format!("the sections' draws add up to {sum}"))
+                    .help("`questions` is optional: remove it, or make it the sum of the sections' `draw`"),
+            );
         }
     }
 
