@@ -8,8 +8,8 @@
 pub mod diagnostic;
 pub mod duration;
 pub mod lang;
-pub mod raw;
 mod parse;
+pub mod raw;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -222,7 +222,10 @@ mod tests {
             .label("not allowed here")
             .help("use letters, digits, `-`, `_` or `.`");
         let text = render_text("demo.toml", src, &[d], false);
-        assert!(text.contains("error[bad-id]: id `bad id` has a space"), "{text}");
+        assert!(
+            text.contains("error[bad-id]: id `bad id` has a space"),
+            "{text}"
+        );
         assert!(text.contains("--> demo.toml:2:6"), "{text}");
         assert!(text.contains("^^^^^^^^ not allowed here"), "{text}");
         assert!(text.contains("= help: use letters"), "{text}");

@@ -34,9 +34,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
             'm' => (2, 60),
             's' => (3, 1),
             other => {
-                return Err(format!(
-                    "unknown unit `{other}`: use `d`, `h`, `m` or `s`"
-                ));
+                return Err(format!("unknown unit `{other}`: use `d`, `h`, `m` or `s`"));
             }
         };
         if last_rank != usize::MAX && rank <= last_rank {
@@ -89,8 +87,16 @@ mod tests {
         assert!(parse("m").unwrap_err().contains("expected a number"));
         assert!(parse("30m1h").unwrap_err().contains("largest to smallest"));
         assert!(parse("1m1m").unwrap_err().contains("largest to smallest"));
-        assert!(parse("99999999999999999999s").unwrap_err().contains("too large"));
-        assert!(parse("999999999999999999d").unwrap_err().contains("too large"));
+        assert!(
+            parse("99999999999999999999s")
+                .unwrap_err()
+                .contains("too large")
+        );
+        assert!(
+            parse("999999999999999999d")
+                .unwrap_err()
+                .contains("too large")
+        );
     }
 
     #[test]

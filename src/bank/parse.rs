@@ -41,8 +41,12 @@ pub fn parse(source: &str, out: &mut Vec<Diagnostic>) -> Option<RawBank> {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             out.push(
-                Diagnostic::error("toml-syntax", format!("invalid TOML: {}", e.message()), span)
-                    .label("here"),
+                Diagnostic::error(
+                    "toml-syntax",
+                    format!("invalid TOML: {}", e.message()),
+                    span,
+                )
+                .label("here"),
             );
         }
         return None;
@@ -101,9 +105,8 @@ pub fn parse(source: &str, out: &mut Vec<Diagnostic>) -> Option<RawBank> {
             );
         }
     }
-    bank.complete = bank.exam.is_some()
-        && bank.rules.is_some()
-        && !out.iter().any(Diagnostic::is_error);
+    bank.complete =
+        bank.exam.is_some() && bank.rules.is_some() && !out.iter().any(Diagnostic::is_error);
     Some(bank)
 }
 
@@ -119,7 +122,10 @@ fn one<T: for<'de> Deserialize<'de>>(
         out.push(
             Diagnostic::error(
                 "wrong-type",
-                format!("`{name}` must be a table, found {}", value.get_ref().type_str()),
+                format!(
+                    "`{name}` must be a table, found {}",
+                    value.get_ref().type_str()
+                ),
                 span,
             )
             .help(format!("write it as a `[{name}]` table")),
@@ -150,7 +156,9 @@ fn many<T: for<'de> Deserialize<'de>>(
                 format!("`{name}` must be an array of tables"),
                 span,
             )
-            .help(format!("write each entry under its own `[[{name}]]` header")),
+            .help(format!(
+                "write each entry under its own `[[{name}]]` header"
+            )),
         );
         return Vec::new();
     };
@@ -169,7 +177,9 @@ fn many<T: for<'de> Deserialize<'de>>(
                     ),
                     span,
                 )
-                .help(format!("write each entry under its own `[[{name}]]` header")),
+                .help(format!(
+                    "write each entry under its own `[[{name}]]` header"
+                )),
             );
             continue;
         }
@@ -182,7 +192,12 @@ fn many<T: for<'de> Deserialize<'de>>(
 }
 
 /// Turns a serde error into a diagnostic with a rule name and a helpful hint.
-fn from_serde(source: &str, e: &toml::de::Error, fallback: Range<usize>, table: &str) -> Diagnostic {
+fn from_serde(
+    source: &str,
+    e: &toml::de::Error,
+    fallback: Range<usize>,
+    table: &str,
+) -> Diagnostic {
     let span = e.span().unwrap_or_else(|| fallback.clone());
     let message = e.message().trim_end_matches('\n');
     if let Some(rest) = message.strip_prefix("unknown field ") {
@@ -208,8 +223,12 @@ fn from_serde(source: &str, e: &toml::de::Error, fallback: Range<usize>, table: 
         .label(format!("this table needs {field}"))
         .help("see docs/exam-format.md for the fields of each table")
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        Diagnostic::error("wrong-type", message.replace("invalid type: ", "wrong type: "), span)
-            .label("wrong type")
+        Diagnostic::error(
+            "wrong-type",
+            message.replace("invalid type: ", "wrong type: "),
+            span,
+        )
+        .label("wrong type")
     } else {
         Diagnostic::error("wrong-type", message.to_string(), span).label("here")
     }

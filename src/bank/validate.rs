@@ -112,23 +112,35 @@ impl Checker<'_> {
             .collect();
         if learning_outcomes.is_empty() {
             self.error(
-                Diagnostic::error("no-learning-outcomes", "`learning_outcomes` is empty", outcomes_span)
-                    .label("no outcome")
-                    .help("list what a learner who passes can do: credentials carry these outcomes"),
+                Diagnostic::error(
+                    "no-learning-outcomes",
+                    "`learning_outcomes` is empty",
+                    outcomes_span,
+                )
+                .label("no outcome")
+                .help("list what a learner who passes can do: credentials carry these outcomes"),
             );
         }
         let workload_hours = *m.workload_hours.get_ref();
         if !(workload_hours > 0.0 && workload_hours.is_finite()) {
             self.error(
-                Diagnostic::error("not-positive", "`workload_hours` must be a positive number of hours", m.workload_hours.span())
-                    .label("not positive"),
+                Diagnostic::error(
+                    "not-positive",
+                    "`workload_hours` must be a positive number of hours",
+                    m.workload_hours.span(),
+                )
+                .label("not positive"),
             );
         }
         let ects = m.ects.map(|e| {
             if !(*e.get_ref() > 0.0 && e.get_ref().is_finite()) {
                 self.error(
-                    Diagnostic::error("not-positive", "`ects` must be a positive number of credits", e.span())
-                        .label("not positive"),
+                    Diagnostic::error(
+                        "not-positive",
+                        "`ects` must be a positive number of credits",
+                        e.span(),
+                    )
+                    .label("not positive"),
                 );
             }
             e.into_inner()
@@ -155,7 +167,11 @@ impl Checker<'_> {
             workload_hours,
             ects,
             eqf_level,
-            prerequisites: m.prerequisites.into_iter().map(Spanned::into_inner).collect(),
+            prerequisites: m
+                .prerequisites
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
             stackability: m.stackability.map(Spanned::into_inner),
         }
     }
@@ -165,24 +181,38 @@ impl Checker<'_> {
             Ok(d) => Some(d),
             Err(why) => {
                 self.error(
-                    Diagnostic::error("bad-duration", format!("`{field}` is not a duration: {why}"), value.span())
-                        .label("expected e.g. \"45m\" or \"1h30m\""),
+                    Diagnostic::error(
+                        "bad-duration",
+                        format!("`{field}` is not a duration: {why}"),
+                        value.span(),
+                    )
+                    .label("expected e.g. \"45m\" or \"1h30m\""),
                 );
                 None
             }
         }
     }
 
-    fn choice<T: Copy>(&mut self, field: &str, value: Option<Spanned<String>>, options: &[(&str, T)], default: T) -> T {
+    fn choice<T: Copy>(
+        &mut self,
+        field: &str,
+        value: Option<Spanned<String>>,
+        options: &[(&str, T)],
+        default: T,
+    ) -> T {
         let Some(value) = value else { return default };
         if let Some((_, v)) = options.iter().find(|(name, _)| name == value.get_ref()) {
             return *v;
         }
         let names: Vec<String> = options.iter().map(|(n, _)| format!("`\"{n}\"`")).collect();
         self.error(
-            Diagnostic::error("unknown-value", format!("`{field}` cannot be `\"{}\"`", value.get_ref()), value.span())
-                .label("unknown value")
-                .help(format!("expected one of {}", names.join(", "))),
+            Diagnostic::error(
+                "unknown-value",
+                format!("`{field}` cannot be `\"{}\"`", value.get_ref()),
+                value.span(),
+            )
+            .label("unknown value")
+            .help(format!("expected one of {}", names.join(", "))),
         );
         default
     }
@@ -190,26 +220,38 @@ impl Checker<'_> {
     /// Returns the rules and the span of `questions = N` with its value, if given.
     fn rules(&mut self, r: RawRules) -> (Rules, Option<(i64, Range<usize>)>) {
         let limit_span = r.time_limit.span();
-        let time_limit = self.duration("time_limit", &r.time_limit).unwrap_or(Duration::from_secs(60));
+        let time_limit = self
+            .duration("time_limit", &r.time_limit)
+            .unwrap_or(Duration::from_secs(60));
         if time_limit.is_zero() {
             self.error(
-                Diagnostic::error("bad-duration", "`time_limit` must be longer than zero", limit_span.clone())
-                    .label("zero"),
+                Diagnostic::error(
+                    "bad-duration",
+                    "`time_limit` must be longer than zero",
+                    limit_span.clone(),
+                )
+                .label("zero"),
             );
         }
         let threshold = *r.mastery_threshold.get_ref();
         self.percent("mastery_threshold", threshold, r.mastery_threshold.span());
-        let max_attempts = r.max_attempts.and_then(|a| match u32::try_from(*a.get_ref()) {
-            Ok(v) if v > 0 => Some(v),
-            _ => {
-                self.error(
-                    Diagnostic::error("not-positive", "`max_attempts` must be at least 1", a.span())
+        let max_attempts = r
+            .max_attempts
+            .and_then(|a| match u32::try_from(*a.get_ref()) {
+                Ok(v) if v > 0 => Some(v),
+                _ => {
+                    self.error(
+                        Diagnostic::error(
+                            "not-positive",
+                            "`max_attempts` must be at least 1",
+                            a.span(),
+                        )
                         .label("not positive")
                         .help("leave `max_attempts` out to allow any number of attempts"),
-                );
-                None
-            }
-        });
+                    );
+                    None
+                }
+            });
         let attempt_delay = r
             .attempt_delay
             .and_then(|d| self.duration("attempt_delay", &d))
@@ -220,9 +262,13 @@ impl Checker<'_> {
                 if let Some(d) = self.duration("warnings", &w) {
                     if d >= time_limit && !time_limit.is_zero() {
                         self.error(
-                            Diagnostic::warning("warning-after-limit", "this warning mark is not shorter than the time limit", w.span())
-                                .label("never shown")
-                                .related(limit_span.clone(), "the time limit"),
+                            Diagnostic::warning(
+                                "warning-after-limit",
+                                "this warning mark is not shorter than the time limit",
+                                w.span(),
+                            )
+                            .label("never shown")
+                            .related(limit_span.clone(), "the time limit"),
                         );
                     }
                     warnings.push(d);
@@ -236,14 +282,40 @@ impl Checker<'_> {
         let rules = Rules {
             time_limit,
             mastery_threshold: threshold,
-            navigation: self.choice("navigation", r.navigation, &[("free", Navigation::Free), ("sequential", Navigation::Sequential)], Navigation::Free),
+            navigation: self.choice(
+                "navigation",
+                r.navigation,
+                &[
+                    ("free", Navigation::Free),
+                    ("sequential", Navigation::Sequential),
+                ],
+                Navigation::Free,
+            ),
             shuffle_questions: r.shuffle_questions.unwrap_or(true),
             shuffle_choices: r.shuffle_choices.unwrap_or(true),
             max_attempts,
             attempt_delay,
-            review: self.choice("review", r.review, &[("full", Review::Full), ("score-only", Review::ScoreOnly)], Review::Full),
-            scoring: self.choice("scoring", r.scoring, &[("all-or-nothing", Scoring::AllOrNothing), ("partial", Scoring::Partial)], Scoring::AllOrNothing),
-            paste: self.choice("paste", r.paste, &[("refuse", Paste::Refuse), ("allow", Paste::Allow)], Paste::Refuse),
+            review: self.choice(
+                "review",
+                r.review,
+                &[("full", Review::Full), ("score-only", Review::ScoreOnly)],
+                Review::Full,
+            ),
+            scoring: self.choice(
+                "scoring",
+                r.scoring,
+                &[
+                    ("all-or-nothing", Scoring::AllOrNothing),
+                    ("partial", Scoring::Partial),
+                ],
+                Scoring::AllOrNothing,
+            ),
+            paste: self.choice(
+                "paste",
+                r.paste,
+                &[("refuse", Paste::Refuse), ("allow", Paste::Allow)],
+                Paste::Refuse,
+            ),
             warnings,
         };
         (rules, r.questions.map(|q| (*q.get_ref(), q.span())))
@@ -252,15 +324,22 @@ impl Checker<'_> {
     fn percent(&mut self, field: &str, value: f64, span: Range<usize>) {
         if !(0.0..=100.0).contains(&value) {
             self.error(
-                Diagnostic::error("percent-out-of-range", format!("`{field}` is {value}, outside 0 to 100"), span)
-                    .label("not a percentage")
-                    .help("scores are percentages of the points: write a number from 0 to 100"),
+                Diagnostic::error(
+                    "percent-out-of-range",
+                    format!("`{field}` is {value}, outside 0 to 100"),
+                    span,
+                )
+                .label("not a percentage")
+                .help("scores are percentages of the points: write a number from 0 to 100"),
             );
         }
     }
 
     #[allow(clippy::type_complexity)]
-    fn sections(&mut self, raw: Vec<(RawSection, Range<usize>)>) -> (Vec<(Section, RawSectionInfo)>, HashMap<String, usize>) {
+    fn sections(
+        &mut self,
+        raw: Vec<(RawSection, Range<usize>)>,
+    ) -> (Vec<(Section, RawSectionInfo)>, HashMap<String, usize>) {
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut first_span: Vec<Range<usize>> = Vec::new();
         let mut sections = Vec::with_capacity(raw.len());
@@ -269,10 +348,14 @@ impl Checker<'_> {
             let id = self.id("section", s.id);
             if let Some(&prev) = ids.get(&id) {
                 self.error(
-                    Diagnostic::error("duplicate-section-id", format!("section id `{id}` is used twice"), id_span.clone())
-                        .label("second use")
-                        .related(first_span[prev].clone(), "first used here")
-                        .help("give each section its own id"),
+                    Diagnostic::error(
+                        "duplicate-section-id",
+                        format!("section id `{id}` is used twice"),
+                        id_span.clone(),
+                    )
+                    .label("second use")
+                    .related(first_span[prev].clone(), "first used here")
+                    .help("give each section its own id"),
                 );
             } else {
                 ids.insert(id.clone(), sections.len());
@@ -283,8 +366,12 @@ impl Checker<'_> {
                 Ok(d) => d,
                 Err(_) => {
                     self.error(
-                        Diagnostic::error("negative-draw", "`draw` cannot be negative", s.draw.span())
-                            .label("negative"),
+                        Diagnostic::error(
+                            "negative-draw",
+                            "`draw` cannot be negative",
+                            s.draw.span(),
+                        )
+                        .label("negative"),
                     );
                     0
                 }
@@ -294,14 +381,28 @@ impl Checker<'_> {
                 m.into_inner()
             });
             sections.push((
-                Section { id, title, description: s.description, draw, min_score, pool: Vec::new() },
-                RawSectionInfo { id_span, draw_span: s.draw.span() },
+                Section {
+                    id,
+                    title,
+                    description: s.description,
+                    draw,
+                    min_score,
+                    pool: Vec::new(),
+                },
+                RawSectionInfo {
+                    id_span,
+                    draw_span: s.draw.span(),
+                },
             ));
         }
         (sections, ids)
     }
 
-    fn draws(&mut self, sections: &[(Section, RawSectionInfo)], total: Option<&(i64, Range<usize>)>) {
+    fn draws(
+        &mut self,
+        sections: &[(Section, RawSectionInfo)],
+        total: Option<&(i64, Range<usize>)>,
+    ) {
         let mut sum: u64 = 0;
         for (s, info) in sections {
             sum += u64::from(s.draw);
@@ -309,16 +410,29 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "draw-exceeds-pool",
-                        format!("section `{}` draws {} questions but its pool holds {}", s.id, s.draw, s.pool.len()),
+                        format!(
+                            "section `{}` draws {} questions but its pool holds {}",
+                            s.id,
+                            s.draw,
+                            s.pool.len()
+                        ),
                         info.draw_span.clone(),
                     )
                     .label("more than the pool holds")
-                    .help(format!("add questions to `{}` or lower `draw` to at most {}", s.id, s.pool.len())),
+                    .help(format!(
+                        "add questions to `{}` or lower `draw` to at most {}",
+                        s.id,
+                        s.pool.len()
+                    )),
                 );
             } else if s.draw == 0 && s.pool.is_empty() {
                 self.error(
-                    Diagnostic::warning("empty-section", format!("section `{}` has no questions and draws none", s.id), info.id_span.clone())
-                        .label("unused section"),
+                    Diagnostic::warning(
+                        "empty-section",
+                        format!("section `{}` has no questions and draws none", s.id),
+                        info.id_span.clone(),
+                    )
+                    .label("unused section"),
                 );
             }
         }
@@ -341,7 +455,12 @@ impl Checker<'_> {
         }
     }
 
-    fn questions(&mut self, raw: Vec<(RawQuestion, Range<usize>)>, sections: &HashMap<String, usize>, complete: bool) -> Vec<Question> {
+    fn questions(
+        &mut self,
+        raw: Vec<(RawQuestion, Range<usize>)>,
+        sections: &HashMap<String, usize>,
+        complete: bool,
+    ) -> Vec<Question> {
         let mut ids: HashMap<String, Range<usize>> = HashMap::new();
         let mut prompts: HashMap<String, (String, Range<usize>)> = HashMap::new();
         let mut questions = Vec::with_capacity(raw.len());
@@ -351,10 +470,14 @@ impl Checker<'_> {
             let id = self.id("question", q.id);
             if let Some(first) = ids.get(&id) {
                 self.error(
-                    Diagnostic::error("duplicate-question-id", format!("question id `{id}` is used twice"), id_span.clone())
-                        .label("second use")
-                        .related(first.clone(), "first used here")
-                        .help("give each question its own id: attempts and journals refer to it"),
+                    Diagnostic::error(
+                        "duplicate-question-id",
+                        format!("question id `{id}` is used twice"),
+                        id_span.clone(),
+                    )
+                    .label("second use")
+                    .related(first.clone(), "first used here")
+                    .help("give each question its own id: attempts and journals refer to it"),
                 );
             } else {
                 ids.insert(id.clone(), id_span.clone());
@@ -367,9 +490,20 @@ impl Checker<'_> {
                         known.sort();
                         let known: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
                         self.error(
-                            Diagnostic::error("unknown-section", format!("question `{id}` is in section `{}`, which does not exist", q.section.get_ref()), q.section.span())
-                                .label("no such section")
-                                .help(if known.is_empty() { "declare the section in a `[[sections]]` table".to_string() } else { format!("known sections: {}", known.join(", ")) }),
+                            Diagnostic::error(
+                                "unknown-section",
+                                format!(
+                                    "question `{id}` is in section `{}`, which does not exist",
+                                    q.section.get_ref()
+                                ),
+                                q.section.span(),
+                            )
+                            .label("no such section")
+                            .help(if known.is_empty() {
+                                "declare the section in a `[[sections]]` table".to_string()
+                            } else {
+                                format!("known sections: {}", known.join(", "))
+                            }),
                         );
                     }
                     None
@@ -378,11 +512,21 @@ impl Checker<'_> {
             let prompt_span = q.prompt.span();
             if q.prompt.get_ref().trim().is_empty() {
                 self.error(
-                    Diagnostic::error("empty-prompt", format!("question `{id}` has an empty prompt"), prompt_span.clone())
-                        .label("nothing to ask"),
+                    Diagnostic::error(
+                        "empty-prompt",
+                        format!("question `{id}` has an empty prompt"),
+                        prompt_span.clone(),
+                    )
+                    .label("nothing to ask"),
                 );
             } else {
-                let key = q.prompt.get_ref().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                let key = q
+                    .prompt
+                    .get_ref()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase();
                 if let Some((other, first)) = prompts.get(&key) {
                     self.error(
                         Diagnostic::warning("duplicate-prompt", format!("questions `{other}` and `{id}` have the same prompt"), prompt_span.clone())
@@ -400,9 +544,13 @@ impl Checker<'_> {
                     let v = *p.get_ref();
                     if !(v > 0.0 && v.is_finite()) {
                         self.error(
-                            Diagnostic::error("not-positive", format!("question `{id}` is worth {v} points"), p.span())
-                                .label("points must be positive")
-                                .help("leave `points` out for 1 point, or give a number above 0"),
+                            Diagnostic::error(
+                                "not-positive",
+                                format!("question `{id}` is worth {v} points"),
+                                p.span(),
+                            )
+                            .label("points must be positive")
+                            .help("leave `points` out for 1 point, or give a number above 0"),
                         );
                     }
                     v
@@ -413,22 +561,36 @@ impl Checker<'_> {
             let kind_span = q.kind.span();
             let kind_name = q.kind.get_ref().clone();
             let kind = match kind_name.as_str() {
-                "single" | "multiple" => self.choice_kind(&id, kind_name == "single", rest, kind_span),
+                "single" | "multiple" => {
+                    self.choice_kind(&id, kind_name == "single", rest, kind_span)
+                }
                 "true-false" => self.true_false(&id, rest, kind_span),
                 "text" => self.text_kind(&id, rest, kind_span),
                 "numeric" => self.numeric(&id, rest, kind_span),
                 other => {
                     let names: Vec<String> = KINDS.iter().map(|k| format!("`\"{k}\"`")).collect();
                     self.error(
-                        Diagnostic::error("unknown-kind", format!("`{other}` is not a question kind"), kind_span)
-                            .label("unknown kind")
-                            .help(format!("expected one of {}", names.join(", "))),
+                        Diagnostic::error(
+                            "unknown-kind",
+                            format!("`{other}` is not a question kind"),
+                            kind_span,
+                        )
+                        .label("unknown kind")
+                        .help(format!("expected one of {}", names.join(", "))),
                     );
                     None
                 }
             };
             if let (Some(section), Some(kind)) = (section, kind) {
-                questions.push(Question { id, section, points, prompt: q.prompt.into_inner(), explanation, tags, kind });
+                questions.push(Question {
+                    id,
+                    section,
+                    points,
+                    prompt: q.prompt.into_inner(),
+                    explanation,
+                    tags,
+                    kind,
+                });
             }
         }
         questions
@@ -439,25 +601,39 @@ impl Checker<'_> {
         for (name, span) in fields {
             if let Some(span) = span {
                 self.error(
-                    Diagnostic::error("field-not-for-kind", format!("`{name}` does not apply to {kind} question `{id}`"), span.clone())
-                        .label(format!("not used by `kind = \"{kind}\"`"))
-                        .help("remove it, or change `kind`"),
+                    Diagnostic::error(
+                        "field-not-for-kind",
+                        format!("`{name}` does not apply to {kind} question `{id}`"),
+                        span.clone(),
+                    )
+                    .label(format!("not used by `kind = \"{kind}\"`"))
+                    .help("remove it, or change `kind`"),
                 );
             }
         }
     }
 
-    fn choice_kind(&mut self, id: &str, single: bool, rest: Rest, kind_span: Range<usize>) -> Option<Kind> {
+    fn choice_kind(
+        &mut self,
+        id: &str,
+        single: bool,
+        rest: Rest,
+        kind_span: Range<usize>,
+    ) -> Option<Kind> {
         let kind = if single { "single" } else { "multiple" };
-        self.unused(id, kind, &[
-            ("answer", rest.answer.as_ref().map(Spanned::span)),
-            ("tolerance", rest.tolerance),
-            ("min", rest.min),
-            ("max", rest.max),
-            ("unit", rest.unit.as_ref().map(Spanned::span)),
-            ("accepted", rest.accepted.as_ref().map(Spanned::span)),
-            ("ignore", rest.ignore.as_ref().map(Spanned::span)),
-        ]);
+        self.unused(
+            id,
+            kind,
+            &[
+                ("answer", rest.answer.as_ref().map(Spanned::span)),
+                ("tolerance", rest.tolerance),
+                ("min", rest.min),
+                ("max", rest.max),
+                ("unit", rest.unit.as_ref().map(Spanned::span)),
+                ("accepted", rest.accepted.as_ref().map(Spanned::span)),
+                ("ignore", rest.ignore.as_ref().map(Spanned::span)),
+            ],
+        );
         let Some(list) = rest.choices else {
             self.error(
                 Diagnostic::error("missing-field", format!("{kind} question `{id}` has no `choices`"), kind_span)
@@ -470,9 +646,13 @@ impl Checker<'_> {
         let raw: Vec<Spanned<RawChoice>> = list.into_inner();
         if raw.len() < 2 {
             self.error(
-                Diagnostic::error("too-few-choices", format!("question `{id}` has {} choice(s)", raw.len()), list_span.clone())
-                    .label("at least two choices are needed")
-                    .help("add choices, or use `kind = \"true-false\"` or `\"text\"`"),
+                Diagnostic::error(
+                    "too-few-choices",
+                    format!("question `{id}` has {} choice(s)", raw.len()),
+                    list_span.clone(),
+                )
+                .label("at least two choices are needed")
+                .help("add choices, or use `kind = \"true-false\"` or `\"text\"`"),
             );
         }
         let mut texts: HashMap<String, Range<usize>> = HashMap::new();
@@ -490,10 +670,16 @@ impl Checker<'_> {
             };
             if let Some(first) = choice_ids.get(&cid) {
                 self.error(
-                    Diagnostic::error("duplicate-choice-id", format!("choice id `{cid}` is used twice in question `{id}`"), cid_span.clone())
-                        .label("second use")
-                        .related(first.clone(), "first used here")
-                        .help("choices without an `id` take their letter (`a`, `b`, …): pick another id"),
+                    Diagnostic::error(
+                        "duplicate-choice-id",
+                        format!("choice id `{cid}` is used twice in question `{id}`"),
+                        cid_span.clone(),
+                    )
+                    .label("second use")
+                    .related(first.clone(), "first used here")
+                    .help(
+                        "choices without an `id` take their letter (`a`, `b`, …): pick another id",
+                    ),
                 );
             } else {
                 choice_ids.insert(cid.clone(), cid_span);
@@ -504,56 +690,95 @@ impl Checker<'_> {
             if let Some(first) = texts.get(&key) {
                 if !key.is_empty() {
                     self.error(
-                        Diagnostic::error("duplicate-choice-text", format!("question `{id}` offers the same choice twice"), text_span)
-                            .label("same text as another choice")
-                            .related(first.clone(), "first offered here"),
+                        Diagnostic::error(
+                            "duplicate-choice-text",
+                            format!("question `{id}` offers the same choice twice"),
+                            text_span,
+                        )
+                        .label("same text as another choice")
+                        .related(first.clone(), "first offered here"),
                     );
                 }
             } else {
                 texts.insert(key, text_span);
             }
-            choices.push(Choice { id: cid, text, correct: c.correct, pinned: c.pin });
+            choices.push(Choice {
+                id: cid,
+                text,
+                correct: c.correct,
+                pinned: c.pin,
+            });
         }
         let correct = choices.iter().filter(|c| c.correct).count();
         if single && correct != 1 && choices.len() >= 2 {
             self.error(
-                Diagnostic::error("single-needs-one-correct", format!("single-choice question `{id}` has {correct} correct choices"), list_span)
-                    .label("exactly one choice must have `correct = true`")
-                    .help(if correct > 1 { "keep one correct choice, or use `kind = \"multiple\"`" } else { "mark the right choice with `correct = true`" }),
+                Diagnostic::error(
+                    "single-needs-one-correct",
+                    format!("single-choice question `{id}` has {correct} correct choices"),
+                    list_span,
+                )
+                .label("exactly one choice must have `correct = true`")
+                .help(if correct > 1 {
+                    "keep one correct choice, or use `kind = \"multiple\"`"
+                } else {
+                    "mark the right choice with `correct = true`"
+                }),
             );
         } else if !single && correct == 0 && choices.len() >= 2 {
             self.error(
-                Diagnostic::error("multiple-needs-correct", format!("multiple-response question `{id}` has no correct choice"), list_span)
-                    .label("no choice has `correct = true`")
-                    .help("mark at least one choice with `correct = true`"),
+                Diagnostic::error(
+                    "multiple-needs-correct",
+                    format!("multiple-response question `{id}` has no correct choice"),
+                    list_span,
+                )
+                .label("no choice has `correct = true`")
+                .help("mark at least one choice with `correct = true`"),
             );
         }
-        Some(if single { Kind::Single { choices } } else { Kind::Multiple { choices } })
+        Some(if single {
+            Kind::Single { choices }
+        } else {
+            Kind::Multiple { choices }
+        })
     }
 
     fn true_false(&mut self, id: &str, rest: Rest, kind_span: Range<usize>) -> Option<Kind> {
-        self.unused(id, "true-false", &[
-            ("choices", rest.choices.as_ref().map(Spanned::span)),
-            ("tolerance", rest.tolerance),
-            ("min", rest.min),
-            ("max", rest.max),
-            ("unit", rest.unit.as_ref().map(Spanned::span)),
-            ("accepted", rest.accepted.as_ref().map(Spanned::span)),
-            ("ignore", rest.ignore.as_ref().map(Spanned::span)),
-        ]);
+        self.unused(
+            id,
+            "true-false",
+            &[
+                ("choices", rest.choices.as_ref().map(Spanned::span)),
+                ("tolerance", rest.tolerance),
+                ("min", rest.min),
+                ("max", rest.max),
+                ("unit", rest.unit.as_ref().map(Spanned::span)),
+                ("accepted", rest.accepted.as_ref().map(Spanned::span)),
+                ("ignore", rest.ignore.as_ref().map(Spanned::span)),
+            ],
+        );
         match rest.answer.map(|a| (*a.get_ref(), a.span())) {
             Some((AnswerValue::Bool(answer), _)) => Some(Kind::TrueFalse { answer }),
             Some((AnswerValue::Number(_), span)) => {
                 self.error(
-                    Diagnostic::error("wrong-type", format!("true-false question `{id}` needs `answer = true` or `answer = false`"), span)
-                        .label("a number, not true or false"),
+                    Diagnostic::error(
+                        "wrong-type",
+                        format!(
+                            "true-false question `{id}` needs `answer = true` or `answer = false`"
+                        ),
+                        span,
+                    )
+                    .label("a number, not true or false"),
                 );
                 None
             }
             None => {
                 self.error(
-                    Diagnostic::error("missing-answer", format!("true-false question `{id}` has no `answer`"), kind_span)
-                        .label("needs `answer = true` or `answer = false`"),
+                    Diagnostic::error(
+                        "missing-answer",
+                        format!("true-false question `{id}` has no `answer`"),
+                        kind_span,
+                    )
+                    .label("needs `answer = true` or `answer = false`"),
                 );
                 None
             }
@@ -561,55 +786,86 @@ impl Checker<'_> {
     }
 
     fn text_kind(&mut self, id: &str, rest: Rest, kind_span: Range<usize>) -> Option<Kind> {
-        self.unused(id, "text", &[
-            ("choices", rest.choices.as_ref().map(Spanned::span)),
-            ("answer", rest.answer.as_ref().map(Spanned::span)),
-            ("tolerance", rest.tolerance),
-            ("min", rest.min),
-            ("max", rest.max),
-            ("unit", rest.unit.as_ref().map(Spanned::span)),
-        ]);
+        self.unused(
+            id,
+            "text",
+            &[
+                ("choices", rest.choices.as_ref().map(Spanned::span)),
+                ("answer", rest.answer.as_ref().map(Spanned::span)),
+                ("tolerance", rest.tolerance),
+                ("min", rest.min),
+                ("max", rest.max),
+                ("unit", rest.unit.as_ref().map(Spanned::span)),
+            ],
+        );
         let accepted: Vec<String> = match rest.accepted {
             Some(list) => {
                 let span = list.span();
-                let values: Vec<String> = list.into_inner().into_iter().filter_map(|a| {
-                    if a.get_ref().trim().is_empty() {
-                        self.error(Diagnostic::error("empty-text", "an accepted answer is empty", a.span()).label("empty answer"));
-                        None
-                    } else {
-                        Some(a.into_inner())
-                    }
-                }).collect();
+                let values: Vec<String> = list
+                    .into_inner()
+                    .into_iter()
+                    .filter_map(|a| {
+                        if a.get_ref().trim().is_empty() {
+                            self.error(
+                                Diagnostic::error(
+                                    "empty-text",
+                                    "an accepted answer is empty",
+                                    a.span(),
+                                )
+                                .label("empty answer"),
+                            );
+                            None
+                        } else {
+                            Some(a.into_inner())
+                        }
+                    })
+                    .collect();
                 if values.is_empty() {
                     self.error(
-                        Diagnostic::error("text-needs-accepted", format!("text question `{id}` accepts no answer"), span)
-                            .label("empty list")
-                            .help("list the accepted answers: `accepted = [\"Paris\"]`"),
+                        Diagnostic::error(
+                            "text-needs-accepted",
+                            format!("text question `{id}` accepts no answer"),
+                            span,
+                        )
+                        .label("empty list")
+                        .help("list the accepted answers: `accepted = [\"Paris\"]`"),
                     );
                 }
                 values
             }
             None => {
                 self.error(
-                    Diagnostic::error("text-needs-accepted", format!("text question `{id}` has no `accepted` answers"), kind_span)
-                        .label("needs `accepted = [\"…\"]`")
-                        .help("list the accepted answers: `accepted = [\"Paris\"]`"),
+                    Diagnostic::error(
+                        "text-needs-accepted",
+                        format!("text question `{id}` has no `accepted` answers"),
+                        kind_span,
+                    )
+                    .label("needs `accepted = [\"…\"]`")
+                    .help("list the accepted answers: `accepted = [\"Paris\"]`"),
                 );
                 Vec::new()
             }
         };
         let mut ignore = Normalisation::default();
         if let Some(list) = rest.ignore {
-            ignore = Normalisation { case: false, accents: false, whitespace: false };
+            ignore = Normalisation {
+                case: false,
+                accents: false,
+                whitespace: false,
+            };
             for item in list.into_inner() {
                 match item.get_ref().as_str() {
                     "case" => ignore.case = true,
                     "accents" => ignore.accents = true,
                     "whitespace" => ignore.whitespace = true,
                     other => self.error(
-                        Diagnostic::error("unknown-value", format!("`ignore` cannot hold `\"{other}\"`"), item.span())
-                            .label("unknown value")
-                            .help("expected any of `\"case\"`, `\"accents\"`, `\"whitespace\"`"),
+                        Diagnostic::error(
+                            "unknown-value",
+                            format!("`ignore` cannot hold `\"{other}\"`"),
+                            item.span(),
+                        )
+                        .label("unknown value")
+                        .help("expected any of `\"case\"`, `\"accents\"`, `\"whitespace\"`"),
                     ),
                 }
             }
@@ -618,18 +874,33 @@ impl Checker<'_> {
     }
 
     fn numeric(&mut self, id: &str, rest: Rest, kind_span: Range<usize>) -> Option<Kind> {
-        self.unused(id, "numeric", &[
-            ("choices", rest.choices.as_ref().map(Spanned::span)),
-            ("accepted", rest.accepted.as_ref().map(Spanned::span)),
-            ("ignore", rest.ignore.as_ref().map(Spanned::span)),
-        ]);
+        self.unused(
+            id,
+            "numeric",
+            &[
+                ("choices", rest.choices.as_ref().map(Spanned::span)),
+                ("accepted", rest.accepted.as_ref().map(Spanned::span)),
+                ("ignore", rest.ignore.as_ref().map(Spanned::span)),
+            ],
+        );
         let unit = rest.unit.map(Spanned::into_inner);
         let finite = |me: &mut Self, name: &str, v: f64, span: &Range<usize>| {
             if !v.is_finite() {
-                me.error(Diagnostic::error("not-finite", format!("`{name}` must be a finite number"), span.clone()).label("not finite"));
+                me.error(
+                    Diagnostic::error(
+                        "not-finite",
+                        format!("`{name}` must be a finite number"),
+                        span.clone(),
+                    )
+                    .label("not finite"),
+                );
             }
         };
-        match (rest.answer.map(|a| (*a.get_ref(), a.span())), rest.min_value, rest.max_value) {
+        match (
+            rest.answer.map(|a| (*a.get_ref(), a.span())),
+            rest.min_value,
+            rest.max_value,
+        ) {
             (Some((AnswerValue::Number(value), vspan)), None, None) => {
                 finite(self, "answer", value, &vspan);
                 let tolerance = match (rest.tolerance_value, rest.tolerance) {
@@ -646,24 +917,36 @@ impl Checker<'_> {
                     }
                     _ => 0.0,
                 };
-                Some(Kind::Numeric { answer: NumericAnswer::Tolerance { value, tolerance }, unit })
+                Some(Kind::Numeric {
+                    answer: NumericAnswer::Tolerance { value, tolerance },
+                    unit,
+                })
             }
             (Some((AnswerValue::Bool(_), span)), _, _) => {
                 self.error(
-                    Diagnostic::error("wrong-type", format!("numeric question `{id}` needs a number as `answer`"), span)
-                        .label("true or false, not a number"),
+                    Diagnostic::error(
+                        "wrong-type",
+                        format!("numeric question `{id}` needs a number as `answer`"),
+                        span,
+                    )
+                    .label("true or false, not a number"),
                 );
                 None
             }
             (None, Some(min), Some(max)) => {
-                let (min_span, max_span) = (rest.min.unwrap_or_default(), rest.max.unwrap_or_default());
+                let (min_span, max_span) =
+                    (rest.min.unwrap_or_default(), rest.max.unwrap_or_default());
                 finite(self, "min", min, &min_span);
                 finite(self, "max", max, &max_span);
                 if let Some(span) = rest.tolerance {
                     self.error(
-                        Diagnostic::error("field-not-for-kind", "`tolerance` does not apply to a range", span)
-                            .label("a range has no tolerance")
-                            .help("widen `min` and `max` instead"),
+                        Diagnostic::error(
+                            "field-not-for-kind",
+                            "`tolerance` does not apply to a range",
+                            span,
+                        )
+                        .label("a range has no tolerance")
+                        .help("widen `min` and `max` instead"),
                     );
                 }
                 if min > max {
@@ -674,13 +957,22 @@ impl Checker<'_> {
                             .help("swap `min` and `max`"),
                     );
                 }
-                Some(Kind::Numeric { answer: NumericAnswer::Range { min, max }, unit })
+                Some(Kind::Numeric {
+                    answer: NumericAnswer::Range { min, max },
+                    unit,
+                })
             }
             (Some((_, vspan)), _, _) => {
                 self.error(
-                    Diagnostic::error("answer-and-range", format!("numeric question `{id}` has both `answer` and `min`/`max`"), vspan)
-                        .label("one or the other")
-                        .help("use `answer` (with an optional `tolerance`) or `min` and `max`, not both"),
+                    Diagnostic::error(
+                        "answer-and-range",
+                        format!("numeric question `{id}` has both `answer` and `min`/`max`"),
+                        vspan,
+                    )
+                    .label("one or the other")
+                    .help(
+                        "use `answer` (with an optional `tolerance`) or `min` and `max`, not both",
+                    ),
                 );
                 None
             }

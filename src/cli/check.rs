@@ -48,7 +48,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let mut banks = Vec::with_capacity(files.len());
     for file in files {
-        let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let bytes =
+            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
         let (loaded, source) = bank::load(&bytes);
         banks.push(Checked {
             path: file.display().to_string(),
@@ -65,12 +66,17 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     print!("{report}");
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Adds the files `path` names: itself, or every `*.toml` below it, sorted.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if !meta.is_dir() {
         out.push(path.to_path_buf());
         return Ok(());
@@ -120,7 +126,12 @@ fn text_report(banks: &[Checked], errors: usize, warnings: usize, color: bool) -
     let mut out = String::new();
     let (mut sections, mut questions) = (0, 0);
     for b in banks {
-        out.push_str(&bank::diagnostic::render_text(&b.path, &b.source, &b.loaded.diagnostics, color));
+        out.push_str(&bank::diagnostic::render_text(
+            &b.path,
+            &b.source,
+            &b.loaded.diagnostics,
+            color,
+        ));
         if let Some(exam) = &b.loaded.exam {
             sections += exam.sections.len();
             questions += exam.questions.len();
@@ -142,7 +153,12 @@ fn text_report(banks: &[Checked], errors: usize, warnings: usize, color: bool) -
 fn json_report(banks: &[Checked], errors: usize, warnings: usize) -> anyhow::Result<String> {
     let diagnostics: Vec<JsonDiagnostic<'_>> = banks
         .iter()
-        .flat_map(|b| b.loaded.diagnostics.iter().map(|d| JsonDiagnostic::new(&b.path, &b.source, d)))
+        .flat_map(|b| {
+            b.loaded
+                .diagnostics
+                .iter()
+                .map(|d| JsonDiagnostic::new(&b.path, &b.source, d))
+        })
         .collect();
     let summary = serde_json::json!({
         "banks": banks.len(),
