@@ -14,3 +14,4 @@
 
 pub mod bank;
 pub mod cli;
+pub mod credential;
