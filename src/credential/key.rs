@@ -11,7 +11,7 @@
 //! without `--force`) is the command line's job.
 
 use super::did::DidKey;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, KeypairBytes};
 use ed25519_dalek::{Signature, Signer, SigningKey};
 use pkcs8::{LineEnding, PrivateKeyInfoRef};
 use rand::{CryptoRng, TryCryptoRng};
@@ -113,9 +113,19 @@ impl IssuerKey {
     /// # Errors
     /// [`KeyError::Encode`] if encoding fails (it does not for a valid key).
     pub fn to_pem(&self) -> Result<Zeroizing<String>, KeyError> {
-        self.signing
+        self.pkcs8()
             .to_pkcs8_pem(LineEnding::LF)
             .map_err(|e| KeyError::Encode(e.to_string()))
+    }
+
+    /// The secret as a PKCS#8 v1 structure (RFC 8410, no public key), the
+    /// form OpenSSL writes and reads: OpenSSL 3.0 rejects the v2 form with
+    /// the public key that `SigningKey` would encode. Zeroized on drop.
+    fn pkcs8(&self) -> KeypairBytes {
+        KeypairBytes {
+            secret_key: self.signing.to_bytes(),
+            public_key: None,
+        }
     }
 
     /// The secret key as encrypted PKCS#8 PEM (scrypt, AES-256-CBC); `rng`
@@ -129,7 +139,7 @@ impl IssuerKey {
         passphrase: &Passphrase,
     ) -> Result<Zeroizing<String>, KeyError> {
         let encode = |e: pkcs8::Error| KeyError::Encode(e.to_string());
-        let der = self.signing.to_pkcs8_der().map_err(encode)?;
+        let der = self.pkcs8().to_pkcs8_der().map_err(encode)?;
         let info = PrivateKeyInfoRef::try_from(der.as_bytes()).map_err(encode)?;
         let encrypted = info
             .encrypt_with_rng(&mut &mut *rng, passphrase.as_bytes())
@@ -257,6 +267,53 @@ mod tests {
             Passphrase::new("\n".into()).unwrap_err(),
             KeyError::EmptyPassphrase
         );
+    }
+
+    /// Written by `openssl genpkey -algorithm ed25519` (OpenSSL 3.0), then
+    /// `openssl pkcs8 -topk8 -v2 aes-256-cbc` and `-scrypt` with the
+    /// passphrase `openssl-pass`: the files OpenSSL users already have.
+    const OPENSSL_PLAIN: &str = "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIEa0Wm4Zsi08egYDjKUmfCCeP8b4mIvlrfEF4pncn2ux
+-----END PRIVATE KEY-----
+";
+    const OPENSSL_PBKDF2: &str = "-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIGbMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAisCqEANWE0vQICCAAw
+DAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEKGVoNpp+feCV3Q9yZb1GXUEQF+P
+8FdWJJVP+9yMoCJOhyWvfW6kNkA0FWbpgL70AINQG0dafzS0EQOp10iD4MqhG2lw
+4KdZa046StGd4JtTFPc=
+-----END ENCRYPTED PRIVATE KEY-----
+";
+    const OPENSSL_SCRYPT: &str = "-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIGTME8GCSqGSIb3DQEFDTBCMCEGCSsGAQQB2kcECzAUBAjazYxcPyWylgICQAAC
+AQgCAQEwHQYJYIZIAWUDBAEqBBD3JGsXggRELNeyGVS5d8AjBECV2YhBiH9OByW5
+PTgvVAngcLfvUUCxB4kubI6rKlUmIe8DQ+2dAwvY6kddbo69aYXTd8/+LpSgQNiK
+8X6HAL+Q
+-----END ENCRYPTED PRIVATE KEY-----
+";
+    /// `openssl pkey -pubout -outform DER | tail -c 32` of that key.
+    const OPENSSL_PUBLIC: &str = "1fc3826ffa02d97b171d31e2a10a6f5675ba42da71e5a7156acd87d99bb5d8f5";
+
+    #[test]
+    fn reads_openssl_key_files() {
+        let hex = |k: &IssuerKey| -> String {
+            k.did()
+                .verifying_key()
+                .as_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        let plain = IssuerKey::from_pem(OPENSSL_PLAIN, None).unwrap();
+        assert_eq!(hex(&plain), OPENSSL_PUBLIC);
+        let pass = Passphrase::new("openssl-pass".into()).unwrap();
+        for pem in [OPENSSL_PBKDF2, OPENSSL_SCRYPT] {
+            assert_eq!(
+                hex(&IssuerKey::from_pem(pem, Some(&pass)).unwrap()),
+                OPENSSL_PUBLIC
+            );
+        }
+        // What brevet writes is the form OpenSSL wrote: PKCS#8 v1.
+        assert_eq!(*plain.to_pem().unwrap(), OPENSSL_PLAIN);
     }
 
     #[test]
