@@ -2,10 +2,14 @@
 //! `run(args) -> Result<ExitCode>`. Only this layer touches the terminal,
 //! the clock and the disk.
 
+pub mod atomic;
 pub mod check;
+pub mod keygen;
+pub mod verify;
 
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Proctored, timed exams in the terminal, and signed micro-credentials.
@@ -22,6 +26,10 @@ pub struct Cli {
 pub enum Command {
     /// Validate exam banks (files or folders) and report every problem.
     Check(check::Args),
+    /// Create an issuer key pair and print its did:key.
+    Keygen(keygen::Args),
+    /// Verify credentials offline: proof, issuer, dates.
+    Verify(verify::Args),
 }
 
 /// Runs the parsed command line.
@@ -31,10 +39,39 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Keygen(args) => keygen::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }
 
 /// Whether to colour what goes to stdout: a terminal, and no `NO_COLOR`.
 pub fn stdout_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// The data folder: `--data` when given, else `$BREVET_DATA`, else
+/// `$XDG_DATA_HOME/brevet`, else `~/.local/share/brevet`.
+///
+/// # Errors
+/// None of these is set (no home folder).
+pub fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = env("BREVET_DATA") {
+        return Ok(dir);
+    }
+    // XDG: a relative XDG_DATA_HOME is invalid and must be ignored.
+    if let Some(xdg) = env("XDG_DATA_HOME").filter(|p| p.is_absolute()) {
+        return Ok(xdg.join("brevet"));
+    }
+    match env("HOME") {
+        Some(home) => Ok(home.join(".local").join("share").join("brevet")),
+        None => anyhow::bail!("no data folder: set BREVET_DATA or HOME, or pass --data"),
+    }
 }
