@@ -5,9 +5,11 @@
 //! the verifier's "now" and the randomness come in as parameters, bytes come in
 //! and go out; the command line reads and writes the files.
 
+pub mod country;
 pub mod did;
 pub mod jcs;
 pub mod key;
+pub mod ob;
 pub mod proof;
 pub mod summary;
 pub mod verify;

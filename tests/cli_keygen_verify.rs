@@ -2,6 +2,9 @@
 
 #![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test
 
+#[path = "support/sample.rs"]
+mod sample;
+
 use assert_cmd::Command;
 use brevet::credential::key::IssuerKey;
 use brevet::credential::{parse_datetime, proof};
@@ -224,5 +227,45 @@ fn verify_json_for_scripts() {
     assert_eq!(
         report["results"][1]["reason"]["code"],
         "unknown-cryptosuite"
+    );
+}
+
+#[test]
+fn verify_prints_what_an_issued_credential_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = sample::key();
+    let mut input = sample::input(key.did());
+    input.demo_issuer = true;
+    let doc = brevet::credential::ob::issue(&input, &key).unwrap();
+    let file = tmp.path().join("camille.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let out = brevet(tmp.path()).arg("verify").arg(&file).assert().code(0);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let did = key.did().to_string();
+    for expected in [
+        "camille.json: VALID".to_owned(),
+        "DEMO ISSUER: not for real certification".to_owned(),
+        "learner      Camille Dupré (id A-2025-0042)".to_owned(),
+        "achievement  Sécurité des réseaux — bloc 2 (version 1.4.0)".to_owned(),
+        format!("issuer       Centre de formation Exemple (FR), {did}"),
+        "issued       2025-03-14T09:26:53Z".to_owned(),
+        "score        82.5% (required 70%), passed".to_owned(),
+        "supervision  supervised-onsite; identity verification: verified-onsite".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "missing {expected:?} in\n{text}");
+    }
+    let mut edited: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    edited["credentialSubject"]["result"][0]["value"] = json!("99");
+    std::fs::write(&file, serde_json::to_vec_pretty(&edited).unwrap()).unwrap();
+    let out = brevet(tmp.path()).arg("verify").arg(&file).assert().code(1);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("camille.json: INVALID bad signature"),
+        "{text}"
+    );
+    assert!(text.contains("what it claims (not verified)"), "{text}");
+    assert!(
+        text.contains("score        99% (required 70%), passed"),
+        "{text}"
     );
 }
