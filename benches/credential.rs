@@ -1,8 +1,14 @@
 //! Credential benchmarks. Group `jcs`: RFC 8785 canonicalisation of a
 //! credential-sized document (benches/data/credential-2k4.json), brevet's own
-//! implementation against the two JCS crates, to justify the choice.
+//! implementation against the two JCS crates, to justify the choice. Group
+//! `credential`: issue one credential; verify one from its bytes (and the
+//! strict Ed25519 verification alone, the floor it cannot go under).
 
-use brevet::credential::jcs;
+#[path = "../tests/support/sample.rs"]
+mod sample;
+
+use brevet::credential::verify::{VerifyOptions, verify};
+use brevet::credential::{jcs, ob, parse_datetime};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -34,5 +40,32 @@ fn jcs_implementations(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, jcs_implementations);
+fn issue_and_verify(c: &mut Criterion) {
+    let key = sample::key();
+    let input = sample::input(key.did());
+    let doc = ob::issue(&input, &key).expect("sample issues");
+    let bytes = serde_json::to_vec_pretty(&doc).expect("serialises");
+    let options = VerifyOptions {
+        now: parse_datetime("2025-06-01T00:00:00Z").expect("date"),
+        trusted: &[],
+    };
+    assert!(verify(&bytes, &options).verdict.is_valid());
+    let mut group = c.benchmark_group("credential");
+    group.bench_function("issue", |b| b.iter(|| ob::issue(black_box(&input), &key)));
+    group.throughput(criterion::Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("verify_from_bytes", |b| {
+        b.iter(|| verify(black_box(&bytes), &options))
+    });
+    group.throughput(criterion::Throughput::Elements(1));
+    let message = [7u8; 64];
+    let signature =
+        ed25519_dalek::Signer::sign(&ed25519_dalek::SigningKey::from_bytes(&[1; 32]), &message);
+    let public = ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key();
+    group.bench_function("ed25519_verify_strict_alone", |b| {
+        b.iter(|| public.verify_strict(black_box(&message), &signature))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, jcs_implementations, issue_and_verify);
 criterion_main!(benches);
