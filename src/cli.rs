@@ -75,3 +75,31 @@ pub fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
         None => anyhow::bail!("no data folder: set BREVET_DATA or HOME, or pass --data"),
     }
 }
+
+/// Adds the files `path` names, for commands that take files or folders:
+/// `path` itself when it is not a folder (reading it will report a missing
+/// file), else every `*.EXTENSION` below it, recursively, in sorted order.
+///
+/// # Errors
+/// A folder that cannot be listed.
+pub fn collect_files(path: &Path, extension: &str, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("cannot list {}", path.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("cannot list {}", path.display()))?;
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect_files(&entry, extension, out)?;
+        } else if entry.extension().is_some_and(|e| e == extension) {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}

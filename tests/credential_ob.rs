@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test
 
+#[path = "support/json_paths.rs"]
+mod json_paths;
 #[path = "support/sample.rs"]
 mod sample;
 
@@ -245,33 +247,6 @@ fn refuses_bad_input_and_the_wrong_key() {
     ));
 }
 
-/// Every path to a value of `value`.
-fn leaves(value: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                path.push(k.clone());
-                leaves(v, path, out);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                path.push(i.to_string());
-                leaves(v, path, out);
-                path.pop();
-            }
-        }
-        _ => out.push(path.clone()),
-    }
-}
-
-fn pointer(path: &[String]) -> String {
-    path.iter()
-        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
-        .collect()
-}
-
 /// Ways to change one value: for dates, also a valid date one second later.
 fn changes(value: &Value) -> Vec<Value> {
     match value {
@@ -292,31 +267,26 @@ fn changes(value: &Value) -> Vec<Value> {
 #[test]
 fn changing_any_single_value_makes_it_invalid() {
     let doc = sample_doc();
-    let mut paths = Vec::new();
-    leaves(&doc, &mut Vec::new(), &mut paths);
+    let paths = json_paths::pointers(&doc, true);
     assert!(paths.len() > 80, "{} leaves", paths.len());
     let mut tried = 0;
     for path in &paths {
-        let original = doc.pointer(&pointer(path)).unwrap();
+        let original = doc.pointer(path).unwrap();
         for changed in changes(original) {
             let mut edited = doc.clone();
-            *edited.pointer_mut(&pointer(path)).unwrap() = changed.clone();
+            *edited.pointer_mut(path).unwrap() = changed.clone();
             let verdict = check(&serde_json::to_vec(&edited).unwrap());
-            assert!(
-                !verdict.is_valid(),
-                "{} = {changed} still valid",
-                pointer(path)
-            );
+            assert!(!verdict.is_valid(), "{path} = {changed} still valid");
             tried += 1;
         }
     }
     // Removing any member, or adding one, too.
     for path in &paths {
-        let (last, parent) = path.split_last().unwrap();
+        let (parent, last) = json_paths::split_last(path).unwrap();
         let mut edited = doc.clone();
-        match edited.pointer_mut(&pointer(parent)).unwrap() {
+        match edited.pointer_mut(parent).unwrap() {
             Value::Object(map) => {
-                map.remove(last);
+                map.remove(&last);
             }
             Value::Array(items) => {
                 items.remove(last.parse::<usize>().unwrap());
@@ -325,16 +295,14 @@ fn changing_any_single_value_makes_it_invalid() {
         }
         assert!(
             !check(&serde_json::to_vec(&edited).unwrap()).is_valid(),
-            "without {}",
-            pointer(path)
+            "without {path}"
         );
         let mut edited = doc.clone();
-        if let Value::Object(map) = edited.pointer_mut(&pointer(parent)).unwrap() {
+        if let Value::Object(map) = edited.pointer_mut(parent).unwrap() {
             map.insert("addedClaim".into(), json!(true));
             assert!(
                 !check(&serde_json::to_vec(&edited).unwrap()).is_valid(),
-                "added under {}",
-                pointer(parent)
+                "added under {parent}"
             );
         }
         tried += 2;

@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test
 
+#[path = "support/json_paths.rs"]
+mod json_paths;
+
 use brevet::credential::key::IssuerKey;
 use brevet::credential::verify::{VerifyOptions, verify};
 use brevet::credential::{parse_datetime, proof};
@@ -52,34 +55,6 @@ fn signed() -> Value {
     Value::Object(proof::sign(map, &key, parse_datetime("2025-01-01T00:00:00Z").unwrap()).unwrap())
 }
 
-/// Every path to a value in `value` (object members and array items).
-fn paths(value: &Value, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-    out.push(prefix.clone());
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                prefix.push(k.clone());
-                paths(v, prefix, out);
-                prefix.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                prefix.push(i.to_string());
-                paths(v, prefix, out);
-                prefix.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn pointer(path: &[String]) -> String {
-    path.iter()
-        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
-        .collect()
-}
-
 fn check(bytes: &[u8]) -> bool {
     let now = parse_datetime("2025-06-01T00:00:00Z").unwrap();
     verify(bytes, &VerifyOptions { now, trusted: &[] })
@@ -108,11 +83,10 @@ proptest! {
     #[test]
     fn one_value_replaced(index in any::<prop::sample::Index>(), replacement in arb_json()) {
         let original = signed();
-        let mut all = Vec::new();
-        paths(&original, &mut Vec::new(), &mut all);
+        let all = json_paths::pointers(&original, false);
         let path = index.get(&all);
         let mut edited = original.clone();
-        *edited.pointer_mut(&pointer(path)).unwrap() = replacement;
+        *edited.pointer_mut(path).unwrap() = replacement;
         let valid = check(&serde_json::to_vec(&edited).unwrap());
         // Only a no-op replacement keeps it valid.
         prop_assert_eq!(valid, edited == original, "path {:?}", path);

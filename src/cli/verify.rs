@@ -45,7 +45,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut files = Vec::new();
     for path in &args.files {
-        collect(path, &mut files)?;
+        super::collect_files(path, "json", &mut files)?;
     }
     let options = VerifyOptions {
         now: chrono::Utc::now(),
@@ -135,28 +135,6 @@ fn verify_file(path: &Path, options: &VerifyOptions<'_>) -> Outcome {
         })),
         Err(e) => Outcome::Unreadable(format!("cannot read: {e}")),
     }
-}
-
-/// Adds the files `path` names: itself, or every `*.json` below it, sorted.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    if !path.is_dir() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .with_context(|| format!("cannot list {}", path.display()))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("cannot list {}", path.display()))?;
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            collect(&entry, out)?;
-        } else if entry.extension().is_some_and(|e| e == "json") {
-            out.push(entry);
-        }
-    }
-    Ok(())
 }
 
 fn text_report(files: &[PathBuf], outcomes: &[Outcome], color: bool) -> String {
