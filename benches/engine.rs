@@ -44,7 +44,7 @@ fn apply(c: &mut Criterion) {
         let response = match &q.kind {
             brevet::bank::Kind::Single { .. } => Response::Choice((i % 4) as usize),
             brevet::bank::Kind::Multiple { .. } => Response::Choices(vec![(i % 4) as usize]),
-            brevet::bank::Kind::TrueFalse { .. } => Response::Bool(i % 2 == 0),
+            brevet::bank::Kind::TrueFalse { .. } => Response::Bool(i.is_multiple_of(2)),
             brevet::bank::Kind::Text { .. } => Response::Text(format!("answer {i}")),
             brevet::bank::Kind::Numeric { .. } => Response::Number(i as f64),
         };

@@ -2,13 +2,17 @@
 //! `run(args) -> Result<ExitCode>`. Only this layer touches the terminal,
 //! the clock and the disk.
 
+pub mod atomic;
 pub mod check;
 pub mod import;
+pub mod keygen;
 pub mod run;
 pub mod stats;
+pub mod verify;
 
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Proctored, timed exams in the terminal, and signed micro-credentials.
@@ -33,6 +37,10 @@ pub enum Command {
     /// Show each section's pool, draw, chance of appearing, kinds, points
     /// and estimated time, with warnings where a pool is too small.
     Stats(stats::Args),
+    /// Create an issuer key pair and print its did:key.
+    Keygen(keygen::Args),
+    /// Verify credentials offline: proof, issuer, dates.
+    Verify(verify::Args),
 }
 
 /// Runs the parsed command line.
@@ -45,10 +53,67 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Stats(args) => stats::run(&args),
+        Command::Keygen(args) => keygen::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }
 
 /// Whether to colour what goes to stdout: a terminal, and no `NO_COLOR`.
 pub fn stdout_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// The data folder: `--data` when given, else `$BREVET_DATA`, else
+/// `$XDG_DATA_HOME/brevet`, else `~/.local/share/brevet`.
+///
+/// # Errors
+/// None of these is set (no home folder).
+pub fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = env("BREVET_DATA") {
+        return Ok(dir);
+    }
+    // XDG: a relative XDG_DATA_HOME is invalid and must be ignored.
+    if let Some(xdg) = env("XDG_DATA_HOME").filter(|p| p.is_absolute()) {
+        return Ok(xdg.join("brevet"));
+    }
+    match env("HOME") {
+        Some(home) => Ok(home.join(".local").join("share").join("brevet")),
+        None => anyhow::bail!("no data folder: set BREVET_DATA or HOME, or pass --data"),
+    }
+}
+
+/// Adds the files `path` names, for commands that take files or folders:
+/// `path` itself when it is not a folder (reading it will report a missing
+/// file), else every `*.EXTENSION` below it, recursively, in sorted order.
+///
+/// # Errors
+/// A folder that cannot be listed.
+pub fn collect_files(path: &Path, extension: &str, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("cannot list {}", path.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("cannot list {}", path.display()))?;
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect_files(&entry, extension, out)?;
+        } else if entry.extension().is_some_and(|e| e == extension) {
+            out.push(entry);
+        }
+    }
+    Ok(())
 }

@@ -4,7 +4,7 @@ use crate::bank::{self, Diagnostic, diagnostic::JsonDiagnostic};
 use anyhow::Context;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `brevet check`.
@@ -44,7 +44,7 @@ struct Checked {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut files = Vec::new();
     for path in &args.paths {
-        collect(path, &mut files)?;
+        super::collect_files(path, "toml", &mut files)?;
     }
     let mut banks = Vec::with_capacity(files.len());
     for file in files {
@@ -71,30 +71,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Adds the files `path` names: itself, or every `*.toml` below it, sorted.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if !meta.is_dir() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .with_context(|| format!("cannot list {}", path.display()))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("cannot list {}", path.display()))?;
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            collect(&entry, out)?;
-        } else if entry.extension().is_some_and(|e| e == "toml") {
-            out.push(entry);
-        }
-    }
-    Ok(())
 }
 
 /// Two banks with the same exam id would be confused in journals and credentials.

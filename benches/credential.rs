@@ -1,0 +1,71 @@
+//! Credential benchmarks. Group `jcs`: RFC 8785 canonicalisation of a
+//! credential-sized document (benches/data/credential-2k4.json), brevet's own
+//! implementation against the two JCS crates, to justify the choice. Group
+//! `credential`: issue one credential; verify one from its bytes (and the
+//! strict Ed25519 verification alone, the floor it cannot go under).
+
+#[path = "../tests/support/sample.rs"]
+mod sample;
+
+use brevet::credential::verify::{VerifyOptions, verify};
+use brevet::credential::{jcs, ob, parse_datetime};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn credential_value() -> serde_json::Value {
+    let text = include_str!("data/credential-2k4.json");
+    jcs::parse_strict(text.as_bytes()).expect("bench fixture is valid JSON")
+}
+
+fn jcs_implementations(c: &mut Criterion) {
+    let value = credential_value();
+    let ours = jcs::canonicalize(&value);
+    // Same bytes from all three, or the comparison means nothing.
+    assert_eq!(serde_jcs::to_vec(&value).expect("serde_jcs"), ours);
+    assert_eq!(
+        serde_json_canonicalizer::to_vec(&value).expect("serde_json_canonicalizer"),
+        ours
+    );
+    let mut group = c.benchmark_group("jcs");
+    group.throughput(criterion::Throughput::Bytes(ours.len() as u64));
+    group.bench_function("brevet", |b| {
+        b.iter(|| jcs::canonicalize(black_box(&value)))
+    });
+    group.bench_function("serde_jcs", |b| {
+        b.iter(|| serde_jcs::to_vec(black_box(&value)))
+    });
+    group.bench_function("serde_json_canonicalizer", |b| {
+        b.iter(|| serde_json_canonicalizer::to_vec(black_box(&value)))
+    });
+    group.finish();
+}
+
+fn issue_and_verify(c: &mut Criterion) {
+    let key = sample::key();
+    let input = sample::input(key.did());
+    let doc = ob::issue(&input, &key).expect("sample issues");
+    let bytes = serde_json::to_vec_pretty(&doc).expect("serialises");
+    let options = VerifyOptions {
+        now: parse_datetime("2025-06-01T00:00:00Z").expect("date"),
+        trusted: &[],
+    };
+    assert!(verify(&bytes, &options).verdict.is_valid());
+    let mut group = c.benchmark_group("credential");
+    group.bench_function("issue", |b| b.iter(|| ob::issue(black_box(&input), &key)));
+    group.throughput(criterion::Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("verify_from_bytes", |b| {
+        b.iter(|| verify(black_box(&bytes), &options))
+    });
+    group.throughput(criterion::Throughput::Elements(1));
+    let message = [7u8; 64];
+    let signature =
+        ed25519_dalek::Signer::sign(&ed25519_dalek::SigningKey::from_bytes(&[1; 32]), &message);
+    let public = ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key();
+    group.bench_function("ed25519_verify_strict_alone", |b| {
+        b.iter(|| public.verify_strict(black_box(&message), &signature))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, jcs_implementations, issue_and_verify);
+criterion_main!(benches);

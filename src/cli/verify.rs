@@ -1,0 +1,291 @@
+//! `brevet verify FILE...`: verify credentials offline, on all cores, and
+//! print per file what it claims and whether it is valid, or exactly why not.
+
+use crate::credential::did::DidKey;
+use crate::credential::summary::Summary;
+use crate::credential::verify::{
+    Invalid, MAX_CREDENTIAL_BYTES, Report, Verdict, VerifyOptions, verify,
+};
+use anyhow::Context;
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Arguments of `brevet verify`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Credential files, or folders searched recursively for `*.json`.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Accept only credentials issued by this did:key (repeatable).
+    #[arg(long, value_name = "DID")]
+    pub trust: Vec<String>,
+    /// Print one JSON document for scripts instead of the human summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One file's outcome: a report, or why the file could not be read.
+enum Outcome {
+    Checked(Box<Report>),
+    Unreadable(String),
+}
+
+/// Runs `brevet verify`.
+///
+/// # Errors
+/// A malformed `--trust` or an unlistable folder (exit status 2).
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let trusted = args
+        .trust
+        .iter()
+        .map(|t| DidKey::parse(t).with_context(|| format!("--trust {t}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut files = Vec::new();
+    for path in &args.files {
+        super::collect_files(path, "json", &mut files)?;
+    }
+    let options = VerifyOptions {
+        now: chrono::Utc::now(),
+        trusted: &trusted,
+    };
+    let outcomes = verify_all(&files, &options);
+    let report = if args.json {
+        json_report(&files, &outcomes)?
+    } else {
+        text_report(&files, &outcomes, super::stdout_color())
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(report.as_bytes())?;
+    stdout.flush()?;
+    let unreadable = outcomes.iter().any(|o| matches!(o, Outcome::Unreadable(_)));
+    let invalid = outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::Checked(r) if !r.verdict.is_valid()));
+    Ok(ExitCode::from(if unreadable {
+        2
+    } else if invalid {
+        1
+    } else {
+        0
+    }))
+}
+
+/// Verifies every file, in parallel on all cores; outcomes in file order.
+fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>) -> Vec<Outcome> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        mine.push((i, verify_file(file, options)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(files.len());
+    let mut done = done.into_iter().peekable();
+    for i in 0..files.len() {
+        match done.next_if(|(j, _)| *j == i) {
+            Some((_, outcome)) => outcomes.push(outcome),
+            // Only if a worker panicked: say so rather than lose the file.
+            None => outcomes.push(Outcome::Unreadable("internal error while verifying".into())),
+        }
+    }
+    outcomes
+}
+
+fn verify_file(path: &Path, options: &VerifyOptions<'_>) -> Outcome {
+    let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
+        let file = std::fs::File::open(path)?;
+        let size = file.metadata()?.len();
+        if size > MAX_CREDENTIAL_BYTES {
+            return Ok(Err(size));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        file.take(MAX_CREDENTIAL_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        Ok(Ok(bytes))
+    };
+    match read() {
+        Ok(Ok(bytes)) => Outcome::Checked(Box::new(verify(&bytes, options))),
+        Ok(Err(size)) => Outcome::Checked(Box::new(Report {
+            verdict: Verdict::Invalid(Invalid::TooLarge {
+                size,
+                max: MAX_CREDENTIAL_BYTES,
+            }),
+            summary: Summary::default(),
+        })),
+        Err(e) => Outcome::Unreadable(format!("cannot read: {e}")),
+    }
+}
+
+fn text_report(files: &[PathBuf], outcomes: &[Outcome], color: bool) -> String {
+    let paint = |text: &str, code: &str| {
+        if color {
+            format!("\x1b[1;{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let mut out = String::new();
+    let (mut valid, mut invalid, mut unreadable) = (0, 0, 0);
+    for (file, outcome) in files.iter().zip(outcomes) {
+        let name = file.display();
+        match outcome {
+            Outcome::Unreadable(why) => {
+                unreadable += 1;
+                let _ = writeln!(out, "{name}: {} {why}", paint("ERROR", "31"));
+            }
+            Outcome::Checked(report) => {
+                match &report.verdict {
+                    Verdict::Valid { .. } => {
+                        valid += 1;
+                        let _ = writeln!(out, "{name}: {}", paint("VALID", "32"));
+                    }
+                    Verdict::Invalid(why) => {
+                        invalid += 1;
+                        let _ = writeln!(out, "{name}: {} {why}", paint("INVALID", "31"));
+                    }
+                }
+                summary_lines(&report.summary, report.verdict.is_valid(), &mut out);
+            }
+        }
+    }
+    if files.len() > 1 {
+        let _ = write!(
+            out,
+            "{} files: {valid} valid, {invalid} invalid",
+            files.len()
+        );
+        if unreadable > 0 {
+            let _ = write!(out, ", {unreadable} unreadable");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn summary_lines(s: &Summary, valid: bool, out: &mut String) {
+    if *s == Summary::default() {
+        return;
+    }
+    if !valid {
+        out.push_str("  what it claims (not verified):\n");
+    }
+    if s.demo_issuer {
+        out.push_str("  DEMO ISSUER: not for real certification\n");
+    }
+    let mut line = |label: &str, value: String| {
+        let _ = writeln!(out, "  {label:<12} {value}");
+    };
+    if let Some(learner) = &s.learner {
+        match &s.learner_id {
+            Some(id) => line("learner", format!("{learner} (id {id})")),
+            None => line("learner", learner.clone()),
+        }
+    }
+    if let Some(achievement) = &s.achievement {
+        match &s.achievement_version {
+            Some(v) => line("achievement", format!("{achievement} (version {v})")),
+            None => line("achievement", achievement.clone()),
+        }
+    }
+    let issuer = [
+        s.issuer_name.clone(),
+        s.issuer_country.clone().map(|c| format!("({c})")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    match (&s.issuer_id, issuer.is_empty()) {
+        (Some(id), false) => line("issuer", format!("{issuer}, {id}")),
+        (Some(id), true) => line("issuer", id.clone()),
+        (None, false) => line("issuer", issuer),
+        (None, true) => {}
+    }
+    if let Some(from) = &s.valid_from {
+        line("issued", from.clone());
+    }
+    if let Some(until) = &s.valid_until {
+        line("valid until", until.clone());
+    }
+    if let Some(score) = &s.score {
+        let mut text = format!("{score}%");
+        if let Some(required) = &s.required {
+            let _ = write!(text, " (required {required}%)");
+        }
+        match s.status.as_deref() {
+            Some("Completed") => text.push_str(", passed"),
+            Some("Failed") => text.push_str(", not passed"),
+            Some(other) => {
+                let _ = write!(text, ", status {other}");
+            }
+            None => {}
+        }
+        line("score", text);
+    }
+    if let Some(supervision) = &s.supervision {
+        let identity = s.identity_verification.as_deref().unwrap_or("not stated");
+        line(
+            "supervision",
+            format!("{supervision}; identity verification: {identity}"),
+        );
+    }
+}
+
+fn json_report(files: &[PathBuf], outcomes: &[Outcome]) -> anyhow::Result<String> {
+    let entries: Vec<serde_json::Value> = files
+        .iter()
+        .zip(outcomes)
+        .map(|(file, outcome)| match outcome {
+            Outcome::Unreadable(why) => serde_json::json!({
+                "file": file.display().to_string(),
+                "valid": false,
+                "error": why,
+            }),
+            Outcome::Checked(report) => {
+                let (issuer, reason) = match &report.verdict {
+                    Verdict::Valid { issuer } => (Some(issuer.to_string()), None),
+                    Verdict::Invalid(why) => (
+                        None,
+                        Some(serde_json::json!({"code": why.code(), "message": why.to_string()})),
+                    ),
+                };
+                serde_json::json!({
+                    "file": file.display().to_string(),
+                    "valid": report.verdict.is_valid(),
+                    "issuer": issuer,
+                    "reason": reason,
+                    "summary": report.summary,
+                })
+            }
+        })
+        .collect();
+    let valid = entries.iter().filter(|e| e["valid"] == true).count();
+    let summary = serde_json::json!({
+        "files": entries.len(),
+        "valid": valid,
+        "invalid": entries.len() - valid,
+        "results": entries,
+    });
+    Ok(serde_json::to_string_pretty(&summary)? + "\n")
+}

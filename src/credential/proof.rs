@@ -1,0 +1,451 @@
+//! The `eddsa-jcs-2022` Data Integrity proof (W3C "Data Integrity EdDSA
+//! Cryptosuites v1.0", section 3.3): creating it, and checking it exactly as
+//! the specification's verification algorithm says.
+//!
+//! What is signed is `sha256(JCS(proof options)) || sha256(JCS(document
+//! without proof))`, where the proof options are the proof without its
+//! `proofValue` and carry a copy of the document's `@context`.
+
+use super::did::{DidKey, decode_base58btc, encode_base58btc};
+use super::jcs;
+use super::key::IssuerKey;
+use super::verify::Invalid;
+use super::{format_datetime, parse_datetime};
+use chrono::{DateTime, Utc};
+use ed25519_dalek::Signature;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// The proof `type` of every Data Integrity proof.
+pub const PROOF_TYPE: &str = "DataIntegrityProof";
+/// The cryptosuite this module implements.
+pub const CRYPTOSUITE: &str = "eddsa-jcs-2022";
+/// The proof purpose of a credential's proof.
+pub const ASSERTION_METHOD: &str = "assertionMethod";
+
+/// Why a document cannot be signed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignError {
+    /// The document already has a `proof`.
+    #[error("the document already has a proof")]
+    AlreadySigned,
+}
+
+/// The proof options of a new proof, without `proofValue`: type,
+/// cryptosuite, creation time, the key's verification method, the
+/// `assertionMethod` purpose, and a copy of the document's `@context`.
+pub fn proof_options(
+    document: &Map<String, Value>,
+    did: &DidKey,
+    created: DateTime<Utc>,
+) -> Map<String, Value> {
+    let mut options = Map::new();
+    options.insert("type".into(), PROOF_TYPE.into());
+    options.insert("cryptosuite".into(), CRYPTOSUITE.into());
+    options.insert("created".into(), format_datetime(created).into());
+    options.insert(
+        "verificationMethod".into(),
+        did.verification_method().into(),
+    );
+    options.insert("proofPurpose".into(), ASSERTION_METHOD.into());
+    if let Some(context) = document.get("@context") {
+        options.insert("@context".into(), context.clone());
+    }
+    options
+}
+
+/// The data that is signed: `sha256(JCS(proof options))` followed by
+/// `sha256(JCS(document))`, the document being without its proof.
+pub fn hash_data(proof_options: &Map<String, Value>, document: &Map<String, Value>) -> [u8; 64] {
+    let mut data = [0u8; 64];
+    data[..32].copy_from_slice(&Sha256::digest(jcs::canonicalize_object(proof_options)));
+    data[32..].copy_from_slice(&Sha256::digest(jcs::canonicalize_object(document)));
+    data
+}
+
+/// Signs `document` with `key`, adding `proof` as an array of one
+/// `eddsa-jcs-2022` proof created at `created`.
+///
+/// # Errors
+/// [`SignError::AlreadySigned`] if the document has a `proof` already.
+pub fn sign(
+    mut document: Map<String, Value>,
+    key: &IssuerKey,
+    created: DateTime<Utc>,
+) -> Result<Map<String, Value>, SignError> {
+    if document.contains_key("proof") {
+        return Err(SignError::AlreadySigned);
+    }
+    let mut options = proof_options(&document, key.did(), created);
+    let signature = key.sign(&hash_data(&options, &document));
+    options.insert(
+        "proofValue".into(),
+        encode_base58btc(&signature.to_bytes()).into(),
+    );
+    document.insert("proof".into(), Value::Array(vec![Value::Object(options)]));
+    Ok(document)
+}
+
+/// Verifies the one `eddsa-jcs-2022` proof of `document` and returns the key
+/// that made it. The proof is taken out of `document`, which is left as the
+/// unsecured document.
+///
+/// Follows the specification's algorithm: the proof is removed from the
+/// document and `proofValue` from the proof; the proof's `@context`, when
+/// present, must be a prefix of the document's and replaces it for hashing;
+/// type, cryptosuite and purpose must be the expected ones; the signature is
+/// checked with strict Ed25519 (no small-order keys or `R`, canonical `S`).
+/// A proof that expired before `now` is invalid.
+///
+/// # Errors
+/// The exact reason the proof does not hold, as an [`Invalid`].
+pub fn verify_proof(
+    document: &mut Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<DidKey, Invalid> {
+    let mut proof = take_single_proof(document)?;
+    let proof_value = match proof.remove("proofValue") {
+        Some(Value::String(v)) => v,
+        Some(_) => return Err(malformed("`proofValue` is not a string")),
+        None => return Err(malformed("the proof has no `proofValue`")),
+    };
+    match text(&proof, "type")? {
+        PROOF_TYPE => {}
+        other => return Err(Invalid::UnsupportedProofType(other.to_owned())),
+    }
+    match text(&proof, "cryptosuite")? {
+        CRYPTOSUITE => {}
+        other => return Err(Invalid::UnknownCryptosuite(other.to_owned())),
+    }
+    match text(&proof, "proofPurpose")? {
+        ASSERTION_METHOD => {}
+        other => return Err(Invalid::WrongProofPurpose(other.to_owned())),
+    }
+    let signer = DidKey::from_verification_method(text(&proof, "verificationMethod")?)
+        .map_err(Invalid::MalformedDidKey)?;
+    if let Some(created) = proof.get("created") {
+        let ok = created.as_str().and_then(parse_datetime).is_some();
+        if !ok {
+            return Err(malformed("`created` is not a date-time"));
+        }
+    }
+    if let Some(expires) = proof.get("expires") {
+        let expires = expires
+            .as_str()
+            .and_then(parse_datetime)
+            .ok_or_else(|| malformed("`expires` is not a date-time"))?;
+        if now > expires {
+            return Err(Invalid::ProofExpired(format_datetime(expires)));
+        }
+    }
+    let signature = decode_signature(&proof_value)?;
+
+    // The proof's @context must start the document's; the document is then
+    // hashed with the proof's @context.
+    let hashed_context = match proof.get("@context") {
+        Some(proof_context) => {
+            let document_context = document.get("@context").ok_or(Invalid::ContextMismatch)?;
+            if !is_context_prefix(proof_context, document_context) {
+                return Err(Invalid::ContextMismatch);
+            }
+            (proof_context != document_context).then(|| proof_context.clone())
+        }
+        None => None,
+    };
+    let data = match hashed_context {
+        None => hash_data(&proof, document),
+        Some(context) => {
+            let original = document.insert("@context".into(), context);
+            let data = hash_data(&proof, document);
+            if let Some(original) = original {
+                document.insert("@context".into(), original);
+            }
+            data
+        }
+    };
+    signer
+        .verifying_key()
+        .verify_strict(&data, &signature)
+        .map_err(|_| Invalid::BadSignature)?;
+    Ok(signer)
+}
+
+/// Takes `proof` out of the document: one proof object, alone or in an array.
+fn take_single_proof(document: &mut Map<String, Value>) -> Result<Map<String, Value>, Invalid> {
+    match document.remove("proof") {
+        None => Err(Invalid::NoProof),
+        Some(Value::Object(proof)) => Ok(proof),
+        Some(Value::Array(mut proofs)) => match proofs.len() {
+            0 => Err(Invalid::NoProof),
+            1 => match proofs.pop() {
+                Some(Value::Object(proof)) => Ok(proof),
+                _ => Err(malformed("the proof is not an object")),
+            },
+            n => Err(Invalid::ManyProofs(n)),
+        },
+        Some(_) => Err(malformed("`proof` is neither an object nor an array")),
+    }
+}
+
+fn text<'a>(proof: &'a Map<String, Value>, field: &str) -> Result<&'a str, Invalid> {
+    match proof.get(field) {
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(malformed(&format!("`{field}` is not a string"))),
+        None => Err(malformed(&format!("the proof has no `{field}`"))),
+    }
+}
+
+fn malformed(why: &str) -> Invalid {
+    Invalid::MalformedProof(why.to_owned())
+}
+
+fn decode_signature(proof_value: &str) -> Result<Signature, Invalid> {
+    let bytes =
+        decode_base58btc(proof_value).map_err(|e| Invalid::MalformedProofValue(e.to_string()))?;
+    let bytes: [u8; 64] = bytes.as_slice().try_into().map_err(|_| {
+        Invalid::MalformedProofValue(format!(
+            "an Ed25519 signature has 64 bytes, this one has {}",
+            bytes.len()
+        ))
+    })?;
+    Ok(Signature::from_bytes(&bytes))
+}
+
+/// Whether `prefix` lists the first entries of `context`, in order. A
+/// single context (not in an array) counts as a list of one.
+fn is_context_prefix(prefix: &Value, context: &Value) -> bool {
+    fn as_list(v: &Value) -> &[Value] {
+        match v {
+            Value::Array(items) => items,
+            other => std::slice::from_ref(other),
+        }
+    }
+    let (prefix, context) = (as_list(prefix), as_list(context));
+    prefix.len() <= context.len() && prefix.iter().zip(context).all(|(a, b)| a == b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    fn doc() -> Map<String, Value> {
+        match json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://example.org/2"],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:1",
+            "credentialSubject": {"name": "Ada"}
+        }) {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()
+    }
+
+    fn signed() -> (IssuerKey, Map<String, Value>) {
+        let key = IssuerKey::from_seed(&[9; 32]);
+        let signed = sign(doc(), &key, now()).unwrap();
+        (key, signed)
+    }
+
+    fn proof_of(doc: &mut Map<String, Value>) -> &mut Map<String, Value> {
+        doc["proof"][0].as_object_mut().unwrap()
+    }
+
+    #[test]
+    fn sign_then_verify() {
+        let (key, mut signed) = signed();
+        let proof = signed["proof"][0].clone();
+        assert_eq!(proof["verificationMethod"], key.did().verification_method());
+        assert_eq!(proof["@context"], doc()["@context"]);
+        assert_eq!(proof["created"], "2025-01-01T00:00:00Z");
+        assert_eq!(verify_proof(&mut signed, now()).unwrap(), *key.did());
+        assert_eq!(signed, doc(), "verification leaves the unsecured document");
+        assert_eq!(
+            sign(signed_again(), &key, now()).unwrap_err(),
+            SignError::AlreadySigned
+        );
+    }
+
+    fn signed_again() -> Map<String, Value> {
+        signed().1
+    }
+
+    #[test]
+    fn each_proof_check_says_why() {
+        type Edit = fn(&mut Map<String, Value>);
+        let cases: Vec<(Edit, Invalid)> = vec![
+            (
+                |d| {
+                    d.remove("proof");
+                },
+                Invalid::NoProof,
+            ),
+            (
+                |d| {
+                    d.insert("proof".into(), json!([]));
+                },
+                Invalid::NoProof,
+            ),
+            (
+                |d| {
+                    let p = d["proof"][0].clone();
+                    d["proof"].as_array_mut().unwrap().push(p);
+                },
+                Invalid::ManyProofs(2),
+            ),
+            (
+                |d| {
+                    d.insert("proof".into(), json!("z"));
+                },
+                malformed("`proof` is neither an object nor an array"),
+            ),
+            (
+                |d| {
+                    proof_of(d).remove("proofValue");
+                },
+                malformed("the proof has no `proofValue`"),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("type".into(), json!("Ed25519Signature2020"));
+                },
+                Invalid::UnsupportedProofType("Ed25519Signature2020".into()),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("cryptosuite".into(), json!("eddsa-rdfc-2022"));
+                },
+                Invalid::UnknownCryptosuite("eddsa-rdfc-2022".into()),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("cryptosuite".into(), json!(7));
+                },
+                malformed("`cryptosuite` is not a string"),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("proofPurpose".into(), json!("authentication"));
+                },
+                Invalid::WrongProofPurpose("authentication".into()),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert(
+                        "verificationMethod".into(),
+                        json!("did:web:example.com#key-1"),
+                    );
+                },
+                Invalid::MalformedDidKey(super::super::did::DidKeyError::NotDidKey),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("created".into(), json!("yesterday"));
+                },
+                malformed("`created` is not a date-time"),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("expires".into(), json!("2024-12-31T23:59:59Z"));
+                },
+                Invalid::ProofExpired("2024-12-31T23:59:59Z".into()),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("proofValue".into(), json!("u1234"));
+                },
+                Invalid::MalformedProofValue(
+                    "not multibase base58btc (it must start with `z`)".into(),
+                ),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("proofValue".into(), json!(encode_base58btc(&[1; 63])));
+                },
+                Invalid::MalformedProofValue(
+                    "an Ed25519 signature has 64 bytes, this one has 63".into(),
+                ),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("@context".into(), json!(["https://example.org/2"]));
+                },
+                Invalid::ContextMismatch,
+            ),
+            (
+                |d| {
+                    d.remove("@context");
+                },
+                Invalid::ContextMismatch,
+            ),
+            (
+                |d| {
+                    d.insert("issuer".into(), json!("did:example:2"));
+                },
+                Invalid::BadSignature,
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("created".into(), json!("2025-01-01T00:00:01Z"));
+                },
+                Invalid::BadSignature,
+            ),
+        ];
+        for (i, (edit, expected)) in cases.into_iter().enumerate() {
+            let (_, mut signed) = signed();
+            edit(&mut signed);
+            assert_eq!(verify_proof(&mut signed, now()), Err(expected), "case {i}");
+        }
+    }
+
+    #[test]
+    fn a_shorter_proof_context_is_hashed_as_the_documents() {
+        // The proof @context is a strict prefix: allowed, and the document
+        // is hashed with the proof's @context, as the algorithm says.
+        let key = IssuerKey::from_seed(&[3; 32]);
+        let mut short = doc();
+        short.insert(
+            "@context".into(),
+            json!(["https://www.w3.org/ns/credentials/v2"]),
+        );
+        let mut signed = sign(short, &key, now()).unwrap();
+        signed.insert("@context".into(), doc()["@context"].clone());
+        assert!(verify_proof(&mut signed, now()).is_ok());
+    }
+
+    #[test]
+    fn a_single_proof_object_is_accepted() {
+        let (_, mut signed) = signed();
+        let proof = signed["proof"][0].clone();
+        signed.insert("proof".into(), proof);
+        assert!(verify_proof(&mut signed, now()).is_ok());
+    }
+
+    #[test]
+    fn rejects_a_non_canonical_s() {
+        // S + l (the group order) is the same signature for lax verifiers.
+        let (_, mut signed) = signed();
+        let value = signed["proof"][0]["proofValue"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut sig: [u8; 64] = decode_base58btc(&value).unwrap().try_into().unwrap();
+        let l: [u8; 32] = [
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+            0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ];
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let sum = u16::from(sig[32 + i]) + u16::from(l[i]) + carry;
+            sig[32 + i] = (sum & 0xff) as u8;
+            carry = sum >> 8;
+        }
+        proof_of(&mut signed).insert("proofValue".into(), json!(encode_base58btc(&sig)));
+        assert_eq!(verify_proof(&mut signed, now()), Err(Invalid::BadSignature));
+    }
+}

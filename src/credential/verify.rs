@@ -1,0 +1,376 @@
+//! Verifying a credential file: from bytes to a verdict that says exactly
+//! why a credential is not valid, and never panics, whatever the bytes.
+//!
+//! The checks, in order: size, strict JSON, the `eddsa-jcs-2022` proof (see
+//! [`proof::verify_proof`]), issuer binding (the issuer is the key that
+//! signed), the trusted issuers when some are pinned, then `validFrom` and
+//! `validUntil` against the verifier's `now`.
+
+use super::did::{DidKey, DidKeyError};
+use super::summary::Summary;
+use super::{format_datetime, jcs, parse_datetime, proof};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+/// The largest credential file read. A brevet credential is about 4 KB;
+/// anything far bigger is not one.
+pub const MAX_CREDENTIAL_BYTES: u64 = 1024 * 1024;
+
+/// Why a credential is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    /// The file is larger than [`MAX_CREDENTIAL_BYTES`].
+    #[error("too large: {size} bytes (a credential is at most {max} bytes)")]
+    TooLarge {
+        /// Size of the file, in bytes.
+        size: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// Not strict JSON (syntax, UTF-8, duplicate member names).
+    #[error("not valid JSON: {0}")]
+    MalformedJson(String),
+    /// JSON, but not shaped like a credential.
+    #[error("not a credential: {0}")]
+    NotACredential(String),
+    /// No `proof`.
+    #[error("no proof: the credential is not signed")]
+    NoProof,
+    /// More than one proof (brevet verifies credentials with one proof).
+    #[error("{0} proofs: brevet verifies credentials that carry exactly one")]
+    ManyProofs(usize),
+    /// The proof lacks a field or has one of the wrong type.
+    #[error("malformed proof: {0}")]
+    MalformedProof(String),
+    /// A proof type other than `DataIntegrityProof`.
+    #[error("unsupported proof type {0:?} (expected \"DataIntegrityProof\")")]
+    UnsupportedProofType(String),
+    /// A cryptosuite other than `eddsa-jcs-2022`.
+    #[error("unknown cryptosuite {0:?} (brevet verifies \"eddsa-jcs-2022\")")]
+    UnknownCryptosuite(String),
+    /// A proof purpose other than `assertionMethod`.
+    #[error("proof purpose is {0:?}, a credential needs \"assertionMethod\"")]
+    WrongProofPurpose(String),
+    /// The proof's `@context` does not start the document's.
+    #[error("the proof's @context is not a prefix of the credential's @context")]
+    ContextMismatch,
+    /// The verification method is not a valid Ed25519 `did:key`.
+    #[error("bad verificationMethod: {0}")]
+    MalformedDidKey(DidKeyError),
+    /// `proofValue` is not a base58btc Ed25519 signature.
+    #[error("bad proofValue: {0}")]
+    MalformedProofValue(String),
+    /// The signature does not match: the credential was changed after
+    /// signing, or not signed by this key.
+    #[error(
+        "bad signature: the credential was changed after it was signed, or not signed by the key it names"
+    )]
+    BadSignature,
+    /// The proof's `expires` is past.
+    #[error("the proof expired on {0}")]
+    ProofExpired(String),
+    /// The issuer is not the key that signed.
+    #[error("issuer mismatch: the issuer is {issuer} but the key that signed is {signer}")]
+    IssuerMismatch {
+        /// The credential's issuer id.
+        issuer: String,
+        /// The did:key that signed.
+        signer: String,
+    },
+    /// The issuer is not among the `--trust`ed ones.
+    #[error("untrusted issuer {0} (not among the --trust issuers)")]
+    UntrustedIssuer(String),
+    /// A date-time field that cannot be read.
+    #[error("`{field}` is not a date-time: {value}")]
+    BadDate {
+        /// The field.
+        field: &'static str,
+        /// Its value, as JSON.
+        value: String,
+    },
+    /// `validFrom` is in the future.
+    #[error("not yet valid: valid from {0}")]
+    NotYetValid(String),
+    /// `validUntil` is past.
+    #[error("expired: valid until {0}")]
+    Expired(String),
+}
+
+impl Invalid {
+    /// A stable kebab-case code for scripts (`bad-signature`, `expired`…).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Invalid::TooLarge { .. } => "too-large",
+            Invalid::MalformedJson(_) => "malformed-json",
+            Invalid::NotACredential(_) => "not-a-credential",
+            Invalid::NoProof => "no-proof",
+            Invalid::ManyProofs(_) => "many-proofs",
+            Invalid::MalformedProof(_) => "malformed-proof",
+            Invalid::UnsupportedProofType(_) => "unsupported-proof-type",
+            Invalid::UnknownCryptosuite(_) => "unknown-cryptosuite",
+            Invalid::WrongProofPurpose(_) => "wrong-proof-purpose",
+            Invalid::ContextMismatch => "context-mismatch",
+            Invalid::MalformedDidKey(_) => "malformed-did-key",
+            Invalid::MalformedProofValue(_) => "malformed-proof-value",
+            Invalid::BadSignature => "bad-signature",
+            Invalid::ProofExpired(_) => "proof-expired",
+            Invalid::IssuerMismatch { .. } => "issuer-mismatch",
+            Invalid::UntrustedIssuer(_) => "untrusted-issuer",
+            Invalid::BadDate { .. } => "bad-date",
+            Invalid::NotYetValid(_) => "not-yet-valid",
+            Invalid::Expired(_) => "expired",
+        }
+    }
+}
+
+/// What the verifier knows and wants: the time to check validity at, and,
+/// when not empty, the only issuers it accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifyOptions<'a> {
+    /// The time validity is checked at.
+    pub now: DateTime<Utc>,
+    /// Accepted issuers; empty accepts any issuer whose proof holds.
+    pub trusted: &'a [DidKey],
+}
+
+/// The outcome of verifying one credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Genuine, issued by this key, and valid at the given time.
+    Valid {
+        /// The issuer's key.
+        issuer: DidKey,
+    },
+    /// Not valid, and exactly why.
+    Invalid(Invalid),
+}
+
+impl Verdict {
+    /// Whether the credential is valid.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Verdict::Valid { .. })
+    }
+}
+
+/// A verdict with what the credential says (read even when it is invalid,
+/// so a report can show what was claimed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Valid, or why not.
+    pub verdict: Verdict,
+    /// What the credential claims; empty when it is not readable JSON.
+    pub summary: Summary,
+}
+
+/// Verifies a credential file's bytes.
+pub fn verify(bytes: &[u8], options: &VerifyOptions<'_>) -> Report {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > MAX_CREDENTIAL_BYTES {
+        return invalid_unread(Invalid::TooLarge {
+            size,
+            max: MAX_CREDENTIAL_BYTES,
+        });
+    }
+    let mut document = match jcs::parse_strict(bytes) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => {
+            return invalid_unread(Invalid::NotACredential("the JSON is not an object".into()));
+        }
+        Err(e) => return invalid_unread(Invalid::MalformedJson(e.to_string())),
+    };
+    let verdict = match check(&mut document, options) {
+        Ok(issuer) => Verdict::Valid { issuer },
+        Err(why) => Verdict::Invalid(why),
+    };
+    Report {
+        verdict,
+        summary: Summary::read(&document),
+    }
+}
+
+fn invalid_unread(why: Invalid) -> Report {
+    Report {
+        verdict: Verdict::Invalid(why),
+        summary: Summary::default(),
+    }
+}
+
+fn check(
+    document: &mut Map<String, Value>,
+    options: &VerifyOptions<'_>,
+) -> Result<DidKey, Invalid> {
+    let signer = proof::verify_proof(document, options.now)?;
+    let issuer = match document.get("issuer") {
+        Some(Value::String(id)) => id.as_str(),
+        Some(Value::Object(profile)) => match profile.get("id") {
+            Some(Value::String(id)) => id.as_str(),
+            _ => return Err(Invalid::NotACredential("the issuer has no `id`".into())),
+        },
+        Some(_) => {
+            return Err(Invalid::NotACredential(
+                "`issuer` is neither a string nor an object".into(),
+            ));
+        }
+        None => return Err(Invalid::NotACredential("no `issuer`".into())),
+    };
+    let signer_did = signer.to_string();
+    if issuer != signer_did {
+        return Err(Invalid::IssuerMismatch {
+            issuer: issuer.to_owned(),
+            signer: signer_did,
+        });
+    }
+    if !options.trusted.is_empty()
+        && !options
+            .trusted
+            .iter()
+            .any(|t| t.verifying_key() == signer.verifying_key())
+    {
+        return Err(Invalid::UntrustedIssuer(signer_did));
+    }
+    if let Some(from) = date(document, "validFrom")?
+        && options.now < from
+    {
+        return Err(Invalid::NotYetValid(format_datetime(from)));
+    }
+    if let Some(until) = date(document, "validUntil")?
+        && options.now > until
+    {
+        return Err(Invalid::Expired(format_datetime(until)));
+    }
+    Ok(signer)
+}
+
+fn date(
+    document: &Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<DateTime<Utc>>, Invalid> {
+    match document.get(field) {
+        None => Ok(None),
+        Some(value) => value
+            .as_str()
+            .and_then(parse_datetime)
+            .map(Some)
+            .ok_or_else(|| Invalid::BadDate {
+                field,
+                value: value.to_string(),
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credential::key::IssuerKey;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
+    }
+
+    fn signed(key: &IssuerKey, extra: Value) -> Vec<u8> {
+        let mut doc = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": {"id": key.did().to_string(), "name": "Org"},
+            "validFrom": "2025-01-01T00:00:00Z",
+            "credentialSubject": {"name": "Ada"}
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            doc[k] = v.clone();
+        }
+        let Value::Object(map) = doc else {
+            unreachable!()
+        };
+        let signed = proof::sign(map, key, at(2025, 1, 1)).unwrap();
+        serde_json::to_vec_pretty(&signed).unwrap()
+    }
+
+    fn verdict(bytes: &[u8], now: DateTime<Utc>, trusted: &[DidKey]) -> Verdict {
+        verify(bytes, &VerifyOptions { now, trusted }).verdict
+    }
+
+    #[test]
+    fn valid_within_its_dates() {
+        let key = IssuerKey::from_seed(&[1; 32]);
+        let bytes = signed(&key, json!({"validUntil": "2026-01-01T00:00:00Z"}));
+        let ok = Verdict::Valid {
+            issuer: key.did().clone(),
+        };
+        assert_eq!(verdict(&bytes, at(2025, 6, 1), &[]), ok);
+        assert_eq!(
+            verdict(&bytes, at(2025, 1, 1), &[]),
+            ok,
+            "validFrom is inclusive"
+        );
+        assert_eq!(
+            verdict(&bytes, at(2024, 12, 31), &[]),
+            Verdict::Invalid(Invalid::NotYetValid("2025-01-01T00:00:00Z".into()))
+        );
+        assert_eq!(
+            verdict(&bytes, at(2026, 1, 2), &[]),
+            Verdict::Invalid(Invalid::Expired("2026-01-01T00:00:00Z".into()))
+        );
+    }
+
+    #[test]
+    fn issuer_must_be_the_signer_and_trusted_when_pinned() {
+        let key = IssuerKey::from_seed(&[1; 32]);
+        let other = IssuerKey::from_seed(&[2; 32]);
+        let now = at(2025, 6, 1);
+        let lying = signed(&key, json!({"issuer": {"id": other.did().to_string()}}));
+        assert_eq!(
+            verdict(&lying, now, &[]),
+            Verdict::Invalid(Invalid::IssuerMismatch {
+                issuer: other.did().to_string(),
+                signer: key.did().to_string()
+            })
+        );
+        let as_string = signed(&key, json!({"issuer": key.did().to_string()}));
+        assert!(verdict(&as_string, now, &[]).is_valid());
+        let bytes = signed(&key, json!({}));
+        assert!(verdict(&bytes, now, &[other.did().clone(), key.did().clone()]).is_valid());
+        assert_eq!(
+            verdict(&bytes, now, &[other.did().clone()]),
+            Verdict::Invalid(Invalid::UntrustedIssuer(key.did().to_string()))
+        );
+        let no_id = signed(&key, json!({"issuer": {"name": "Org"}}));
+        assert_eq!(
+            verdict(&no_id, now, &[]).clone(),
+            Verdict::Invalid(Invalid::NotACredential("the issuer has no `id`".into()))
+        );
+    }
+
+    #[test]
+    fn unreadable_input_gets_a_verdict() {
+        let now = at(2025, 6, 1);
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (b"".to_vec(), "malformed-json"),
+            (b"\xff\xfe".to_vec(), "malformed-json"),
+            (b"[1,2]".to_vec(), "not-a-credential"),
+            (b"{\"a\":1,\"a\":1}".to_vec(), "malformed-json"),
+            (b"{}".to_vec(), "no-proof"),
+            (vec![b' '; 2 * 1024 * 1024], "too-large"),
+        ];
+        for (bytes, code) in cases {
+            match verdict(&bytes, now, &[]) {
+                Verdict::Invalid(why) => assert_eq!(why.code(), code, "{why}"),
+                Verdict::Valid { .. } => panic!("{code} judged valid"),
+            }
+        }
+    }
+
+    #[test]
+    fn bad_dates_are_named() {
+        let key = IssuerKey::from_seed(&[1; 32]);
+        let bytes = signed(&key, json!({"validUntil": "next year"}));
+        assert_eq!(
+            verdict(&bytes, at(2025, 6, 1), &[]),
+            Verdict::Invalid(Invalid::BadDate {
+                field: "validUntil",
+                value: "\"next year\"".into()
+            })
+        );
+    }
+}
