@@ -63,31 +63,12 @@ pub fn stdout_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
-/// The data folder: `--data` when given, else `$BREVET_DATA`, else
-/// `$XDG_DATA_HOME/brevet`, else `~/.local/share/brevet`.
+/// The data folder (see [`crate::store::DataDir::locate`]).
 ///
 /// # Errors
-/// None of these is set (no home folder).
+/// No folder can be chosen (no home folder).
 pub fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
-    let env = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if let Some(dir) = flag {
-        return Ok(dir.to_path_buf());
-    }
-    if let Some(dir) = env("BREVET_DATA") {
-        return Ok(dir);
-    }
-    // XDG: a relative XDG_DATA_HOME is invalid and must be ignored.
-    if let Some(xdg) = env("XDG_DATA_HOME").filter(|p| p.is_absolute()) {
-        return Ok(xdg.join("brevet"));
-    }
-    match env("HOME") {
-        Some(home) => Ok(home.join(".local").join("share").join("brevet")),
-        None => anyhow::bail!("no data folder: set BREVET_DATA or HOME, or pass --data"),
-    }
+    Ok(crate::store::DataDir::locate(flag)?.root().to_path_buf())
 }
 
 /// Adds the files `path` names, for commands that take files or folders:

@@ -16,6 +16,7 @@ pub mod attempt;
 pub mod bank;
 pub mod cli;
 pub mod credential;
+pub mod issuing;
 pub mod launch;
 pub mod plain;
 pub mod scoring;

@@ -44,6 +44,8 @@ pub struct Context<'a, 'f> {
     pub strings: &'static Strings,
     /// Issues the credential once submitted.
     pub on_finish: &'f mut crate::tui::OnFinish<'f>,
+    /// Whether the issuer is the local demo issuer (said in the dialogue).
+    pub demo_issuer: bool,
 }
 
 /// One line of input, or the end of it.
@@ -95,6 +97,7 @@ pub fn run<W: Write>(
         learner,
         strings: s,
         on_finish,
+        demo_issuer,
     } = ctx;
     let mut d = Dialogue {
         exam,
@@ -126,6 +129,9 @@ pub fn run<W: Write>(
     let now = (d.clock)();
     let resumed = launch.find_unfinished(exam, &learner, now)?;
     instructions(&mut d, resumed.as_ref().map(|o| &o.session))?;
+    if demo_issuer {
+        d.say(s.demo_issuer)?;
+    }
     if let Input::End = d.read() {
         return Ok(Ended::Quit);
     }
@@ -146,6 +152,9 @@ pub fn run<W: Write>(
     print_result(&mut d, &session, &result)?;
     if let Some(path) = on_finish(exam, &session, &result)? {
         d.say(format!("{} {}", s.credential_written, path.display()))?;
+        if demo_issuer {
+            d.say(s.demo_issuer)?;
+        }
     }
     Ok(Ended::Finished { result })
 }

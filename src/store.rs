@@ -101,8 +101,13 @@ impl DataDir {
         let root = flag
             .map(Path::to_path_buf)
             .or_else(|| env("BREVET_DATA"))
-            .or_else(|| env("XDG_DATA_HOME").map(|d| d.join("brevet")))
-            .or_else(|| env("HOME").map(|h| h.join(".local/share/brevet")))
+            // A relative XDG_DATA_HOME is invalid and must be ignored.
+            .or_else(|| {
+                env("XDG_DATA_HOME")
+                    .filter(|p| p.is_absolute())
+                    .map(|d| d.join("brevet"))
+            })
+            .or_else(|| env("HOME").map(|h| h.join(".local").join("share").join("brevet")))
             .ok_or(StoreError::NoDataDir)?;
         Ok(Self { root })
     }
@@ -252,34 +257,6 @@ impl Sink for FileSink {
         self.file.write_all(line)?;
         self.file.sync_data()
     }
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
-/// synced, then renamed over the target.
-///
-/// # Errors
-/// Any step fails; the target is then untouched.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(io(dir))?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(io(path)(e));
-    }
-    sync_dir(dir)
 }
 
 #[cfg(test)]

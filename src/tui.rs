@@ -58,6 +58,8 @@ pub struct Context<'a, 'f> {
     pub theme: view::Theme,
     /// Issues the credential.
     pub on_finish: &'f mut OnFinish<'f>,
+    /// Whether the issuer is the local demo issuer (said on screen).
+    pub demo_issuer: bool,
 }
 
 /// Runs the exam in the terminal until the learner quits or the result is left.
@@ -90,9 +92,11 @@ fn event_loop(
         strings,
         theme,
         on_finish,
+        demo_issuer,
     } = ctx;
     let now = Utc::now();
     let mut app: App<'_, FileSink> = App::new(exam, strings, learner.clone(), now);
+    app.set_demo_issuer(demo_issuer);
     if let Some(l) = learner {
         let resumed = launch.find_unfinished(exam, &l, now)?;
         app.identified(l, resumed.map(|o| o.session));

@@ -3,6 +3,7 @@
 
 use crate::attempt::{Learner, Options};
 use crate::bank;
+use crate::issuing::{Signer, write_credential};
 use crate::launch::Launch;
 use crate::store::DataDir;
 use crate::tui::{self, strings::Lang, view::Theme};
@@ -91,9 +92,44 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         || !std::io::stdin().is_terminal()
         || !std::io::stdout().is_terminal()
         || std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    let mut on_finish = |_: &bank::Exam,
-                         _: &crate::attempt::Session<crate::store::FileSink>,
-                         _: &crate::scoring::Outcome| Ok(None);
+    let signer = match &args.issuer {
+        Some(path) => {
+            let passphrase = match std::env::var("BREVET_KEY_PASSPHRASE") {
+                Ok(p) => Some(crate::credential::key::Passphrase::new(p)?),
+                Err(_) => None,
+            };
+            Signer::from_file(path, passphrase.as_ref())?
+        }
+        None => Signer::demo(&launch.data)?,
+    };
+    let demo_issuer = signer.is_demo();
+    let out = args.out.clone();
+    let mut on_finish = |exam: &bank::Exam,
+                         session: &crate::attempt::Session<crate::store::FileSink>,
+                         result: &crate::scoring::Outcome|
+     -> anyhow::Result<Option<PathBuf>> {
+        if !result.passed {
+            return Ok(None);
+        }
+        let now = chrono::Utc::now();
+        let attempt = session.attempt();
+        let doc = signer.issue(
+            exam,
+            attempt,
+            &session.head_hash(),
+            result,
+            now,
+            rand::random(),
+        )?;
+        let learner = &attempt.header().learner.name;
+        Ok(Some(write_credential(
+            &out,
+            &exam.meta.id,
+            learner,
+            now,
+            &doc,
+        )?))
+    };
     if plain {
         let ended = crate::plain::run(
             crate::plain::Context {
@@ -102,6 +138,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 learner,
                 strings: lang.strings(),
                 on_finish: &mut on_finish,
+                demo_issuer,
             },
             crate::plain::stdin_lines(),
             std::io::stdout().lock(),
@@ -120,6 +157,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             color: super::stdout_color(),
         },
         on_finish: &mut on_finish,
+        demo_issuer,
     })?;
     let s = lang.strings();
     match ended {

@@ -95,6 +95,7 @@ pub struct App<'a, S> {
     notice: Option<Notice>,
     result: Option<scoring::Outcome>,
     credential: Option<PathBuf>,
+    demo_issuer: bool,
     now: DateTime<Utc>,
 }
 
@@ -129,6 +130,7 @@ impl<'a, S: Sink> App<'a, S> {
             notice: None,
             result: None,
             credential: None,
+            demo_issuer: false,
             now,
         }
     }
@@ -211,6 +213,16 @@ impl<'a, S: Sink> App<'a, S> {
     /// Where the credential was written, if one was.
     pub fn credential(&self) -> Option<&PathBuf> {
         self.credential.as_ref()
+    }
+
+    /// Says that credentials come from the local demo issuer (shown on screen).
+    pub fn set_demo_issuer(&mut self, demo: bool) {
+        self.demo_issuer = demo;
+    }
+
+    /// Whether credentials come from the local demo issuer.
+    pub fn demo_issuer(&self) -> bool {
+        self.demo_issuer
     }
 
     /// The time the screen shows.

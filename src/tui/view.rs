@@ -226,6 +226,9 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
         ]));
     }
     lines.push(Line::raw(""));
+    if app.demo_issuer() {
+        lines.push(Line::styled(s.demo_issuer, theme.warn()));
+    }
     if let Some(session) = app.session() {
         lines.push(Line::styled(s.resuming, theme.warn()));
         lines.push(Line::raw(format!(
@@ -808,6 +811,9 @@ fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Frame
             format!("{} {}", s.credential_written, path.display()),
             theme.good(),
         ));
+        if app.demo_issuer() {
+            lines.push(Line::styled(s.demo_issuer, theme.warn()));
+        }
     }
     lines.push(Line::raw(""));
     match exam.rules.review {

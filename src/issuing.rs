@@ -1,0 +1,468 @@
+//! Issuing at the end of a mastered attempt: who the issuer is (its
+//! `issuer.toml` and key, or the local demo issuer), what the credential
+//! says about the exam and the attempt, and where the file goes.
+//!
+//! This is an edge module: it reads the issuer's files and writes the
+//! credential. What the credential contains is decided by the pure builder
+//! in [`crate::credential::ob`].
+
+use crate::attempt::Attempt;
+use crate::bank::diagnostic::Diagnostic;
+use crate::bank::{Exam, Navigation};
+use crate::cli::atomic::{WriteOptions, write_file};
+use crate::credential::key::{IssuerKey, Passphrase};
+use crate::credential::ob::{
+    self, AttemptEvidence, CredentialInput, ProctoringCounts, Score, Supervision,
+};
+use crate::scoring;
+use crate::store::DataDir;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The demo issuer's key file, in the data folder.
+pub const DEMO_KEY_FILE: &str = "demo-issuer.key";
+
+/// `issuer.toml`: the awarding body and where its key is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIssuer {
+    name: Spanned<String>,
+    url: Spanned<String>,
+    country: Spanned<String>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    quality_assurance: Option<String>,
+    key: Spanned<String>,
+}
+
+/// An issuer ready to sign: its profile and its key (in memory only).
+pub struct Signer {
+    issuer: ob::Issuer,
+    key: IssuerKey,
+    demo: bool,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("issuer", &self.issuer.name)
+            .field("did", &self.issuer.did.to_string())
+            .field("demo", &self.demo)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an issuer cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum IssuerError {
+    /// `issuer.toml` has problems (rendered like bank diagnostics).
+    #[error("{path} is not a valid issuer file:\n{rendered}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The diagnostics, rendered.
+        rendered: String,
+    },
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The key file could not be read (wrong passphrase, damaged file).
+    #[error("{path}: {source}")]
+    Key {
+        /// The key file.
+        path: PathBuf,
+        /// Why.
+        source: crate::credential::key::KeyError,
+    },
+}
+
+/// Checks `issuer.toml` text; the problems are bank-style diagnostics.
+///
+/// # Errors
+/// Every problem found.
+pub fn parse_issuer(source: &str) -> Result<(ob::Issuer, String), Vec<Diagnostic>> {
+    let raw: RawIssuer = toml::from_str(source).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                "issuer-file",
+                e.message().trim().to_string(),
+                e.span().unwrap_or(0..0),
+            )
+            .label("here"),
+        ]
+    })?;
+    let mut problems = Vec::new();
+    for (field, value) in [("name", &raw.name), ("key", &raw.key)] {
+        if value.get_ref().trim().is_empty() {
+            problems.push(
+                Diagnostic::error("empty-text", format!("`{field}` is empty"), value.span())
+                    .label("write something here"),
+            );
+        }
+    }
+    let url = raw.url.get_ref();
+    if !(url.starts_with("https://") || url.starts_with("http://"))
+        || url.contains(char::is_whitespace)
+    {
+        problems.push(
+            Diagnostic::error(
+                "bad-url",
+                format!("`{url}` is not a web address"),
+                raw.url.span(),
+            )
+            .label("expected https://…")
+            .help("the issuer's public web site, e.g. \"https://formation.example.org\""),
+        );
+    }
+    if !crate::credential::country::is_country_code(raw.country.get_ref()) {
+        problems.push(
+            Diagnostic::error(
+                "bad-country",
+                format!(
+                    "`{}` is not an ISO 3166-1 alpha-2 country code",
+                    raw.country.get_ref()
+                ),
+                raw.country.span(),
+            )
+            .label("unknown country")
+            .help("two capital letters, e.g. \"FR\", \"BE\", \"DE\""),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let key = raw.key.into_inner();
+    // The did is filled in once the key is read.
+    let placeholder = IssuerKey::from_seed(&[0; 32]).did().clone();
+    Ok((
+        ob::Issuer {
+            name: raw.name.into_inner(),
+            url: raw.url.into_inner(),
+            country: raw.country.into_inner(),
+            region: raw.region,
+            quality_assurance: raw.quality_assurance,
+            did: placeholder,
+        },
+        key,
+    ))
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IssuerError + '_ {
+    move |source| IssuerError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl Signer {
+    /// Reads `issuer.toml` and its key (a path relative to the file).
+    /// An encrypted key needs `passphrase`.
+    ///
+    /// # Errors
+    /// See [`IssuerError`].
+    pub fn from_file(path: &Path, passphrase: Option<&Passphrase>) -> Result<Self, IssuerError> {
+        let source = std::fs::read_to_string(path).map_err(io(path))?;
+        let (mut issuer, key_path) = parse_issuer(&source).map_err(|d| IssuerError::Invalid {
+            path: path.to_path_buf(),
+            rendered: crate::bank::diagnostic::render_text(
+                &path.display().to_string(),
+                &source,
+                &d,
+                false,
+            ),
+        })?;
+        let key_path = path.parent().unwrap_or(Path::new(".")).join(key_path);
+        let pem =
+            zeroize::Zeroizing::new(std::fs::read_to_string(&key_path).map_err(io(&key_path))?);
+        let key = IssuerKey::from_pem(&pem, passphrase).map_err(|source| IssuerError::Key {
+            path: key_path.clone(),
+            source,
+        })?;
+        issuer.did = key.did().clone();
+        Ok(Self {
+            issuer,
+            key,
+            demo: false,
+        })
+    }
+
+    /// The local demo issuer: its key is created in the data folder on first
+    /// use (mode 0600). Everything it signs says it is a demo issuer.
+    ///
+    /// # Errors
+    /// The key file cannot be created or read.
+    pub fn demo(data: &DataDir) -> Result<Self, IssuerError> {
+        let path = data.root().join(DEMO_KEY_FILE);
+        if !path.exists() {
+            std::fs::create_dir_all(data.root()).map_err(io(data.root()))?;
+            let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+            rand::TryRng::try_fill_bytes(&mut rand::rngs::SysRng, seed.as_mut()).map_err(|e| {
+                IssuerError::Io {
+                    path: path.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                }
+            })?;
+            let pem = IssuerKey::from_seed(&seed)
+                .to_pem()
+                .map_err(|source| IssuerError::Key {
+                    path: path.clone(),
+                    source,
+                })?;
+            match write_file(
+                &path,
+                pem.as_bytes(),
+                WriteOptions {
+                    mode: 0o600,
+                    overwrite: false,
+                },
+            ) {
+                // Another process created it first: use theirs.
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(io(&path)(e)),
+            }
+        }
+        let pem = zeroize::Zeroizing::new(std::fs::read_to_string(&path).map_err(io(&path))?);
+        let key = IssuerKey::from_pem(&pem, None).map_err(|source| IssuerError::Key {
+            path: path.clone(),
+            source,
+        })?;
+        let issuer = ob::Issuer {
+            name: "brevet local demo issuer".into(),
+            url: "https://brevet.invalid/demo-issuer".into(),
+            country: "FR".into(),
+            region: None,
+            quality_assurance: None,
+            did: key.did().clone(),
+        };
+        Ok(Self {
+            issuer,
+            key,
+            demo: true,
+        })
+    }
+
+    /// Whether this is the demo issuer.
+    pub fn is_demo(&self) -> bool {
+        self.demo
+    }
+
+    /// The issuer's profile.
+    pub fn issuer(&self) -> &ob::Issuer {
+        &self.issuer
+    }
+
+    /// Signs the credential for a mastered attempt.
+    ///
+    /// # Errors
+    /// The input does not make a valid credential.
+    pub fn issue(
+        &self,
+        exam: &Exam,
+        attempt: &Attempt,
+        journal_head: &str,
+        result: &scoring::Outcome,
+        now: DateTime<Utc>,
+        random_id: [u8; 16],
+    ) -> Result<serde_json::Map<String, serde_json::Value>, ob::IssueError> {
+        let input = credential_input(
+            exam,
+            attempt,
+            journal_head,
+            result,
+            &self.issuer,
+            self.demo,
+            now,
+            random_id,
+        );
+        ob::issue(&input, &self.key)
+    }
+}
+
+/// What the credential says, from the exam, the attempt and its score.
+#[allow(clippy::too_many_arguments)]
+pub fn credential_input(
+    exam: &Exam,
+    attempt: &Attempt,
+    journal_head: &str,
+    result: &scoring::Outcome,
+    issuer: &ob::Issuer,
+    demo: bool,
+    now: DateTime<Utc>,
+    random_id: [u8; 16],
+) -> CredentialInput {
+    let header = attempt.header();
+    let meta = &exam.meta;
+    let counts = attempt.counts();
+    let minimums: Vec<String> = exam
+        .sections
+        .iter()
+        .filter_map(|s| s.min_score.map(|m| format!("{} {m} %", s.title)))
+        .collect();
+    let mut criteria = format!(
+        "Pass the timed exam \"{}\" (version {}): {} questions drawn at random from the bank, {} to answer them, {} navigation; an overall score of at least {} %",
+        meta.title,
+        meta.version,
+        exam.draw_count(),
+        crate::tui::strings::span(exam.rules.time_limit),
+        match exam.rules.navigation {
+            Navigation::Free => "free",
+            Navigation::Sequential => "sequential",
+        },
+        exam.rules.mastery_threshold
+    );
+    if !minimums.is_empty() {
+        criteria.push_str(&format!(
+            " and at least, per section: {}",
+            minimums.join(", ")
+        ));
+    }
+    criteria.push('.');
+    CredentialInput {
+        id: ob::credential_id(random_id),
+        issuer: issuer.clone(),
+        achievement: ob::Achievement {
+            exam_id: meta.id.clone(),
+            version: meta.version.clone(),
+            title: meta.title.clone(),
+            description: meta.description.trim().to_string(),
+            criteria,
+            language: meta.language.clone(),
+            learning_outcomes: meta.learning_outcomes.clone(),
+            workload_hours: meta.workload_hours,
+            ects: meta.ects,
+            eqf_level: meta.eqf_level,
+            prerequisites: meta.prerequisites.clone(),
+            stackability: meta.stackability.clone(),
+        },
+        learner: ob::Learner {
+            name: header.learner.name.clone(),
+            id: header.learner.id.clone(),
+        },
+        score: Score {
+            percent: round2(result.percent),
+            threshold_percent: result.threshold,
+            passed: result.passed,
+        },
+        issued_at: now,
+        evidence: AttemptEvidence {
+            bank_sha256: header.bank_hash.clone(),
+            seed: header.seed,
+            journal_head_sha256: journal_head.to_string(),
+            proctoring: ProctoringCounts {
+                focus_lost: counts.focus_lost,
+                paste: counts.paste_refused + counts.paste_allowed,
+                resize: counts.resized,
+                resume: counts.resumed,
+            },
+            extra_time_percent: header.options.extra_time_percent,
+        },
+        supervision: if header.options.supervised {
+            Supervision::SupervisedOnsite {
+                identity_verified: header.options.identity_verified,
+            }
+        } else {
+            Supervision::Unsupervised
+        },
+        demo_issuer: demo,
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Writes a credential into `out` under a new name
+/// (`EXAM-ID_learner-name_YYYYMMDDTHHMMSSZ.json`), atomically, never over
+/// an existing file. Returns its path.
+///
+/// # Errors
+/// The file cannot be written.
+pub fn write_credential(
+    out: &Path,
+    exam_id: &str,
+    learner: &str,
+    now: DateTime<Utc>,
+    doc: &serde_json::Map<String, serde_json::Value>,
+) -> Result<PathBuf, IssuerError> {
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let slug: String = learner
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let stamp = now.format("%Y%m%dT%H%M%SZ");
+    let mut bytes = serde_json::to_vec_pretty(doc).map_err(|e| IssuerError::Io {
+        path: out.to_path_buf(),
+        source: std::io::Error::other(e),
+    })?;
+    bytes.push(b'\n');
+    for n in 0..100 {
+        let suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let path = out.join(format!("{exam_id}_{slug}_{stamp}{suffix}.json"));
+        match write_file(
+            &path,
+            &bytes,
+            WriteOptions {
+                mode: 0o644,
+                overwrite: false,
+            },
+        ) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(&path)(e)),
+        }
+    }
+    Err(IssuerError::Io {
+        path: out.to_path_buf(),
+        source: std::io::Error::other("too many credentials with the same name"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issuer_files_are_checked_like_banks() {
+        let good = "name = \"Centre Exemple\"\nurl = \"https://formation.example.org\"\ncountry = \"FR\"\nregion = \"Occitanie\"\nkey = \"issuer.key\"\n";
+        let (issuer, key) = parse_issuer(good).unwrap();
+        assert_eq!(
+            (issuer.name.as_str(), issuer.country.as_str(), key.as_str()),
+            ("Centre Exemple", "FR", "issuer.key")
+        );
+        let bad =
+            "name = \"\"\nurl = \"formation.example.org\"\ncountry = \"France\"\nkey = \"k\"\n";
+        let problems = parse_issuer(bad).unwrap_err();
+        let codes: Vec<_> = problems.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["empty-text", "bad-url", "bad-country"]);
+        let unknown = parse_issuer("nom = \"x\"\n").unwrap_err();
+        assert!(
+            unknown[0].message.contains("unknown field `nom`"),
+            "{:?}",
+            unknown[0]
+        );
+        assert_eq!(unknown[0].span, 0..3);
+    }
+}

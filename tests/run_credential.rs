@@ -1,0 +1,137 @@
+//! A learner passes the demo exam and leaves with a credential that
+//! `brevet verify` accepts, that the official Open Badges 3.0 schema accepts,
+//! and that any edit breaks. A learner who fails gets none.
+#![allow(clippy::unwrap_used)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn demo() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/exams/demo.toml").to_string()
+}
+
+/// Takes the demo exam in plain mode with seed 4; returns stdout.
+fn take(data: &Path, out: &Path, answers: &str) -> String {
+    let output = Command::cargo_bin("brevet")
+        .unwrap()
+        .args([
+            "run",
+            &demo(),
+            "--seed",
+            "4",
+            "--lang",
+            "en",
+            "--learner",
+            "Ada Lovelace",
+            "--data",
+        ])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .write_stdin(format!("\n{answers}"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(output).unwrap()
+}
+
+fn credentials(out: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_passed_attempt_leaves_a_valid_credential_and_an_edited_copy_is_invalid() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    // Seed 4: every answer right.
+    let text = take(data.path(), out.path(), "1\n1\n3\n2 3\nexpiry\n4.5\nyes\n");
+    assert!(text.contains("== Result: PASSED =="), "{text}");
+    let files = credentials(out.path());
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        text.contains(&files[0].display().to_string()),
+        "the path is printed: {text}"
+    );
+    assert!(text.contains("Demo issuer"), "{text}");
+
+    let verify = Command::cargo_bin("brevet")
+        .unwrap()
+        .arg("verify")
+        .arg(&files[0])
+        .assert()
+        .success();
+    let summary = String::from_utf8(verify.get_output().stdout.clone()).unwrap();
+    assert!(summary.contains("VALID"), "{summary}");
+    assert!(summary.contains("Ada Lovelace"), "{summary}");
+    assert!(summary.contains("unsupervised"), "{summary}");
+    assert!(summary.contains("DEMO ISSUER"), "{summary}");
+
+    // The official schema accepts it.
+    let doc: Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    let schema_path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "shared",
+        "schemas",
+        "ob_v3p0_achievementcredential_schema.json",
+    ]
+    .iter()
+    .collect();
+    let schema: Value = serde_json::from_slice(&std::fs::read(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft201909)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    // The evidence names the attempt: its seed and the journal's head.
+    let evidence = doc["evidence"][0].to_string();
+    assert!(evidence.contains("\"4\""), "the seed: {evidence}");
+
+    // An edited copy (the learner's name) is invalid, and says why.
+    let edited = out.path().join("edited.json");
+    let text = std::fs::read_to_string(&files[0])
+        .unwrap()
+        .replace("Ada Lovelace", "Ada Lovelacf");
+    std::fs::write(&edited, text).unwrap();
+    let verdict = Command::cargo_bin("brevet")
+        .unwrap()
+        .arg("verify")
+        .arg(&edited)
+        .assert()
+        .code(1);
+    let summary = String::from_utf8(verdict.get_output().stdout.clone()).unwrap();
+    assert!(summary.contains("INVALID"), "{summary}");
+}
+
+#[test]
+fn a_failed_attempt_leaves_no_credential() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let text = take(data.path(), out.path(), ":submit\n");
+    assert!(text.contains("== Result: NOT PASSED =="), "{text}");
+    assert!(credentials(out.path()).is_empty());
+}
+
+#[test]
+fn the_demo_issuer_key_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    take(data.path(), out.path(), ":quit\n");
+    let mode = std::fs::metadata(data.path().join("demo-issuer.key"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
