@@ -120,7 +120,7 @@ fn killing_the_process_mid_exam_and_running_again_resumes() {
         .process_mut()
         .signal(rexpect::process::Signal::SIGTERM)
         .unwrap();
-    see(&mut again, "answers saved");
+    see(&mut again, "Answers saved");
     again.exp_eof().unwrap();
 }
 

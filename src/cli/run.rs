@@ -182,9 +182,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             }
         }
         tui::Ended::Quit | tui::Ended::Signal => {
-            eprintln!(
-                "brevet: answers saved; run the same command again to resume (the clock keeps running)"
-            );
+            eprintln!("brevet: {}", s.plain_saved_quit);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -219,7 +219,7 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
     for (k, v) in s.help_lines {
         lines.push(Line::from(vec![
             Span::styled(
-                format!("  {k:<16}"),
+                format!("  {k:<18}"),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
             Span::raw(*v),
@@ -894,7 +894,7 @@ fn help(s: &Strings, theme: Theme, area: Rect, frame: &mut Frame<'_>) {
         .map(|(k, v)| {
             Line::from(vec![
                 Span::styled(
-                    format!("{k:<16}"),
+                    format!("{k:<18}"),
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(*v),
