@@ -321,3 +321,29 @@ fn identification_requires_a_name() {
         })
     );
 }
+
+#[test]
+fn a_long_prompt_scrolls_and_keeps_the_highlighted_choice_visible() {
+    let long = "A line of context that the learner must read before answering. ".repeat(40);
+    let src = format!(
+        "[exam]\nid = \"long\"\nversion = \"1\"\ntitle = \"Long\"\nlanguage = \"en\"\ndescription = \"d\"\n\
+         learning_outcomes = [\"o\"]\nworkload_hours = 1\n[rules]\ntime_limit = \"10m\"\nmastery_threshold = 50\nshuffle_choices = false\n\
+         [[sections]]\nid = \"s\"\ntitle = \"S\"\ndraw = 1\n[[questions]]\nid = \"q\"\nsection = \"s\"\nkind = \"single\"\n\
+         prompt = \"{long}END OF PROMPT\"\n[[questions.choices]]\ntext = \"First choice\"\ncorrect = true\n\
+         [[questions.choices]]\ntext = \"Last choice\"\n"
+    );
+    let exam = load_str(&src).exam.unwrap();
+    let mut app = started(&exam, Lang::En);
+    assert!(
+        !draw(&app, 80, 24).contains("Last choice"),
+        "the prompt fills the screen"
+    );
+    app.handle(Action::Down, at(1)).unwrap();
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("› ( ) 2. Last choice"), "{screen}");
+    // Back up past the first choice: the prompt scrolls back to its start.
+    for _ in 0..40 {
+        app.handle(Action::Up, at(1)).unwrap();
+    }
+    assert!(draw(&app, 80, 24).contains("1. (1 pt)"));
+}

@@ -92,6 +92,8 @@ pub struct App<'a, S> {
     input_dirty: bool,
     review_cursor: usize,
     scroll: u16,
+    /// Lines scrolled away from where the highlighted choice is in view.
+    nudge: i32,
     notice: Option<Notice>,
     result: Option<scoring::Outcome>,
     credential: Option<PathBuf>,
@@ -127,6 +129,7 @@ impl<'a, S: Sink> App<'a, S> {
             input_dirty: false,
             review_cursor: 0,
             scroll: 0,
+            nudge: 0,
             notice: None,
             result: None,
             credential: None,
@@ -198,6 +201,12 @@ impl<'a, S: Sink> App<'a, S> {
     /// Vertical scroll of the prompt or the result.
     pub fn scroll(&self) -> u16 {
         self.scroll
+    }
+
+    /// Lines the learner scrolled a choice question away from the position
+    /// that shows the highlighted choice (negative: towards the prompt's start).
+    pub fn nudge(&self) -> i32 {
+        self.nudge
     }
 
     /// The message to show, if any.
@@ -339,6 +348,7 @@ impl<'a, S: Sink> App<'a, S> {
     fn load_current(&mut self) {
         self.cursor = 0;
         self.scroll = 0;
+        self.nudge = 0;
         self.input_dirty = false;
         let Some(s) = self.session.as_ref() else {
             return;
@@ -579,9 +589,18 @@ impl<'a, S: Sink> App<'a, S> {
         match action {
             Action::Up if typed => self.scroll = self.scroll.saturating_sub(1),
             Action::Down if typed => self.scroll = self.scroll.saturating_add(1),
-            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            // At the first or last choice, the arrows scroll a long prompt.
+            Action::Up if self.cursor == 0 => self.nudge = (self.nudge - 1).max(-500),
+            Action::Up => {
+                self.cursor -= 1;
+                self.nudge = 0;
+            }
+            Action::Down if self.cursor + 1 >= self.option_count() => {
+                self.nudge = (self.nudge + 1).min(500);
+            }
             Action::Down => {
-                self.cursor = (self.cursor + 1).min(self.option_count().saturating_sub(1))
+                self.cursor += 1;
+                self.nudge = 0;
             }
             Action::Pick(n) => return self.pick(usize::from(n)),
             Action::Toggle => return self.pick(self.cursor),

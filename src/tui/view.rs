@@ -363,6 +363,7 @@ fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Fra
         lines.push(Line::raw(l.to_string()));
     }
     lines.push(Line::raw(""));
+    let options_from = lines.len();
     let mut cursor_at = None;
     let response = attempt.response(current);
     match &q.kind {
@@ -433,7 +434,24 @@ fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Fra
     // Keep the answer area visible: scroll so the field stays on screen.
     let total = u16::try_from(para.line_count(main.width)).unwrap_or(u16::MAX);
     let max_scroll = total.saturating_sub(main.height);
-    let scroll = app.scroll().min(max_scroll);
+    let mut scroll = app.scroll().min(max_scroll);
+    if cursor_at.is_none() && options_from + app.cursor() < total as usize {
+        // Keep the highlighted choice on screen, however long the prompt.
+        let upto = Paragraph::new(Text::from(para_lines_prefix(
+            q,
+            s,
+            current,
+            item,
+            app.cursor(),
+            options_from,
+        )))
+        .wrap(Wrap { trim: false })
+        .line_count(main.width);
+        let bottom = i32::try_from(upto).unwrap_or(i32::MAX);
+        let auto = (bottom - i32::from(main.height)).max(0);
+        let wanted = (auto + app.nudge()).clamp(0, i32::from(max_scroll));
+        scroll = u16::try_from(wanted).unwrap_or(0);
+    }
     frame.render_widget(para.scroll((scroll, 0)), main);
     if let Some(row) = cursor_at {
         // The field line sits `row` logical lines down; with wrapping above it,
@@ -467,6 +485,33 @@ fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Fra
             .wrap(Wrap { trim: true }),
         keys,
     );
+}
+
+/// The lines down to the highlighted choice, to keep it on screen.
+fn para_lines_prefix(
+    q: &Question,
+    s: &Strings,
+    current: usize,
+    item: &crate::attempt::draw::Item,
+    cursor: usize,
+    options_from: usize,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::raw(format!("{}. (pt)", current + 1))];
+    lines.extend(q.prompt.lines().map(|l| Line::raw(l.to_string())));
+    lines.push(Line::raw(""));
+    debug_assert_eq!(lines.len(), options_from);
+    let texts: Vec<String> = match &q.kind {
+        Kind::Single { choices } | Kind::Multiple { choices } => item
+            .choices
+            .iter()
+            .map(|&c| choices[c].text.clone())
+            .collect(),
+        _ => vec![s.true_.to_string(), s.false_.to_string()],
+    };
+    for (pos, text) in texts.iter().enumerate().take(cursor + 1) {
+        lines.push(option_line(pos, "( )", text, false, Theme { color: false }));
+    }
+    lines
 }
 
 /// The lines above a typed-answer field, to place the cursor on it.
