@@ -7,6 +7,7 @@ use super::parse::{self, RawBank};
 use super::raw::{RawMeta, RawRules, RawSection};
 use super::{Exam, Meta, Navigation, Paste, Review, Rules, Scoring, Section, duration, lang};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::time::Duration;
 use toml::Spanned;
@@ -336,8 +337,8 @@ impl Checker<'_> {
     fn sections(
         &mut self,
         raw: Vec<(RawSection, Range<usize>)>,
-    ) -> (Vec<(Section, RawSectionInfo)>, HashMap<String, usize>) {
-        let mut ids: HashMap<String, usize> = HashMap::new();
+    ) -> (Vec<(Section, RawSectionInfo)>, Map<String, usize>) {
+        let mut ids: Map<String, usize> = Map::default();
         let mut first_span: Vec<Range<usize>> = Vec::new();
         let mut sections = Vec::with_capacity(raw.len());
         for (s, _) in raw {
@@ -456,4 +457,86 @@ impl Checker<'_> {
 struct RawSectionInfo {
     id_span: Range<usize>,
     draw_span: Range<usize>,
+}
+
+/// The maps that find duplicates (ids, prompts, choice texts).
+///
+/// std's SipHash guards servers against keys chosen to collide; a bank is the
+/// author's own file, and hashing every 250-byte prompt with SipHash was a
+/// fifth of the validation time of a large bank. Iteration order is never
+/// relied on (the one listing of keys is sorted).
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// A multiply-rotate hasher over 8-byte words (the `FxHash` scheme) with a
+/// final mix, so that hashbrown's high and low bits both vary.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut buf = [0; 8];
+            buf.copy_from_slice(word);
+            self.add(u64::from_le_bytes(buf));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The splitmix64 finalizer.
+        let mut h = self.0;
+        h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        h ^ (h >> 31)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Map;
+
+    #[test]
+    fn the_fast_map_tells_keys_apart() {
+        let mut map: Map<String, usize> = Map::default();
+        let keys = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgh\0",
+        ];
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(map.insert((*k).to_string(), i), None, "{k:?}");
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(map.get(*k), Some(&i));
+        }
+        for i in 0..10_000 {
+            map.insert(format!("q{i}"), i);
+        }
+        assert_eq!(map.len(), keys.len() + 10_000);
+    }
 }

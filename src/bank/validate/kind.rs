@@ -1,10 +1,9 @@
 //! The rules of each question kind: choices, true/false, text, numeric.
 
-use super::Checker;
+use super::{Checker, Map};
 use crate::bank::diagnostic::Diagnostic;
 use crate::bank::raw::{AnswerValue, RawChoice};
 use crate::bank::{Choice, Kind, Normalisation, NumericAnswer};
-use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
@@ -71,8 +70,8 @@ impl Checker<'_> {
                 .help("add choices, or use `kind = \"true-false\"` or `\"text\"`"),
             );
         }
-        let mut texts: HashMap<String, Range<usize>> = HashMap::new();
-        let mut choice_ids: HashMap<String, Range<usize>> = HashMap::new();
+        let mut texts: Map<String, Range<usize>> = Map::default();
+        let mut choice_ids: Map<String, Range<usize>> = Map::default();
         let mut choices = Vec::with_capacity(raw.len());
         for (i, c) in raw.into_iter().enumerate() {
             let span = c.span();

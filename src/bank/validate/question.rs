@@ -1,12 +1,11 @@
 //! The rules every question follows, whatever its kind: ids, sections,
 //! prompts, points; then the kind's own checks (`kind.rs`).
 
-use super::Checker;
 use super::kind::{KINDS, Rest};
+use super::{Checker, Map};
 use crate::bank::Question;
 use crate::bank::diagnostic::Diagnostic;
 use crate::bank::raw::RawQuestion;
-use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
@@ -14,11 +13,13 @@ impl Checker<'_> {
     pub(super) fn questions(
         &mut self,
         raw: Vec<(RawQuestion, Range<usize>)>,
-        sections: &HashMap<String, usize>,
+        sections: &Map<String, usize>,
         complete: bool,
     ) -> Vec<Question> {
-        let mut ids: HashMap<String, Range<usize>> = HashMap::new();
-        let mut prompts: HashMap<String, (String, Range<usize>)> = HashMap::new();
+        let mut ids: Map<String, Range<usize>> = Map::default();
+        ids.reserve(raw.len());
+        let mut prompts: Map<String, (String, Range<usize>)> = Map::default();
+        prompts.reserve(raw.len());
         let mut questions = Vec::with_capacity(raw.len());
         for (q, _) in raw {
             let (q, rest) = q.split();
@@ -76,13 +77,7 @@ impl Checker<'_> {
                     .label("nothing to ask"),
                 );
             } else {
-                let key = q
-                    .prompt
-                    .get_ref()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase();
+                let key = normalized(q.prompt.get_ref());
                 if let Some((other, first)) = prompts.get(&key) {
                     self.error(
                         Diagnostic::warning("duplicate-prompt", format!("questions `{other}` and `{id}` have the same prompt"), prompt_span.clone())
@@ -189,5 +184,59 @@ impl RawQuestion {
             ignore: self.ignore,
         };
         (common, rest)
+    }
+}
+
+/// How prompts are compared: words joined by one space, in lower case; the
+/// same as `split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()`,
+/// in one pass.
+fn normalized(prompt: &str) -> String {
+    if prompt.contains('Σ') {
+        // `str::to_lowercase` lowers a capital sigma by its context (`ς` at
+        // the end of a word): leave that to it.
+        return prompt
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+    }
+    let mut key = String::with_capacity(prompt.len());
+    let mut space = false;
+    for c in prompt.chars() {
+        if c.is_whitespace() {
+            space = !key.is_empty();
+        } else {
+            if space {
+                key.push(' ');
+                space = false;
+            }
+            key.extend(c.to_lowercase());
+        }
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalized;
+
+    #[test]
+    fn prompts_compare_as_lower_case_words() {
+        for prompt in [
+            "",
+            "   ",
+            "Plain ASCII prompt?",
+            "  Leading,\ttabs\r\nand  repeated   spaces  ",
+            "Ça coûte 12\u{a0}€ ? ÉTÉ",
+            "ΟΔΟΣ Σ ΣΑΣ σ",
+            "İstanbul ǅ ß ﬁ",
+        ] {
+            let reference = prompt
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            assert_eq!(normalized(prompt), reference, "{prompt:?}");
+        }
     }
 }
