@@ -210,7 +210,11 @@ fn normalized(prompt: &str) -> String {
                 key.push(' ');
                 space = false;
             }
-            key.extend(c.to_lowercase());
+            if c.is_ascii() {
+                key.push(c.to_ascii_lowercase());
+            } else {
+                key.extend(c.to_lowercase());
+            }
         }
     }
     key
