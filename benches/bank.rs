@@ -10,31 +10,19 @@
 
 #[path = "../tests/support/bank_gen.rs"]
 mod bank_gen;
+#[path = "../tests/support/baseline.rs"]
+mod baseline;
 
-use brevet::bank::raw::{RawMeta, RawQuestion, RawRules, RawSection};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use serde::Deserialize;
 use std::hint::black_box;
 use std::time::Duration;
-use toml::Spanned;
-
-/// The whole file in one serde pass: what a naive loader would do.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)] // Built to be measured, never read.
-struct Baseline {
-    exam: RawMeta,
-    rules: RawRules,
-    sections: Vec<Spanned<RawSection>>,
-    questions: Vec<Spanned<RawQuestion>>,
-}
 
 fn bench(c: &mut Criterion) {
     for questions in [100, 10_000] {
         let text = bank_gen::generate(questions);
         // Both sides must do the full work: a bank that fails early would
         // make either look fast.
-        assert!(toml::from_str::<Baseline>(&text).is_ok());
+        assert!(baseline::load(&text));
         assert!(brevet::bank::load_str(&text).diagnostics.is_empty());
 
         let mut group = c.benchmark_group(format!("bank_{questions}"));
@@ -45,7 +33,7 @@ fn bench(c: &mut Criterion) {
                 .measurement_time(Duration::from_secs(15));
         }
         group.bench_function("toml_from_str_baseline", |b| {
-            b.iter(|| toml::from_str::<Baseline>(black_box(&text)).is_ok());
+            b.iter(|| baseline::load(black_box(&text)));
         });
         group.bench_function("load_and_validate", |b| {
             b.iter(|| {
