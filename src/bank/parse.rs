@@ -11,6 +11,8 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+mod chunks;
+
 /// Everything the file holds, as far as it could be read.
 #[derive(Debug, Default)]
 pub struct RawBank {
@@ -28,6 +30,11 @@ pub struct RawBank {
 const TOP_LEVEL: &[&str] = &["exam", "rules", "sections", "questions"];
 
 /// Parses `source` into raw types; `None` when the TOML itself is broken.
+///
+/// A bank laid out as the format describes is read one top-level table at a
+/// time (see `chunks`), which keeps memory small; anything else, including
+/// every broken file, is read whole, so that its diagnostics are the ones the
+/// TOML parser gives for the whole document.
 pub fn parse(source: &str, out: &mut Vec<Diagnostic>) -> Option<RawBank> {
     if source.trim().is_empty() {
         out.push(
@@ -36,6 +43,14 @@ pub fn parse(source: &str, out: &mut Vec<Diagnostic>) -> Option<RawBank> {
         );
         return None;
     }
+    if let Some(bank) = chunks::parse(source, out) {
+        return Some(bank);
+    }
+    parse_whole(source, out)
+}
+
+/// Parses `source` as one TOML document.
+fn parse_whole(source: &str, out: &mut Vec<Diagnostic>) -> Option<RawBank> {
     let (root, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         for e in errors {
@@ -56,7 +71,6 @@ pub fn parse(source: &str, out: &mut Vec<Diagnostic>) -> Option<RawBank> {
         ..RawBank::default()
     };
     let mut seen = [false; 4];
-    let end = source.len();
     for (key, value) in root.into_inner() {
         let key_span = key.span();
         match key.get_ref().as_ref() {
@@ -87,6 +101,12 @@ pub fn parse(source: &str, out: &mut Vec<Diagnostic>) -> Option<RawBank> {
             ),
         }
     }
+    Some(finish(source, bank, seen, out))
+}
+
+/// Reports the top-level tables not `seen` and says whether the bank is complete.
+fn finish(source: &str, mut bank: RawBank, seen: [bool; 4], out: &mut Vec<Diagnostic>) -> RawBank {
+    let end = source.len();
     for (name, seen) in TOP_LEVEL.iter().zip(seen) {
         if !seen {
             let table = if *name == "sections" || *name == "questions" {
@@ -107,7 +127,7 @@ pub fn parse(source: &str, out: &mut Vec<Diagnostic>) -> Option<RawBank> {
     }
     bank.complete =
         bank.exam.is_some() && bank.rules.is_some() && !out.iter().any(Diagnostic::is_error);
-    Some(bank)
+    bank
 }
 
 /// Deserializes one table (`[exam]`, `[rules]`).

@@ -4,15 +4,16 @@
 
 use super::diagnostic::Diagnostic;
 use super::parse::{self, RawBank};
-use super::raw::{AnswerValue, RawChoice, RawMeta, RawQuestion, RawRules, RawSection};
-use super::{
-    Choice, Exam, Kind, Meta, Navigation, Normalisation, NumericAnswer, Paste, Question, Review,
-    Rules, Scoring, Section, duration, lang,
-};
+use super::raw::{RawMeta, RawRules, RawSection};
+use super::{Exam, Meta, Navigation, Paste, Review, Rules, Scoring, Section, duration, lang};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::time::Duration;
 use toml::Spanned;
+
+mod kind;
+mod question;
 
 /// Validates `source`; the exam is `Some` when the bank could be built (the
 /// caller still discards it when any diagnostic is an error).
@@ -29,9 +30,6 @@ pub fn validate(source: &str) -> (Option<Exam>, Option<Range<usize>>, Vec<Diagno
 struct Checker<'a> {
     out: &'a mut Vec<Diagnostic>,
 }
-
-/// The kinds an author can write, as `kind = "…"`.
-const KINDS: &[&str] = &["single", "multiple", "true-false", "text", "numeric"];
 
 impl Checker<'_> {
     fn error(&mut self, d: Diagnostic) {
@@ -339,8 +337,8 @@ impl Checker<'_> {
     fn sections(
         &mut self,
         raw: Vec<(RawSection, Range<usize>)>,
-    ) -> (Vec<(Section, RawSectionInfo)>, HashMap<String, usize>) {
-        let mut ids: HashMap<String, usize> = HashMap::new();
+    ) -> (Vec<(Section, RawSectionInfo)>, Map<String, usize>) {
+        let mut ids: Map<String, usize> = Map::default();
         let mut first_span: Vec<Range<usize>> = Vec::new();
         let mut sections = Vec::with_capacity(raw.len());
         for (s, _) in raw {
@@ -454,539 +452,6 @@ impl Checker<'_> {
             );
         }
     }
-
-    fn questions(
-        &mut self,
-        raw: Vec<(RawQuestion, Range<usize>)>,
-        sections: &HashMap<String, usize>,
-        complete: bool,
-    ) -> Vec<Question> {
-        let mut ids: HashMap<String, Range<usize>> = HashMap::new();
-        let mut prompts: HashMap<String, (String, Range<usize>)> = HashMap::new();
-        let mut questions = Vec::with_capacity(raw.len());
-        for (q, _) in raw {
-            let (q, rest) = q.split();
-            let id_span = q.id.span();
-            let id = self.id("question", q.id);
-            if let Some(first) = ids.get(&id) {
-                self.error(
-                    Diagnostic::error(
-                        "duplicate-question-id",
-                        format!("question id `{id}` is used twice"),
-                        id_span.clone(),
-                    )
-                    .label("second use")
-                    .related(first.clone(), "first used here")
-                    .help("give each question its own id: attempts and journals refer to it"),
-                );
-            } else {
-                ids.insert(id.clone(), id_span.clone());
-            }
-            let section = match sections.get(q.section.get_ref()) {
-                Some(&s) => Some(s),
-                None => {
-                    if complete || !sections.is_empty() {
-                        let mut known: Vec<&String> = sections.keys().collect();
-                        known.sort();
-                        let known: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
-                        self.error(
-                            Diagnostic::error(
-                                "unknown-section",
-                                format!(
-                                    "question `{id}` is in section `{}`, which does not exist",
-                                    q.section.get_ref()
-                                ),
-                                q.section.span(),
-                            )
-                            .label("no such section")
-                            .help(if known.is_empty() {
-                                "declare the section in a `[[sections]]` table".to_string()
-                            } else {
-                                format!("known sections: {}", known.join(", "))
-                            }),
-                        );
-                    }
-                    None
-                }
-            };
-            let prompt_span = q.prompt.span();
-            if q.prompt.get_ref().trim().is_empty() {
-                self.error(
-                    Diagnostic::error(
-                        "empty-prompt",
-                        format!("question `{id}` has an empty prompt"),
-                        prompt_span.clone(),
-                    )
-                    .label("nothing to ask"),
-                );
-            } else {
-                let key = q
-                    .prompt
-                    .get_ref()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase();
-                if let Some((other, first)) = prompts.get(&key) {
-                    self.error(
-                        Diagnostic::warning("duplicate-prompt", format!("questions `{other}` and `{id}` have the same prompt"), prompt_span.clone())
-                            .label("same prompt")
-                            .related(first.clone(), "first asked here")
-                            .help("a learner could be asked the same thing twice; reword one or remove it"),
-                    );
-                } else {
-                    prompts.insert(key, (id.clone(), prompt_span.clone()));
-                }
-            }
-            let points = match q.points {
-                None => 1.0,
-                Some(p) => {
-                    let v = *p.get_ref();
-                    if !(v > 0.0 && v.is_finite()) {
-                        self.error(
-                            Diagnostic::error(
-                                "not-positive",
-                                format!("question `{id}` is worth {v} points"),
-                                p.span(),
-                            )
-                            .label("points must be positive")
-                            .help("leave `points` out for 1 point, or give a number above 0"),
-                        );
-                    }
-                    v
-                }
-            };
-            let explanation = q.explanation.map(|e| self.text("explanation", e));
-            let tags = q.tags.into_iter().map(Spanned::into_inner).collect();
-            let kind_span = q.kind.span();
-            let kind_name = q.kind.get_ref().clone();
-            let kind = match kind_name.as_str() {
-                "single" | "multiple" => {
-                    self.choice_kind(&id, kind_name == "single", rest, kind_span)
-                }
-                "true-false" => self.true_false(&id, rest, kind_span),
-                "text" => self.text_kind(&id, rest, kind_span),
-                "numeric" => self.numeric(&id, rest, kind_span),
-                other => {
-                    let names: Vec<String> = KINDS.iter().map(|k| format!("`\"{k}\"`")).collect();
-                    self.error(
-                        Diagnostic::error(
-                            "unknown-kind",
-                            format!("`{other}` is not a question kind"),
-                            kind_span,
-                        )
-                        .label("unknown kind")
-                        .help(format!("expected one of {}", names.join(", "))),
-                    );
-                    None
-                }
-            };
-            if let (Some(section), Some(kind)) = (section, kind) {
-                questions.push(Question {
-                    id,
-                    section,
-                    points,
-                    prompt: q.prompt.into_inner(),
-                    explanation,
-                    tags,
-                    kind,
-                });
-            }
-        }
-        questions
-    }
-
-    /// Reports fields that the question's kind does not use.
-    fn unused(&mut self, id: &str, kind: &str, fields: &[(&str, Option<Range<usize>>)]) {
-        for (name, span) in fields {
-            if let Some(span) = span {
-                self.error(
-                    Diagnostic::error(
-                        "field-not-for-kind",
-                        format!("`{name}` does not apply to {kind} question `{id}`"),
-                        span.clone(),
-                    )
-                    .label(format!("not used by `kind = \"{kind}\"`"))
-                    .help("remove it, or change `kind`"),
-                );
-            }
-        }
-    }
-
-    fn choice_kind(
-        &mut self,
-        id: &str,
-        single: bool,
-        rest: Rest,
-        kind_span: Range<usize>,
-    ) -> Option<Kind> {
-        let kind = if single { "single" } else { "multiple" };
-        self.unused(
-            id,
-            kind,
-            &[
-                ("answer", rest.answer.as_ref().map(Spanned::span)),
-                ("tolerance", rest.tolerance),
-                ("min", rest.min),
-                ("max", rest.max),
-                ("unit", rest.unit.as_ref().map(Spanned::span)),
-                ("accepted", rest.accepted.as_ref().map(Spanned::span)),
-                ("ignore", rest.ignore.as_ref().map(Spanned::span)),
-            ],
-        );
-        let Some(list) = rest.choices else {
-            self.error(
-                Diagnostic::error("missing-field", format!("{kind} question `{id}` has no `choices`"), kind_span)
-                    .label("needs choices")
-                    .help("add `[[questions.choices]]` tables with `text` and `correct = true` on the right ones"),
-            );
-            return None;
-        };
-        let list_span = list.span();
-        let raw: Vec<Spanned<RawChoice>> = list.into_inner();
-        if raw.len() < 2 {
-            self.error(
-                Diagnostic::error(
-                    "too-few-choices",
-                    format!("question `{id}` has {} choice(s)", raw.len()),
-                    list_span.clone(),
-                )
-                .label("at least two choices are needed")
-                .help("add choices, or use `kind = \"true-false\"` or `\"text\"`"),
-            );
-        }
-        let mut texts: HashMap<String, Range<usize>> = HashMap::new();
-        let mut choice_ids: HashMap<String, Range<usize>> = HashMap::new();
-        let mut choices = Vec::with_capacity(raw.len());
-        for (i, c) in raw.into_iter().enumerate() {
-            let span = c.span();
-            let c = c.into_inner();
-            let (cid, cid_span) = match c.id {
-                Some(given) => {
-                    let s = given.span();
-                    (self.id("choice", given), s)
-                }
-                None => (letter(i), span.clone()),
-            };
-            if let Some(first) = choice_ids.get(&cid) {
-                self.error(
-                    Diagnostic::error(
-                        "duplicate-choice-id",
-                        format!("choice id `{cid}` is used twice in question `{id}`"),
-                        cid_span.clone(),
-                    )
-                    .label("second use")
-                    .related(first.clone(), "first used here")
-                    .help(
-                        "choices without an `id` take their letter (`a`, `b`, …): pick another id",
-                    ),
-                );
-            } else {
-                choice_ids.insert(cid.clone(), cid_span);
-            }
-            let text_span = c.text.span();
-            let text = self.text("text", c.text);
-            let key = text.trim().to_lowercase();
-            if let Some(first) = texts.get(&key) {
-                if !key.is_empty() {
-                    self.error(
-                        Diagnostic::error(
-                            "duplicate-choice-text",
-                            format!("question `{id}` offers the same choice twice"),
-                            text_span,
-                        )
-                        .label("same text as another choice")
-                        .related(first.clone(), "first offered here"),
-                    );
-                }
-            } else {
-                texts.insert(key, text_span);
-            }
-            choices.push(Choice {
-                id: cid,
-                text,
-                correct: c.correct,
-                pinned: c.pin,
-            });
-        }
-        let correct = choices.iter().filter(|c| c.correct).count();
-        if single && correct != 1 && choices.len() >= 2 {
-            self.error(
-                Diagnostic::error(
-                    "single-needs-one-correct",
-                    format!("single-choice question `{id}` has {correct} correct choices"),
-                    list_span,
-                )
-                .label("exactly one choice must have `correct = true`")
-                .help(if correct > 1 {
-                    "keep one correct choice, or use `kind = \"multiple\"`"
-                } else {
-                    "mark the right choice with `correct = true`"
-                }),
-            );
-        } else if !single && correct == 0 && choices.len() >= 2 {
-            self.error(
-                Diagnostic::error(
-                    "multiple-needs-correct",
-                    format!("multiple-response question `{id}` has no correct choice"),
-                    list_span,
-                )
-                .label("no choice has `correct = true`")
-                .help("mark at least one choice with `correct = true`"),
-            );
-        }
-        Some(if single {
-            Kind::Single { choices }
-        } else {
-            Kind::Multiple { choices }
-        })
-    }
-
-    fn true_false(&mut self, id: &str, rest: Rest, kind_span: Range<usize>) -> Option<Kind> {
-        self.unused(
-            id,
-            "true-false",
-            &[
-                ("choices", rest.choices.as_ref().map(Spanned::span)),
-                ("tolerance", rest.tolerance),
-                ("min", rest.min),
-                ("max", rest.max),
-                ("unit", rest.unit.as_ref().map(Spanned::span)),
-                ("accepted", rest.accepted.as_ref().map(Spanned::span)),
-                ("ignore", rest.ignore.as_ref().map(Spanned::span)),
-            ],
-        );
-        match rest.answer.map(|a| (*a.get_ref(), a.span())) {
-            Some((AnswerValue::Bool(answer), _)) => Some(Kind::TrueFalse { answer }),
-            Some((AnswerValue::Number(_), span)) => {
-                self.error(
-                    Diagnostic::error(
-                        "wrong-type",
-                        format!(
-                            "true-false question `{id}` needs `answer = true` or `answer = false`"
-                        ),
-                        span,
-                    )
-                    .label("a number, not true or false"),
-                );
-                None
-            }
-            None => {
-                self.error(
-                    Diagnostic::error(
-                        "missing-answer",
-                        format!("true-false question `{id}` has no `answer`"),
-                        kind_span,
-                    )
-                    .label("needs `answer = true` or `answer = false`"),
-                );
-                None
-            }
-        }
-    }
-
-    fn text_kind(&mut self, id: &str, rest: Rest, kind_span: Range<usize>) -> Option<Kind> {
-        self.unused(
-            id,
-            "text",
-            &[
-                ("choices", rest.choices.as_ref().map(Spanned::span)),
-                ("answer", rest.answer.as_ref().map(Spanned::span)),
-                ("tolerance", rest.tolerance),
-                ("min", rest.min),
-                ("max", rest.max),
-                ("unit", rest.unit.as_ref().map(Spanned::span)),
-            ],
-        );
-        let accepted: Vec<String> = match rest.accepted {
-            Some(list) => {
-                let span = list.span();
-                let values: Vec<String> = list
-                    .into_inner()
-                    .into_iter()
-                    .filter_map(|a| {
-                        if a.get_ref().trim().is_empty() {
-                            self.error(
-                                Diagnostic::error(
-                                    "empty-text",
-                                    "an accepted answer is empty",
-                                    a.span(),
-                                )
-                                .label("empty answer"),
-                            );
-                            None
-                        } else {
-                            Some(a.into_inner())
-                        }
-                    })
-                    .collect();
-                if values.is_empty() {
-                    self.error(
-                        Diagnostic::error(
-                            "text-needs-accepted",
-                            format!("text question `{id}` accepts no answer"),
-                            span,
-                        )
-                        .label("empty list")
-                        .help("list the accepted answers: `accepted = [\"Paris\"]`"),
-                    );
-                }
-                values
-            }
-            None => {
-                self.error(
-                    Diagnostic::error(
-                        "text-needs-accepted",
-                        format!("text question `{id}` has no `accepted` answers"),
-                        kind_span,
-                    )
-                    .label("needs `accepted = [\"…\"]`")
-                    .help("list the accepted answers: `accepted = [\"Paris\"]`"),
-                );
-                Vec::new()
-            }
-        };
-        let mut ignore = Normalisation::default();
-        if let Some(list) = rest.ignore {
-            ignore = Normalisation {
-                case: false,
-                accents: false,
-                whitespace: false,
-            };
-            for item in list.into_inner() {
-                match item.get_ref().as_str() {
-                    "case" => ignore.case = true,
-                    "accents" => ignore.accents = true,
-                    "whitespace" => ignore.whitespace = true,
-                    other => self.error(
-                        Diagnostic::error(
-                            "unknown-value",
-                            format!("`ignore` cannot hold `\"{other}\"`"),
-                            item.span(),
-                        )
-                        .label("unknown value")
-                        .help("expected any of `\"case\"`, `\"accents\"`, `\"whitespace\"`"),
-                    ),
-                }
-            }
-        }
-        (!accepted.is_empty()).then_some(Kind::Text { accepted, ignore })
-    }
-
-    fn numeric(&mut self, id: &str, rest: Rest, kind_span: Range<usize>) -> Option<Kind> {
-        self.unused(
-            id,
-            "numeric",
-            &[
-                ("choices", rest.choices.as_ref().map(Spanned::span)),
-                ("accepted", rest.accepted.as_ref().map(Spanned::span)),
-                ("ignore", rest.ignore.as_ref().map(Spanned::span)),
-            ],
-        );
-        let unit = rest.unit.map(Spanned::into_inner);
-        let finite = |me: &mut Self, name: &str, v: f64, span: &Range<usize>| {
-            if !v.is_finite() {
-                me.error(
-                    Diagnostic::error(
-                        "not-finite",
-                        format!("`{name}` must be a finite number"),
-                        span.clone(),
-                    )
-                    .label("not finite"),
-                );
-            }
-        };
-        match (
-            rest.answer.map(|a| (*a.get_ref(), a.span())),
-            rest.min_value,
-            rest.max_value,
-        ) {
-            (Some((AnswerValue::Number(value), vspan)), None, None) => {
-                finite(self, "answer", value, &vspan);
-                let tolerance = match (rest.tolerance_value, rest.tolerance) {
-                    (Some(t), Some(span)) => {
-                        finite(self, "tolerance", t, &span);
-                        if t < 0.0 {
-                            self.error(
-                                Diagnostic::error("negative-tolerance", format!("question `{id}` has a negative tolerance"), span)
-                                    .label("below zero")
-                                    .help("a tolerance is a distance: write it as a positive number, or 0 for an exact answer"),
-                            );
-                        }
-                        t
-                    }
-                    _ => 0.0,
-                };
-                Some(Kind::Numeric {
-                    answer: NumericAnswer::Tolerance { value, tolerance },
-                    unit,
-                })
-            }
-            (Some((AnswerValue::Bool(_), span)), _, _) => {
-                self.error(
-                    Diagnostic::error(
-                        "wrong-type",
-                        format!("numeric question `{id}` needs a number as `answer`"),
-                        span,
-                    )
-                    .label("true or false, not a number"),
-                );
-                None
-            }
-            (None, Some(min), Some(max)) => {
-                let (min_span, max_span) =
-                    (rest.min.unwrap_or_default(), rest.max.unwrap_or_default());
-                finite(self, "min", min, &min_span);
-                finite(self, "max", max, &max_span);
-                if let Some(span) = rest.tolerance {
-                    self.error(
-                        Diagnostic::error(
-                            "field-not-for-kind",
-                            "`tolerance` does not apply to a range",
-                            span,
-                        )
-                        .label("a range has no tolerance")
-                        .help("widen `min` and `max` instead"),
-                    );
-                }
-                if min > max {
-                    self.error(
-                        Diagnostic::error("empty-range", format!("question `{id}` accepts nothing: `min` ({min}) is above `max` ({max})"), max_span)
-                            .label("below `min`")
-                            .related(min_span, "`min` is here")
-                            .help("swap `min` and `max`"),
-                    );
-                }
-                Some(Kind::Numeric {
-                    answer: NumericAnswer::Range { min, max },
-                    unit,
-                })
-            }
-            (Some((_, vspan)), _, _) => {
-                self.error(
-                    Diagnostic::error(
-                        "answer-and-range",
-                        format!("numeric question `{id}` has both `answer` and `min`/`max`"),
-                        vspan,
-                    )
-                    .label("one or the other")
-                    .help(
-                        "use `answer` (with an optional `tolerance`) or `min` and `max`, not both",
-                    ),
-                );
-                None
-            }
-            (None, min, max) => {
-                let span = rest.min.or(rest.max).unwrap_or(kind_span);
-                self.error(
-                    Diagnostic::error("missing-answer", format!("numeric question `{id}` has no answer"), span)
-                        .label(if min.is_some() || max.is_some() { "a range needs both `min` and `max`" } else { "needs `answer` or `min` and `max`" })
-                        .help("write `answer = 42` (with an optional `tolerance = 0.5`) or `min = 40` and `max = 45`"),
-                );
-                None
-            }
-        }
-    }
 }
 
 struct RawSectionInfo {
@@ -994,85 +459,84 @@ struct RawSectionInfo {
     draw_span: Range<usize>,
 }
 
-/// The kind-specific fields of a question, split off for the kind checks.
-struct Rest {
-    choices: Option<Spanned<Vec<Spanned<RawChoice>>>>,
-    answer: Option<Spanned<AnswerValue>>,
-    tolerance: Option<Range<usize>>,
-    tolerance_value: Option<f64>,
-    min: Option<Range<usize>>,
-    min_value: Option<f64>,
-    max: Option<Range<usize>>,
-    max_value: Option<f64>,
-    unit: Option<Spanned<String>>,
-    accepted: Option<Spanned<Vec<Spanned<String>>>>,
-    ignore: Option<Spanned<Vec<Spanned<String>>>>,
-}
+/// The maps that find duplicates (ids, prompts, choice texts).
+///
+/// std's SipHash guards servers against keys chosen to collide; a bank is the
+/// author's own file, and hashing every 250-byte prompt with SipHash was a
+/// fifth of the validation time of a large bank. Iteration order is never
+/// relied on (the one listing of keys is sorted).
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-/// The fields every question has.
-struct Common {
-    id: Spanned<String>,
-    section: Spanned<String>,
-    kind: Spanned<String>,
-    points: Option<Spanned<f64>>,
-    prompt: Spanned<String>,
-    explanation: Option<Spanned<String>>,
-    tags: Vec<Spanned<String>>,
-}
+/// A multiply-rotate hasher over 8-byte words (the `FxHash` scheme) with a
+/// final mix, so that hashbrown's high and low bits both vary.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
 
-impl RawQuestion {
-    fn split(self) -> (Common, Rest) {
-        let common = Common {
-            id: self.id,
-            section: self.section,
-            kind: self.kind,
-            points: self.points,
-            prompt: self.prompt,
-            explanation: self.explanation,
-            tags: self.tags,
-        };
-        let rest = Rest {
-            choices: self.choices,
-            answer: self.answer,
-            tolerance: self.tolerance.as_ref().map(Spanned::span),
-            tolerance_value: self.tolerance.map(Spanned::into_inner),
-            min: self.min.as_ref().map(Spanned::span),
-            min_value: self.min.map(Spanned::into_inner),
-            max: self.max.as_ref().map(Spanned::span),
-            max_value: self.max.map(Spanned::into_inner),
-            unit: self.unit,
-            accepted: self.accepted,
-            ignore: self.ignore,
-        };
-        (common, rest)
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
-/// `a`, `b`, … `z`, `aa`, `ab`…: the default id of the `i`-th choice.
-fn letter(i: usize) -> String {
-    let mut n = i;
-    let mut out = Vec::new();
-    loop {
-        #[allow(clippy::cast_possible_truncation)]
-        out.push(b'a' + (n % 26) as u8);
-        if n < 26 {
-            break;
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut buf = [0; 8];
+            buf.copy_from_slice(word);
+            self.add(u64::from_le_bytes(buf));
         }
-        n = n / 26 - 1;
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The splitmix64 finalizer.
+        let mut h = self.0;
+        h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        h ^ (h >> 31)
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::letter;
+    use super::Map;
 
     #[test]
-    fn default_choice_ids_are_letters() {
-        assert_eq!(letter(0), "a");
-        assert_eq!(letter(25), "z");
-        assert_eq!(letter(26), "aa");
-        assert_eq!(letter(27), "ab");
+    fn the_fast_map_tells_keys_apart() {
+        let mut map: Map<String, usize> = Map::default();
+        let keys = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgh\0",
+        ];
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(map.insert((*k).to_string(), i), None, "{k:?}");
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(map.get(*k), Some(&i));
+        }
+        for i in 0..10_000 {
+            map.insert(format!("q{i}"), i);
+        }
+        assert_eq!(map.len(), keys.len() + 10_000);
     }
 }
