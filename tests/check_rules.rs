@@ -350,8 +350,10 @@ fn codes_in_source() -> BTreeSet<String> {
             }
         }
     }
-    let mut files = Vec::new();
-    walk(&root().join("src"), &mut files);
+    // Bank rules live in the bank module and the `check` command (which adds
+    // `duplicate-exam-id`); the issuer file's rules are tested in `issuing`.
+    let mut files = vec![root().join("src/bank.rs"), root().join("src/cli/check.rs")];
+    walk(&root().join("src/bank"), &mut files);
     let mut codes = BTreeSet::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("UTF-8 source");
