@@ -4,6 +4,8 @@
 
 #[path = "synth.rs"]
 mod synth;
+#[path = "../tests/support/wire.rs"]
+mod wire;
 
 use brevet::attempt::{Learner, Options, Session};
 use brevet::bank::{Exam, load_str};
@@ -13,26 +15,8 @@ use brevet::tui::strings::Lang;
 use brevet::tui::view::{self, Theme};
 use chrono::{DateTime, TimeDelta, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use ratatui::backend::{CrosstermBackend, TestBackend};
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// A terminal output that only counts what it is sent.
-#[derive(Clone, Default)]
-struct Counter(Arc<AtomicUsize>);
-
-impl std::io::Write for Counter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.fetch_add(buf.len(), Ordering::Relaxed);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 fn t0() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-03-01T09:00:00Z")
         .unwrap()
@@ -71,41 +55,18 @@ fn render(c: &mut Criterion) {
     }
 }
 
-/// Bytes sent to a 120x40 terminal by the frame after `change`.
-fn bytes_after(change: impl FnOnce(&mut App<'_, Vec<u8>>)) -> usize {
-    let exam = load_str(include_str!("../exams/spreadsheet-essentials.toml"))
-        .exam
-        .unwrap();
-    let mut app = app(&exam);
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(Rect::new(0, 0, 120, 40)),
-    };
-    let counter = Counter::default();
-    let mut terminal =
-        Terminal::with_options(CrosstermBackend::new(counter.clone()), options).unwrap();
-    terminal
-        .draw(|f| view::render(&app, Theme { color: true }, f))
-        .unwrap();
-    let before = counter.0.load(Ordering::Relaxed);
-    change(&mut app);
-    terminal
-        .draw(|f| view::render(&app, Theme { color: true }, f))
-        .unwrap();
-    counter.0.load(Ordering::Relaxed) - before
-}
-
 fn bytes(c: &mut Criterion) {
-    let full = bytes_after(|_| {});
-    let tick = bytes_after(|app| {
+    let (_, full) = wire::frames(|_| {});
+    let (_, tick) = wire::frames(|app| {
         app.tick(t0() + TimeDelta::seconds(1)).unwrap();
     });
-    let moved = bytes_after(|app| {
+    let (_, moved) = wire::frames(|app| {
         app.handle(Action::Down, t0()).unwrap();
     });
     println!("bytes: identical frame {full}, timer tick {tick}, selection move {moved}");
     c.bench_function("frame_after_tick/120x40", |b| {
         b.iter(|| {
-            bytes_after(|app| {
+            wire::frames(|app| {
                 app.tick(t0() + TimeDelta::seconds(1)).unwrap();
             })
         })

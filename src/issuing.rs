@@ -429,7 +429,8 @@ pub fn write_credential(
                 overwrite: false,
             },
         ) {
-            Ok(()) => return Ok(path),
+            // Shown to the learner: an absolute path is one they can find.
+            Ok(()) => return Ok(std::fs::canonicalize(&path).unwrap_or(path)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(io(&path)(e)),
         }
