@@ -169,7 +169,7 @@ proptest! {
 /// keeps the TOML well-formed must produce semantic diagnostics.
 #[test]
 fn mutations_reach_semantic_rules() {
-    let at = DEMO.find("draw = 3").expect("the demo draws 3") + "draw = ".len();
+    let at = DEMO.find("draw = 4").expect("the demo draws 4") + "draw = ".len();
     let bytes = apply(
         DEMO.as_bytes().to_vec(),
         &[Edit::Delete { at, len: 1 }, Edit::Token { at, token: "9" }],
