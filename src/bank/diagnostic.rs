@@ -181,6 +181,19 @@ pub struct JsonDiagnostic<'a> {
     pub label: &'a str,
     /// What would fix it.
     pub help: Option<&'a str>,
+    /// A second place that explains the first (e.g. the earlier duplicate).
+    pub related: Option<JsonRelated<'a>>,
+}
+
+/// The second place of a diagnostic, in JSON.
+#[derive(Debug, Serialize)]
+pub struct JsonRelated<'a> {
+    /// Where it starts.
+    pub start: Position,
+    /// Where it ends.
+    pub end: Position,
+    /// What it is.
+    pub label: &'a str,
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -195,6 +208,11 @@ impl<'a> JsonDiagnostic<'a> {
             end: position(source, d.span.end),
             label: &d.label,
             help: d.help.as_deref(),
+            related: d.related.as_ref().map(|(span, label)| JsonRelated {
+                start: position(source, span.start),
+                end: position(source, span.end),
+                label,
+            }),
         }
     }
 }
