@@ -63,6 +63,8 @@ fn tui(data: &std::path::Path, extra: &[&str]) -> PtySession {
         .arg(cargo_bin("brevet"))
         .args(["run", &demo(), "--seed", "3", "--lang", "en", "--data"])
         .arg(data)
+        .arg("--out")
+        .arg(data)
         .args(extra)
         .env("TERM", "xterm-256color")
         .env("NO_COLOR", "1");
