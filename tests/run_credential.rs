@@ -135,3 +135,20 @@ fn the_demo_issuer_key_is_private() {
         .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+#[test]
+fn an_unwritable_credential_folder_is_refused_before_the_exam() {
+    let data = tempfile::tempdir().unwrap();
+    let blocked = data.path().join("file-not-folder");
+    std::fs::write(&blocked, "x").unwrap();
+    Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["run", &demo(), "--learner", "Ada", "--data"])
+        .arg(data.path())
+        .arg("--out")
+        .arg(&blocked)
+        .write_stdin("\n")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("credential folder"));
+}

@@ -104,6 +104,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let demo_issuer = signer.is_demo();
     let out = args.out.clone();
+    // A credential folder that cannot be written would only show at the end
+    // of a passed exam: find out now.
+    writable(&out)?;
     let mut on_finish = |exam: &bank::Exam,
                          session: &crate::attempt::Session<crate::store::FileSink>,
                          result: &crate::scoring::Outcome|
@@ -186,4 +189,24 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Checks that credentials can be written into `dir` (creating it if needed).
+fn writable(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the credential folder {}", dir.display()))?;
+    let probe = tempfile_in(dir)
+        .with_context(|| format!("cannot write credentials into {}", dir.display()))?;
+    std::fs::remove_file(&probe).with_context(|| format!("cannot clean up {}", probe.display()))?;
+    Ok(())
+}
+
+/// Creates an empty, uniquely named hidden file in `dir`.
+fn tempfile_in(dir: &std::path::Path) -> std::io::Result<PathBuf> {
+    let path = dir.join(format!(".brevet-write-check.{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    Ok(path)
 }
