@@ -316,11 +316,11 @@ fn after_signature(
         }
         None => return Err(Invalid::NotACredential("no `issuer`".into())),
     };
-    let signer_did = signer.to_string();
-    if issuer != signer_did {
+    // `issuer == signer.to_string()`, without building the string.
+    if issuer.strip_prefix("did:key:") != Some(signer.multibase()) {
         return Err(Invalid::IssuerMismatch {
             issuer: issuer.to_owned(),
-            signer: signer_did,
+            signer: signer.to_string(),
         });
     }
     if !options.trusted.is_empty()
@@ -329,7 +329,7 @@ fn after_signature(
             .iter()
             .any(|t| t.verifying_key() == signer.verifying_key())
     {
-        return Err(Invalid::UntrustedIssuer(signer_did));
+        return Err(Invalid::UntrustedIssuer(signer.to_string()));
     }
     if let Some(from) = date(document, "validFrom")?
         && options.now < from
