@@ -56,6 +56,26 @@ fn issue_and_verify(c: &mut Criterion) {
     group.bench_function("verify_from_bytes", |b| {
         b.iter(|| verify(black_box(&bytes), &options))
     });
+    // Two issuers in turn: each verification decodes its issuer's did:key
+    // (the last one read is remembered per thread), as a lone verification
+    // does. Two verifications per iteration.
+    let other_key = brevet::credential::key::IssuerKey::from_seed(&[0x5b; 32]);
+    let other = serde_json::to_vec_pretty(
+        &ob::issue(&sample::input(other_key.did()), &other_key).expect("sample issues"),
+    )
+    .expect("serialises");
+    assert!(verify(&other, &options).verdict.is_valid());
+    group.throughput(criterion::Throughput::Bytes(
+        (bytes.len() + other.len()) as u64,
+    ));
+    group.bench_function("verify_from_bytes_two_issuers_in_turn", |b| {
+        b.iter(|| {
+            (
+                verify(black_box(&bytes), &options),
+                verify(black_box(&other), &options),
+            )
+        })
+    });
     group.throughput(criterion::Throughput::Elements(1));
     let message = [7u8; 64];
     let signature =

@@ -103,6 +103,49 @@ pub fn verify_proof(
     document: &mut Map<String, Value>,
     now: DateTime<Utc>,
 ) -> Result<DidKey, Invalid> {
+    let signed = prepare_proof(document, now)?;
+    if signed.verify_strict() {
+        Ok(signed.signer)
+    } else {
+        Err(Invalid::BadSignature)
+    }
+}
+
+/// What a proof's signature must hold for: the data that was signed, the
+/// signature, and the key that claims to have made it.
+#[derive(Debug, Clone)]
+pub struct SignedData {
+    /// The data that is signed (see [`hash_data`]).
+    pub message: [u8; 64],
+    /// The signature decoded from `proofValue`.
+    pub signature: Signature,
+    /// The key named by `verificationMethod`.
+    pub signer: DidKey,
+}
+
+impl SignedData {
+    /// Strict Ed25519 verification (no small-order key or `R`, canonical
+    /// `S`): whether the signature holds.
+    pub fn verify_strict(&self) -> bool {
+        self.signer
+            .verifying_key()
+            .verify_strict(&self.message, &self.signature)
+            .is_ok()
+    }
+}
+
+/// Every step of [`verify_proof`] but the signature check: takes the proof
+/// out of `document`, checks it, and computes the signed data. The signature
+/// is then checked by [`SignedData::verify_strict`], or in a batch (see
+/// [`super::batch`]).
+///
+/// # Errors
+/// The exact reason the proof does not hold, as an [`Invalid`], for every
+/// reason but a bad signature.
+pub fn prepare_proof(
+    document: &mut Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<SignedData, Invalid> {
     let mut proof = take_single_proof(document)?;
     let proof_value = match proof.remove("proofValue") {
         Some(Value::String(v)) => v,
@@ -163,11 +206,11 @@ pub fn verify_proof(
             data
         }
     };
-    signer
-        .verifying_key()
-        .verify_strict(&data, &signature)
-        .map_err(|_| Invalid::BadSignature)?;
-    Ok(signer)
+    Ok(SignedData {
+        message: data,
+        signature,
+        signer,
+    })
 }
 
 /// Takes `proof` out of the document: one proof object, alone or in an array.

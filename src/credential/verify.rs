@@ -8,7 +8,7 @@
 
 use super::did::{DidKey, DidKeyError};
 use super::summary::Summary;
-use super::{format_datetime, jcs, parse_datetime, proof};
+use super::{batch, format_datetime, jcs, parse_datetime, proof};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
@@ -164,28 +164,129 @@ pub struct Report {
 
 /// Verifies a credential file's bytes.
 pub fn verify(bytes: &[u8], options: &VerifyOptions<'_>) -> Report {
+    match prepare(bytes, options) {
+        Preparation::Done(report) => *report,
+        Preparation::Signature(prepared) => {
+            let holds = prepared.signed().verify_strict();
+            prepared.finish(holds)
+        }
+    }
+}
+
+/// A credential checked in every way but its signature.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    signed: proof::SignedData,
+    /// The verdict of the checks that come after the signature's: issuer
+    /// binding, trusted issuers, dates.
+    then: Result<(), Invalid>,
+    summary: Summary,
+}
+
+impl Prepared {
+    /// The signed data, signature and key that remain to be checked.
+    pub fn signed(&self) -> &proof::SignedData {
+        &self.signed
+    }
+
+    /// The report, given whether the signature holds under strict Ed25519
+    /// verification: what [`verify`] says of the same bytes.
+    pub fn finish(self, signature_holds: bool) -> Report {
+        let verdict = match (signature_holds, self.then) {
+            (false, _) => Verdict::Invalid(Invalid::BadSignature),
+            (true, Ok(())) => Verdict::Valid {
+                issuer: self.signed.signer,
+            },
+            (true, Err(why)) => Verdict::Invalid(why),
+        };
+        Report {
+            verdict,
+            summary: self.summary,
+        }
+    }
+}
+
+/// The first step of [`verify`]: a verdict already, or a credential whose
+/// signature remains to be checked.
+#[derive(Debug, Clone)]
+pub enum Preparation {
+    /// Invalid whatever its signature: the report.
+    Done(Box<Report>),
+    /// Every check but the signature's was made.
+    Signature(Box<Prepared>),
+}
+
+/// Runs every check of [`verify`] but the signature's (size, JSON, proof,
+/// then issuer binding, trust and dates, whose verdict waits for the
+/// signature's): the signature can then be checked alone or in a batch.
+pub fn prepare(bytes: &[u8], options: &VerifyOptions<'_>) -> Preparation {
     let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if size > MAX_CREDENTIAL_BYTES {
-        return invalid_unread(Invalid::TooLarge {
+        return Preparation::Done(Box::new(invalid_unread(Invalid::TooLarge {
             size,
             max: MAX_CREDENTIAL_BYTES,
-        });
+        })));
     }
     let mut document = match jcs::parse_strict(bytes) {
         Ok(Value::Object(map)) => map,
         Ok(_) => {
-            return invalid_unread(Invalid::NotACredential("the JSON is not an object".into()));
+            return Preparation::Done(Box::new(invalid_unread(Invalid::NotACredential(
+                "the JSON is not an object".into(),
+            ))));
         }
-        Err(e) => return invalid_unread(Invalid::MalformedJson(e.to_string())),
+        Err(e) => {
+            return Preparation::Done(Box::new(invalid_unread(Invalid::MalformedJson(
+                e.to_string(),
+            ))));
+        }
     };
-    let verdict = match check(&mut document, options) {
-        Ok(issuer) => Verdict::Valid { issuer },
-        Err(why) => Verdict::Invalid(why),
-    };
-    Report {
-        verdict,
-        summary: Summary::read(&document),
+    match proof::prepare_proof(&mut document, options.now) {
+        Err(why) => Preparation::Done(Box::new(Report {
+            verdict: Verdict::Invalid(why),
+            summary: Summary::read(&document),
+        })),
+        Ok(signed) => {
+            let then = after_signature(&document, &signed.signer, options);
+            Preparation::Signature(Box::new(Prepared {
+                signed,
+                then,
+                summary: Summary::read(&document),
+            }))
+        }
     }
+}
+
+/// Finishes many preparations, checking their signatures in batches (see
+/// [`batch::verify_strict_all`]): the same reports as [`Prepared::finish`]
+/// after a strict check of each, in the same order.
+pub fn finish_all(preparations: Vec<Preparation>) -> Vec<Report> {
+    let holds = {
+        let signed: Vec<&proof::SignedData> = preparations
+            .iter()
+            .filter_map(|p| match p {
+                Preparation::Signature(prepared) => Some(prepared.signed()),
+                Preparation::Done(_) => None,
+            })
+            .collect();
+        batch::verify_strict_all(&signed)
+    };
+    let mut holds = holds.into_iter();
+    preparations
+        .into_iter()
+        .map(|p| match p {
+            Preparation::Done(report) => *report,
+            Preparation::Signature(prepared) => {
+                let ok = holds.next().unwrap_or(false);
+                prepared.finish(ok)
+            }
+        })
+        .collect()
+}
+
+/// Verifies many credentials: for each, what [`verify`] says, with the
+/// signatures checked in batches.
+pub fn verify_many(files: &[&[u8]], options: &VerifyOptions<'_>) -> Vec<Report> {
+    finish_all(files.iter().map(|bytes| prepare(bytes, options)).collect())
 }
 
 fn invalid_unread(why: Invalid) -> Report {
@@ -195,11 +296,13 @@ fn invalid_unread(why: Invalid) -> Report {
     }
 }
 
-fn check(
-    document: &mut Map<String, Value>,
+/// The checks after the signature's, in order: issuer binding, trusted
+/// issuers, `validFrom`, `validUntil`.
+fn after_signature(
+    document: &Map<String, Value>,
+    signer: &DidKey,
     options: &VerifyOptions<'_>,
-) -> Result<DidKey, Invalid> {
-    let signer = proof::verify_proof(document, options.now)?;
+) -> Result<(), Invalid> {
     let issuer = match document.get("issuer") {
         Some(Value::String(id)) => id.as_str(),
         Some(Value::Object(profile)) => match profile.get("id") {
@@ -213,11 +316,11 @@ fn check(
         }
         None => return Err(Invalid::NotACredential("no `issuer`".into())),
     };
-    let signer_did = signer.to_string();
-    if issuer != signer_did {
+    // `issuer == signer.to_string()`, without building the string.
+    if issuer.strip_prefix("did:key:") != Some(signer.multibase()) {
         return Err(Invalid::IssuerMismatch {
             issuer: issuer.to_owned(),
-            signer: signer_did,
+            signer: signer.to_string(),
         });
     }
     if !options.trusted.is_empty()
@@ -226,7 +329,7 @@ fn check(
             .iter()
             .any(|t| t.verifying_key() == signer.verifying_key())
     {
-        return Err(Invalid::UntrustedIssuer(signer_did));
+        return Err(Invalid::UntrustedIssuer(signer.to_string()));
     }
     if let Some(from) = date(document, "validFrom")?
         && options.now < from
@@ -238,7 +341,7 @@ fn check(
     {
         return Err(Invalid::Expired(format_datetime(until)));
     }
-    Ok(signer)
+    Ok(())
 }
 
 fn date(
