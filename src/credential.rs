@@ -5,7 +5,6 @@
 //! the verifier's "now" and the randomness come in as parameters, bytes come in
 //! and go out; the command line reads and writes the files.
 
-pub mod batch;
 pub mod country;
 pub mod did;
 pub mod jcs;

@@ -8,7 +8,7 @@
 
 use super::did::{DidKey, DidKeyError};
 use super::summary::Summary;
-use super::{batch, format_datetime, jcs, parse_datetime, proof};
+use super::{format_datetime, jcs, parse_datetime, proof};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
@@ -254,39 +254,6 @@ pub fn prepare(bytes: &[u8], options: &VerifyOptions<'_>) -> Preparation {
             }))
         }
     }
-}
-
-/// Finishes many preparations, checking their signatures in batches (see
-/// [`batch::verify_strict_all`]): the same reports as [`Prepared::finish`]
-/// after a strict check of each, in the same order.
-pub fn finish_all(preparations: Vec<Preparation>) -> Vec<Report> {
-    let holds = {
-        let signed: Vec<&proof::SignedData> = preparations
-            .iter()
-            .filter_map(|p| match p {
-                Preparation::Signature(prepared) => Some(prepared.signed()),
-                Preparation::Done(_) => None,
-            })
-            .collect();
-        batch::verify_strict_all(&signed)
-    };
-    let mut holds = holds.into_iter();
-    preparations
-        .into_iter()
-        .map(|p| match p {
-            Preparation::Done(report) => *report,
-            Preparation::Signature(prepared) => {
-                let ok = holds.next().unwrap_or(false);
-                prepared.finish(ok)
-            }
-        })
-        .collect()
-}
-
-/// Verifies many credentials: for each, what [`verify`] says, with the
-/// signatures checked in batches.
-pub fn verify_many(files: &[&[u8]], options: &VerifyOptions<'_>) -> Vec<Report> {
-    finish_all(files.iter().map(|bytes| prepare(bytes, options)).collect())
 }
 
 fn invalid_unread(why: Invalid) -> Report {
