@@ -12,14 +12,14 @@ pub(super) const KINDS: &[&str] = &["single", "multiple", "true-false", "text", 
 
 impl Checker<'_> {
     /// Reports fields that the question's kind does not use.
-    fn unused(&mut self, id: &str, kind: &str, fields: &[(&str, Option<Range<usize>>)]) {
-        for (name, span) in fields {
-            if let Some(span) = span {
+    fn unused(&mut self, id: &str, kind: &str, rest: &Rest) {
+        for (name, span, kinds) in rest.present() {
+            if !kinds.contains(&kind) {
                 self.error(
                     Diagnostic::error(
                         "field-not-for-kind",
                         format!("`{name}` does not apply to {kind} question `{id}`"),
-                        span.clone(),
+                        span,
                     )
                     .label(format!("not used by `kind = \"{kind}\"`"))
                     .help("remove it, or change `kind`"),
@@ -36,19 +36,7 @@ impl Checker<'_> {
         kind_span: Range<usize>,
     ) -> Option<Kind> {
         let kind = if single { "single" } else { "multiple" };
-        self.unused(
-            id,
-            kind,
-            &[
-                ("answer", rest.answer.as_ref().map(Spanned::span)),
-                ("tolerance", rest.tolerance),
-                ("min", rest.min),
-                ("max", rest.max),
-                ("unit", rest.unit.as_ref().map(Spanned::span)),
-                ("accepted", rest.accepted.as_ref().map(Spanned::span)),
-                ("ignore", rest.ignore.as_ref().map(Spanned::span)),
-            ],
-        );
+        self.unused(id, kind, &rest);
         let Some(list) = rest.choices else {
             self.error(
                 Diagnostic::error("missing-field", format!("{kind} question `{id}` has no `choices`"), kind_span)
@@ -163,19 +151,7 @@ impl Checker<'_> {
         rest: Rest,
         kind_span: Range<usize>,
     ) -> Option<Kind> {
-        self.unused(
-            id,
-            "true-false",
-            &[
-                ("choices", rest.choices.as_ref().map(Spanned::span)),
-                ("tolerance", rest.tolerance),
-                ("min", rest.min),
-                ("max", rest.max),
-                ("unit", rest.unit.as_ref().map(Spanned::span)),
-                ("accepted", rest.accepted.as_ref().map(Spanned::span)),
-                ("ignore", rest.ignore.as_ref().map(Spanned::span)),
-            ],
-        );
+        self.unused(id, "true-false", &rest);
         match rest.answer.map(|a| (*a.get_ref(), a.span())) {
             Some((AnswerValue::Bool(answer), _)) => Some(Kind::TrueFalse { answer }),
             Some((AnswerValue::Number(_), span)) => {
@@ -211,18 +187,7 @@ impl Checker<'_> {
         rest: Rest,
         kind_span: Range<usize>,
     ) -> Option<Kind> {
-        self.unused(
-            id,
-            "text",
-            &[
-                ("choices", rest.choices.as_ref().map(Spanned::span)),
-                ("answer", rest.answer.as_ref().map(Spanned::span)),
-                ("tolerance", rest.tolerance),
-                ("min", rest.min),
-                ("max", rest.max),
-                ("unit", rest.unit.as_ref().map(Spanned::span)),
-            ],
-        );
+        self.unused(id, "text", &rest);
         let accepted: Vec<String> = match rest.accepted {
             Some(list) => {
                 let span = list.span();
@@ -304,15 +269,7 @@ impl Checker<'_> {
         rest: Rest,
         kind_span: Range<usize>,
     ) -> Option<Kind> {
-        self.unused(
-            id,
-            "numeric",
-            &[
-                ("choices", rest.choices.as_ref().map(Spanned::span)),
-                ("accepted", rest.accepted.as_ref().map(Spanned::span)),
-                ("ignore", rest.ignore.as_ref().map(Spanned::span)),
-            ],
-        );
+        self.unused(id, "numeric", &rest);
         let unit = rest.unit.map(Spanned::into_inner);
         let finite = |me: &mut Self, name: &str, v: f64, span: &Range<usize>| {
             if !v.is_finite() {
@@ -432,6 +389,30 @@ pub(super) struct Rest {
     pub(super) unit: Option<Spanned<String>>,
     pub(super) accepted: Option<Spanned<Vec<Spanned<String>>>>,
     pub(super) ignore: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+impl Rest {
+    /// The kind-specific fields written, each with its span and the kinds
+    /// it belongs to.
+    fn present(&self) -> Vec<(&'static str, Range<usize>, &'static [&'static str])> {
+        const CHOICES: &[&str] = &["single", "multiple"];
+        const ANSWER: &[&str] = &["true-false", "numeric"];
+        const NUMERIC: &[&str] = &["numeric"];
+        const TEXT: &[&str] = &["text"];
+        [
+            ("choices", self.choices.as_ref().map(Spanned::span), CHOICES),
+            ("answer", self.answer.as_ref().map(Spanned::span), ANSWER),
+            ("tolerance", self.tolerance.clone(), NUMERIC),
+            ("min", self.min.clone(), NUMERIC),
+            ("max", self.max.clone(), NUMERIC),
+            ("unit", self.unit.as_ref().map(Spanned::span), NUMERIC),
+            ("accepted", self.accepted.as_ref().map(Spanned::span), TEXT),
+            ("ignore", self.ignore.as_ref().map(Spanned::span), TEXT),
+        ]
+        .into_iter()
+        .filter_map(|(name, span, kinds)| span.map(|span| (name, span, kinds)))
+        .collect()
+    }
 }
 
 /// `a`, `b`, … `z`, `aa`, `ab`…: the default id of the `i`-th choice.
