@@ -69,15 +69,39 @@ pub struct Context<'a, 'f> {
 /// far are on disk.
 pub fn run(ctx: Context<'_, '_>) -> anyhow::Result<Ended> {
     let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
-    }
+    let watchdog = stop_on_signal(Arc::clone(&stop))?;
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), EnableFocusChange, EnableBracketedPaste);
     let result = event_loop(&mut terminal, ctx, &stop);
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste, DisableFocusChange);
     ratatui::restore();
+    watchdog.close();
     result
+}
+
+/// SIGTERM and SIGHUP set `stop`; the event loop sees it within 250 ms and
+/// restores the terminal. But when the terminal itself hung up, crossterm's
+/// read retries the closed terminal forever and the loop never comes back:
+/// then, after two seconds, the signal's default action ends the process.
+/// Nothing is lost by it: every answer is already synced to its journal,
+/// and the next start resumes the attempt.
+///
+/// # Errors
+/// The signal handlers cannot be installed.
+pub fn stop_on_signal(stop: Arc<AtomicBool>) -> std::io::Result<signal_hook::iterator::Handle> {
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ])?;
+    let handle = signals.handle();
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            stop.store(true, Ordering::Relaxed);
+            std::thread::sleep(Duration::from_secs(2));
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+        }
+    });
+    Ok(handle)
 }
 
 fn event_loop(
