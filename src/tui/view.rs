@@ -511,6 +511,7 @@ fn notice_text(n: &Notice, s: &Strings) -> String {
         Notice::TimeWarning(left) => format!("⚠ {} {}", strings::span(*left), s.warning_left),
         Notice::PasteRefused => s.paste_refused.into(),
         Notice::NameRequired => s.identify_name_required.into(),
+        Notice::ExtraTimeGranted => s.kiosk_extra_time_granted.into(),
     }
 }
 
@@ -874,7 +875,12 @@ fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Frame
             .block(block),
         body,
     );
-    frame.render_widget(Paragraph::new(s.result_hint).style(theme.dim()), keys);
+    let hint = if app.in_kiosk() {
+        s.kiosk_result_hint
+    } else {
+        s.result_hint
+    };
+    frame.render_widget(Paragraph::new(hint).style(theme.dim()), keys);
 }
 
 /// A number of points without a useless `.0`.

@@ -1,0 +1,712 @@
+//! The kiosk's state machine: the welcome screen, one learner's [`App`] at a
+//! time, the proctor's PIN prompt and menu, and the lock-down of every key
+//! that would leave. No terminal, no clock, no files: keys and time come in,
+//! a [`Step`] for the edge and log events go out.
+
+use super::log::{Event, Kind, Purpose};
+use super::pin::{self, Guard, PinInput, Verdict};
+use crate::attempt::journal::Sink;
+use crate::attempt::{Command, Learner, Options, ProctorEvent, Session};
+use crate::bank::Exam;
+use crate::tui::app::{App, Effect, Screen};
+use crate::tui::keymap::{self, Action};
+use crate::tui::strings::Strings;
+use chrono::{DateTime, TimeDelta, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::path::PathBuf;
+
+/// Seconds the proctor menu adds to the running attempt.
+pub const EXTRA_TIME_SECS: u64 = 300;
+
+/// One exam on offer and the language of its screens.
+#[derive(Debug, Clone, Copy)]
+pub struct Offer<'a> {
+    /// The exam.
+    pub exam: &'a Exam,
+    /// Its interface text.
+    pub strings: &'static Strings,
+}
+
+/// What the kiosk is set to do (from `kiosk.toml`).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The room's name.
+    pub room: String,
+    /// The proctor PIN's argon2id hash.
+    pub pin_hash: String,
+    /// Whether the proctor confirms each learner's identity.
+    pub require_identity_check: bool,
+    /// Back to the welcome screen after this long without a key on a
+    /// screen where no attempt runs.
+    pub idle_timeout: std::time::Duration,
+    /// Whether credentials come from the local demo issuer.
+    pub demo_issuer: bool,
+}
+
+/// The learner at the station: their exam and their app.
+#[derive(Debug)]
+pub struct Seat<'a, S> {
+    /// Index of the exam in the offer.
+    pub exam: usize,
+    /// The learner's screens and attempt.
+    pub app: App<'a, S>,
+    /// Whether the proctor confirmed who they are.
+    pub identity_verified: bool,
+}
+
+/// What the station shows under any proctor overlay.
+#[derive(Debug)]
+pub enum Stage<'a, S> {
+    /// The list of exams.
+    Welcome {
+        /// The highlighted exam.
+        cursor: usize,
+    },
+    /// A learner's exam (boxed: an app is large, the welcome screen is not).
+    Seat(Box<Seat<'a, S>>),
+}
+
+/// What a PIN prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ask {
+    /// Open the proctor menu.
+    Menu,
+    /// Vouch for this learner's identity.
+    Identity(Learner),
+}
+
+/// An entry of the proctor menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItem {
+    /// Resume the interrupted attempt found at start.
+    Resume,
+    /// Add [`EXTRA_TIME_SECS`] to the running attempt.
+    ExtraTime,
+    /// End the running attempt.
+    EndAttempt,
+    /// Leave the kiosk.
+    Exit,
+    /// Close the menu.
+    Close,
+}
+
+/// A proctor window over the stage.
+#[derive(Debug)]
+pub enum Overlay {
+    /// The PIN prompt.
+    Pin {
+        /// What for.
+        ask: Ask,
+        /// What was typed (shown as bullets).
+        input: PinInput,
+        /// The last try was wrong.
+        wrong: bool,
+    },
+    /// The proctor menu.
+    Menu {
+        /// The entries.
+        items: Vec<MenuItem>,
+        /// The highlighted one.
+        cursor: usize,
+    },
+}
+
+/// What the edge must do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Nothing but redraw.
+    None,
+    /// Look for the learner's unfinished attempt, then call [`Kiosk::identified`].
+    Identify {
+        /// The exam.
+        exam: usize,
+        /// Who.
+        learner: Learner,
+    },
+    /// Open a new attempt with these options, then call [`Kiosk::started`].
+    Start {
+        /// The exam.
+        exam: usize,
+        /// Who.
+        learner: Learner,
+        /// Supervision and identity.
+        options: Options,
+    },
+    /// Reopen the interrupted attempt, then call [`Kiosk::resumed`].
+    Resume {
+        /// The exam.
+        exam: usize,
+        /// Whose.
+        learner: Learner,
+    },
+    /// The attempt ended: issue the credential if earned, record the
+    /// result, then call [`Kiosk::credential_written`] if one was written.
+    Finished {
+        /// The exam.
+        exam: usize,
+    },
+    /// The screen changed wholesale: clear the terminal.
+    Cleared,
+    /// The proctor closed the station.
+    Exit,
+}
+
+/// The kiosk's whole state.
+#[derive(Debug)]
+pub struct Kiosk<'a, S> {
+    offers: Vec<Offer<'a>>,
+    strings: &'static Strings,
+    settings: Settings,
+    stage: Stage<'a, S>,
+    overlay: Option<Overlay>,
+    guard: Guard,
+    interrupted: Option<(usize, Learner)>,
+    notice: Option<String>,
+    last_input: DateTime<Utc>,
+    now: DateTime<Utc>,
+    log: Vec<Event>,
+}
+
+fn event(kind: Kind, learner: Option<&Learner>) -> Event {
+    Event {
+        kind,
+        learner: learner.cloned(),
+    }
+}
+
+/// Whether `key` opens the proctor prompt (F12, or Ctrl-P where function
+/// keys are taken by the terminal).
+pub fn is_proctor_key(key: &KeyEvent) -> bool {
+    matches!(
+        (key.code, key.modifiers),
+        (KeyCode::F(12), _) | (KeyCode::Char('p' | 'P'), KeyModifiers::CONTROL)
+    )
+}
+
+impl<'a, S: Sink> Kiosk<'a, S> {
+    /// A station at the welcome screen.
+    pub fn new(
+        offers: Vec<Offer<'a>>,
+        strings: &'static Strings,
+        settings: Settings,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            offers,
+            strings,
+            settings,
+            stage: Stage::Welcome { cursor: 0 },
+            overlay: None,
+            guard: Guard::default(),
+            interrupted: None,
+            notice: None,
+            last_input: now,
+            now,
+            log: vec![event(Kind::KioskStarted, None)],
+        }
+    }
+
+    /// The exams on offer.
+    pub fn offers(&self) -> &[Offer<'a>] {
+        &self.offers
+    }
+
+    /// The kiosk's own interface text.
+    pub fn strings(&self) -> &'static Strings {
+        self.strings
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// What is shown under any overlay.
+    pub fn stage(&self) -> &Stage<'a, S> {
+        &self.stage
+    }
+
+    /// The learner's seat, when one is taken.
+    pub fn seat(&self) -> Option<&Seat<'a, S>> {
+        match &self.stage {
+            Stage::Seat(seat) => Some(seat),
+            Stage::Welcome { .. } => None,
+        }
+    }
+
+    fn seat_mut(&mut self) -> Option<&mut Seat<'a, S>> {
+        match &mut self.stage {
+            Stage::Seat(seat) => Some(seat),
+            Stage::Welcome { .. } => None,
+        }
+    }
+
+    /// The proctor window, if open.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlay.as_ref()
+    }
+
+    /// Until when PIN input is refused.
+    pub fn locked_until(&self) -> Option<DateTime<Utc>> {
+        self.guard.locked_until(self.now)
+    }
+
+    /// The time the screen shows.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The interrupted attempt waiting for the proctor, if any.
+    pub fn interrupted(&self) -> Option<(usize, &Learner)> {
+        self.interrupted.as_ref().map(|(e, l)| (*e, l))
+    }
+
+    /// A message for the welcome screen (why an attempt was refused).
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// After [`Step::Start`], when the exam's attempt rules refuse a new
+    /// attempt: logged, then back to the welcome screen with the reason.
+    pub fn refused(&mut self, reason: &str) {
+        self.note(Kind::AttemptRefused {
+            reason: reason.to_string(),
+        });
+        self.clear("refused");
+        self.notice = Some(reason.to_string());
+    }
+
+    /// Says an unfinished attempt was found at start: the proctor may resume it.
+    pub fn set_interrupted(&mut self, exam: usize, learner: Learner) {
+        self.interrupted = Some((exam, learner));
+    }
+
+    /// Log events since the last call, oldest first.
+    pub fn take_log(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.log)
+    }
+
+    fn learner(&self) -> Option<&Learner> {
+        self.seat().and_then(|s| s.app.learner())
+    }
+
+    fn attempt_running(&self) -> bool {
+        self.seat()
+            .and_then(|s| s.app.session())
+            .is_some_and(|s| !s.attempt().is_finished())
+    }
+
+    fn note(&mut self, kind: Kind) {
+        let e = event(kind, self.learner());
+        self.log.push(e);
+    }
+
+    /// Back to the welcome screen: the learner's app (name, answers,
+    /// result, open journal) is dropped here.
+    fn clear(&mut self, by: &str) -> Step {
+        if self.seat().is_none() {
+            return Step::None;
+        }
+        self.note(Kind::LearnerCleared { by: by.into() });
+        self.stage = Stage::Welcome { cursor: 0 };
+        self.overlay = None;
+        Step::Cleared
+    }
+
+    /// Reacts to a key at time `now`.
+    ///
+    /// # Errors
+    /// The journal could not be written: the edge must stop, answers so far are safe.
+    pub fn key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> std::io::Result<Step> {
+        self.now = now;
+        if key.kind == KeyEventKind::Release {
+            return Ok(Step::None);
+        }
+        self.last_input = now;
+        self.notice = None;
+        if is_proctor_key(&key) {
+            self.overlay = match self.overlay {
+                None => Some(Overlay::Pin {
+                    ask: Ask::Menu,
+                    input: PinInput::default(),
+                    wrong: false,
+                }),
+                // The same key closes any proctor window.
+                Some(_) => None,
+            };
+            return Ok(Step::None);
+        }
+        match self.overlay.take() {
+            Some(Overlay::Pin { ask, input, wrong }) => self.on_pin(key, ask, input, wrong),
+            Some(Overlay::Menu { items, cursor }) => self.on_menu(key, items, cursor),
+            None => self.on_stage(key),
+        }
+    }
+
+    fn on_pin(
+        &mut self,
+        key: KeyEvent,
+        ask: Ask,
+        mut input: PinInput,
+        mut wrong: bool,
+    ) -> std::io::Result<Step> {
+        let purpose = match ask {
+            Ask::Menu => Purpose::Menu,
+            Ask::Identity(_) => Purpose::Identity,
+        };
+        match key.code {
+            KeyCode::Esc => return Ok(Step::None),
+            KeyCode::Backspace => input.pop(),
+            // While locked, typed characters are dropped.
+            KeyCode::Char(c)
+                if !key.modifiers.contains(KeyModifiers::CONTROL)
+                    && self.guard.locked_until(self.now).is_none() =>
+            {
+                input.push(c);
+            }
+            KeyCode::Enter => {
+                // The slow hash is computed only when input is taken.
+                let right = self.guard.locked_until(self.now).is_none()
+                    && pin::matches(input.text(), &self.settings.pin_hash);
+                input = PinInput::default();
+                match self.guard.record(right, self.now) {
+                    Verdict::Right => {
+                        self.note(Kind::PinRight { purpose });
+                        return self.unlocked(ask);
+                    }
+                    Verdict::Wrong {
+                        failures,
+                        locked_until,
+                    } => {
+                        wrong = true;
+                        self.note(Kind::PinWrong {
+                            purpose,
+                            failures,
+                            locked_until,
+                        });
+                    }
+                    Verdict::Locked(until) => self.note(Kind::PinRefused {
+                        locked_until: until,
+                    }),
+                }
+            }
+            _ => {}
+        }
+        self.overlay = Some(Overlay::Pin { ask, input, wrong });
+        Ok(Step::None)
+    }
+
+    fn unlocked(&mut self, ask: Ask) -> std::io::Result<Step> {
+        match ask {
+            Ask::Menu => {
+                let mut items = Vec::new();
+                if self.interrupted.is_some() && self.seat().is_none() {
+                    items.push(MenuItem::Resume);
+                }
+                if self.attempt_running() {
+                    items.extend([MenuItem::ExtraTime, MenuItem::EndAttempt]);
+                }
+                items.extend([MenuItem::Exit, MenuItem::Close]);
+                self.overlay = Some(Overlay::Menu { items, cursor: 0 });
+                Ok(Step::None)
+            }
+            Ask::Identity(learner) => {
+                let Some(seat) = self.seat_mut() else {
+                    return Ok(Step::None);
+                };
+                seat.identity_verified = true;
+                let exam = seat.exam;
+                self.log
+                    .push(event(Kind::IdentityConfirmed, Some(&learner)));
+                Ok(Step::Identify { exam, learner })
+            }
+        }
+    }
+
+    fn on_menu(
+        &mut self,
+        key: KeyEvent,
+        items: Vec<MenuItem>,
+        mut cursor: usize,
+    ) -> std::io::Result<Step> {
+        let chosen = match key.code {
+            KeyCode::Esc => return Ok(Step::None),
+            KeyCode::Up => {
+                cursor = cursor.saturating_sub(1);
+                None
+            }
+            KeyCode::Down => {
+                cursor = (cursor + 1).min(items.len().saturating_sub(1));
+                None
+            }
+            KeyCode::Enter => items.get(cursor).copied(),
+            KeyCode::Char(c @ '1'..='9') => c
+                .to_digit(10)
+                .and_then(|d| items.get(d as usize - 1))
+                .copied(),
+            _ => None,
+        };
+        let Some(item) = chosen else {
+            self.overlay = Some(Overlay::Menu { items, cursor });
+            return Ok(Step::None);
+        };
+        let now = self.now;
+        match item {
+            MenuItem::Close => Ok(Step::None),
+            MenuItem::Exit => {
+                self.note(Kind::KioskStopped {
+                    by: "proctor".into(),
+                });
+                Ok(Step::Exit)
+            }
+            MenuItem::Resume => Ok(match self.interrupted.take() {
+                Some((exam, learner)) => Step::Resume { exam, learner },
+                None => Step::None,
+            }),
+            MenuItem::ExtraTime => {
+                self.note(Kind::ExtraTime {
+                    seconds: EXTRA_TIME_SECS,
+                });
+                let command = Command::Proctor(ProctorEvent::ExtraTime {
+                    seconds: EXTRA_TIME_SECS,
+                });
+                self.proctor(&command, now)
+            }
+            MenuItem::EndAttempt => {
+                self.note(Kind::EndedByProctor);
+                self.proctor(&Command::EndByProctor, now)
+            }
+        }
+    }
+
+    fn proctor(&mut self, command: &Command, now: DateTime<Utc>) -> std::io::Result<Step> {
+        let Some(seat) = self.seat_mut() else {
+            return Ok(Step::None);
+        };
+        let effect = seat.app.proctor(command, now)?;
+        Ok(self.follow(effect))
+    }
+
+    /// Turns the app's effect into the kiosk's step.
+    fn follow(&mut self, effect: Effect) -> Step {
+        let require = self.settings.require_identity_check;
+        let Some(seat) = self.seat_mut() else {
+            return Step::None;
+        };
+        let exam = seat.exam;
+        match effect {
+            Effect::None => Step::None,
+            Effect::Identify(learner) if require && !seat.identity_verified => {
+                self.overlay = Some(Overlay::Pin {
+                    ask: Ask::Identity(learner),
+                    input: PinInput::default(),
+                    wrong: false,
+                });
+                Step::None
+            }
+            Effect::Identify(learner) => Step::Identify { exam, learner },
+            Effect::Start(learner) => Step::Start {
+                exam,
+                options: Options {
+                    extra_time_percent: 0,
+                    supervised: true,
+                    identity_verified: seat.identity_verified,
+                },
+                learner,
+            },
+            Effect::Finished => Step::Finished { exam },
+            // Leaving the result, or backing out before any attempt, ends the
+            // turn; during an attempt nothing leaves.
+            Effect::Quit => {
+                let done = seat.app.session().is_none() || seat.app.screen() == Screen::Result;
+                if done { self.clear("key") } else { Step::None }
+            }
+        }
+    }
+
+    fn on_stage(&mut self, key: KeyEvent) -> std::io::Result<Step> {
+        // Lock-down: Ctrl-C, Ctrl-Z, Ctrl-\, Ctrl-D and every other control
+        // or Alt chord mean nothing here.
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return Ok(Step::None);
+        }
+        let now = self.now;
+        let count = self.offers.len();
+        match &mut self.stage {
+            Stage::Welcome { cursor } => {
+                match key.code {
+                    KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *cursor = (*cursor + 1).min(count.saturating_sub(1));
+                    }
+                    KeyCode::Char(c @ '1'..='9') => {
+                        let n = c as usize - '1' as usize;
+                        if n < count {
+                            *cursor = n;
+                        }
+                    }
+                    KeyCode::Enter => {
+                        let exam = *cursor;
+                        if let Some(offer) = self.offers.get(exam).copied() {
+                            let mut app = App::new(offer.exam, offer.strings, None, now);
+                            app.set_demo_issuer(self.settings.demo_issuer);
+                            app.set_kiosk(true);
+                            self.stage = Stage::Seat(Box::new(Seat {
+                                exam,
+                                app,
+                                identity_verified: false,
+                            }));
+                            return Ok(Step::Cleared);
+                        }
+                    }
+                    _ => {}
+                }
+                Ok(Step::None)
+            }
+            Stage::Seat(seat) => {
+                let action = keymap::action(key, seat.app.mode());
+                let effect = match action {
+                    // `q` and Esc-to-quit never leave: quitting is the proctor's.
+                    None | Some(Action::Quit) => return Ok(Step::None),
+                    Some(action) => seat.app.handle(action, now)?,
+                };
+                Ok(self.follow(effect))
+            }
+        }
+    }
+
+    /// The clock moved on: the attempt's deadline, the idle timeout.
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn tick(&mut self, now: DateTime<Utc>) -> std::io::Result<Step> {
+        self.now = now;
+        let Some(seat) = self.seat_mut() else {
+            return Ok(Step::None);
+        };
+        let effect = seat.app.tick(now)?;
+        if effect != Effect::None {
+            return Ok(self.follow(effect));
+        }
+        let idle = TimeDelta::from_std(self.settings.idle_timeout).unwrap_or(TimeDelta::MAX);
+        if self.overlay.is_none() && !self.attempt_running() && now - self.last_input >= idle {
+            return Ok(self.clear("idle"));
+        }
+        Ok(Step::None)
+    }
+
+    /// Pasted text: into the learner's app only (never into a PIN).
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn paste(&mut self, text: &str, now: DateTime<Utc>) -> std::io::Result<Step> {
+        self.now = now;
+        self.last_input = now;
+        if self.overlay.is_some() {
+            return Ok(Step::None);
+        }
+        let Some(seat) = self.seat_mut() else {
+            return Ok(Step::None);
+        };
+        let effect = seat.app.paste(text, now)?;
+        Ok(self.follow(effect))
+    }
+
+    /// Focus or size changes, recorded in the running attempt.
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn terminal_event(
+        &mut self,
+        focus: Option<bool>,
+        size: Option<(u16, u16)>,
+        now: DateTime<Utc>,
+    ) -> std::io::Result<Step> {
+        self.now = now;
+        let Some(seat) = self.seat_mut() else {
+            return Ok(Step::None);
+        };
+        let effect = match (focus, size) {
+            (Some(gained), _) => seat.app.focus(gained, now)?,
+            (None, Some((w, h))) => seat.app.resized(w, h, now)?,
+            (None, None) => Effect::None,
+        };
+        Ok(self.follow(effect))
+    }
+
+    /// After [`Step::Identify`]: the learner's unfinished attempt, if any.
+    pub fn identified(&mut self, learner: Learner, resumed: Option<Session<S>>) {
+        if self.seat().is_none() {
+            return;
+        }
+        if let Some(s) = &resumed {
+            let exam = s.attempt().header().exam_id.clone();
+            self.log
+                .push(event(Kind::AttemptResumed { exam }, Some(&learner)));
+        }
+        if let Some(seat) = self.seat_mut() {
+            seat.app.identified(learner, resumed);
+        }
+    }
+
+    /// After [`Step::Start`]: the new attempt.
+    pub fn started(&mut self, session: Session<S>) {
+        let exam = session.attempt().header().exam_id.clone();
+        if let Some(seat) = self.seat_mut() {
+            seat.app.started(session);
+            self.note(Kind::AttemptStarted { exam });
+        }
+    }
+
+    /// After [`Step::Resume`]: the interrupted attempt, reopened.
+    pub fn resumed(&mut self, exam: usize, session: Session<S>) -> Step {
+        let Some(offer) = self.offers.get(exam).copied() else {
+            return Step::None;
+        };
+        let header = session.attempt().header().clone();
+        let mut app = App::new(offer.exam, offer.strings, None, self.now);
+        app.set_demo_issuer(self.settings.demo_issuer);
+        app.set_kiosk(true);
+        app.identified(header.learner.clone(), Some(session));
+        self.stage = Stage::Seat(Box::new(Seat {
+            exam,
+            app,
+            identity_verified: header.options.identity_verified,
+        }));
+        self.log.push(event(
+            Kind::AttemptResumed {
+                exam: header.exam_id,
+            },
+            Some(&header.learner),
+        ));
+        Step::Cleared
+    }
+
+    /// After [`Step::Finished`]: where the credential went.
+    pub fn credential_written(&mut self, path: PathBuf) {
+        if let Some(seat) = self.seat_mut() {
+            seat.app.credential_written(path);
+        }
+    }
+
+    /// Records the end of the attempt in the log (called by the edge once
+    /// the result is saved).
+    pub fn finished(&mut self) {
+        let Some(seat) = self.seat() else {
+            return;
+        };
+        let exam = seat.app.exam().meta.id.clone();
+        let passed = seat.app.result().is_some_and(|r| r.passed);
+        self.note(Kind::AttemptFinished { exam, passed });
+    }
+
+    /// Records a stop by signal.
+    pub fn stopped_by_signal(&mut self) {
+        self.note(Kind::KioskStopped {
+            by: "signal".into(),
+        });
+    }
+}

@@ -1,0 +1,166 @@
+//! Drawing the kiosk: the welcome screen, or the learner's screens (drawn
+//! by the TUI's own view), with the proctor's PIN prompt or menu on top.
+//! A pure function of the state, like the TUI's view.
+
+use super::machine::{Ask, Kiosk, MenuItem, Overlay, Stage};
+use crate::attempt::journal::Sink;
+use crate::tui::view::{self, Theme};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+/// Draws the whole screen.
+pub fn render<S: Sink>(kiosk: &Kiosk<'_, S>, theme: Theme, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    match kiosk.stage() {
+        Stage::Welcome { cursor } => welcome(kiosk, *cursor, area, frame),
+        Stage::Seat(seat) => view::render(&seat.app, theme, frame),
+    }
+    match kiosk.overlay() {
+        None => {}
+        Some(Overlay::Pin { ask, input, wrong }) => {
+            pin(kiosk, ask, input.len(), *wrong, area, frame);
+        }
+        Some(Overlay::Menu { items, cursor }) => menu(kiosk, items, *cursor, area, frame),
+    }
+}
+
+fn welcome<S: Sink>(kiosk: &Kiosk<'_, S>, cursor: usize, area: Rect, frame: &mut Frame<'_>) {
+    let s = kiosk.strings();
+    let mut lines = vec![
+        Line::styled(
+            format!("{} — {}", s.kiosk_title, kiosk.settings().room),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Line::raw(""),
+        Line::raw(s.kiosk_choose),
+        Line::raw(""),
+    ];
+    for (i, offer) in kiosk.offers().iter().enumerate() {
+        let mark = if i == cursor { "▶" } else { " " };
+        let line = format!(
+            "{mark} {}. {} ({})",
+            i + 1,
+            offer.exam.meta.title,
+            offer.exam.meta.id
+        );
+        lines.push(if i == cursor {
+            Line::styled(line, Style::new().add_modifier(Modifier::REVERSED))
+        } else {
+            Line::raw(line)
+        });
+    }
+    if let Some(notice) = kiosk.notice() {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(format!("⚠ {notice}")));
+    }
+    if kiosk.interrupted().is_some() {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(s.kiosk_interrupted));
+    }
+    if kiosk.settings().demo_issuer {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(s.demo_issuer));
+    }
+    let [body, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered()),
+        body,
+    );
+    frame.render_widget(Paragraph::new(s.kiosk_keys), keys);
+}
+
+fn window(area: Rect, height: u16) -> Rect {
+    let width = area.width.saturating_sub(8).clamp(20, 72).min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+fn pin<S: Sink>(
+    kiosk: &Kiosk<'_, S>,
+    ask: &Ask,
+    typed: usize,
+    wrong: bool,
+    area: Rect,
+    frame: &mut Frame<'_>,
+) {
+    let s = kiosk.strings();
+    let mut lines = Vec::new();
+    if let Ask::Identity(learner) = ask {
+        let who = match &learner.id {
+            Some(id) => format!("{} ({id})", learner.name),
+            None => learner.name.clone(),
+        };
+        lines.push(Line::raw(format!("{} {who}", s.kiosk_pin_identity)));
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::raw(format!("> {}", "•".repeat(typed))));
+    if let Some(until) = kiosk.locked_until() {
+        lines.push(Line::raw(format!(
+            "{} {} UTC",
+            s.kiosk_pin_wait,
+            until.format("%H:%M:%S")
+        )));
+    } else if wrong {
+        lines.push(Line::raw(s.kiosk_pin_wrong));
+    }
+    lines.push(Line::raw(s.kiosk_pin_hint));
+    let rect = window(area, u16::try_from(lines.len() + 3).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(s.kiosk_pin_title)),
+        rect,
+    );
+}
+
+fn menu<S: Sink>(
+    kiosk: &Kiosk<'_, S>,
+    items: &[MenuItem],
+    cursor: usize,
+    area: Rect,
+    frame: &mut Frame<'_>,
+) {
+    let s = kiosk.strings();
+    let lines: Vec<Line<'_>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let text = match item {
+                MenuItem::Resume => format!(
+                    "{} {}",
+                    s.kiosk_menu_resume,
+                    kiosk.interrupted().map_or("", |(_, l)| l.name.as_str())
+                ),
+                MenuItem::ExtraTime => s.kiosk_menu_extra_time.into(),
+                MenuItem::EndAttempt => s.kiosk_menu_end.into(),
+                MenuItem::Exit => s.kiosk_menu_exit.into(),
+                MenuItem::Close => s.kiosk_menu_close.into(),
+            };
+            let line = format!("{} {}. {text}", if i == cursor { "▶" } else { " " }, i + 1);
+            if i == cursor {
+                Line::styled(line, Style::new().add_modifier(Modifier::REVERSED))
+            } else {
+                Line::raw(line)
+            }
+        })
+        .collect();
+    let rect = window(area, u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(s.kiosk_menu_title)),
+        rect,
+    );
+}
