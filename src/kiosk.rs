@@ -172,7 +172,7 @@ impl Edge<'_> {
     ) -> anyhow::Result<Option<Stopped>> {
         match step {
             Step::None => {}
-            Step::Cleared => terminal.clear()?,
+            Step::Cleared => wipe(terminal)?,
             Step::Exit => return Ok(Some(Stopped::Proctor)),
             Step::Identify { exam, learner } => {
                 if let Some(offer) = kiosk.offers().get(exam).copied() {
@@ -208,7 +208,7 @@ impl Edge<'_> {
                         launch.find_unfinished(offer.exam, &learner, Utc::now())?
                     {
                         kiosk.resumed(exam, opened.session);
-                        terminal.clear()?;
+                        wipe(terminal)?;
                     }
                 }
             }
@@ -216,6 +216,20 @@ impl Edge<'_> {
         }
         Ok(None)
     }
+}
+
+/// Blanks the screen and makes the next draw repaint every cell, so that
+/// nothing of the previous learner can survive on screen. (`Terminal::clear`
+/// would do this too, but first asks the terminal for the cursor position,
+/// which some terminals never answer.)
+fn wipe(terminal: &mut ratatui::DefaultTerminal) -> std::io::Result<()> {
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    // Both buffers blank: the next draw is diffed against an empty screen.
+    terminal.swap_buffers();
+    Ok(())
 }
 
 /// Runs the station until the proctor closes it or a signal stops it.
