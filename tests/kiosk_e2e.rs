@@ -335,3 +335,79 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
     );
     assert!(verified.contains("supervised-onsite"), "{verified}");
 }
+
+/// Every journal under `dir`, concatenated.
+fn journals(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            text += &journals(&path);
+        } else if path.extension().is_some_and(|e| e == "journal") {
+            text += &std::fs::read_to_string(&path).unwrap_or_default();
+        }
+    }
+    text
+}
+
+#[test]
+fn after_kill_9_the_proctor_resumes_the_interrupted_attempt() {
+    let room = Room::new(false);
+    let data = room.path("data");
+    let mut p = room.start();
+    key(&mut p, "\r");
+    see(&mut p, "Who is taking the exam?");
+    key(&mut p, "Grace Hopper\r");
+    see(&mut p, "Before you start");
+    for k in ["\r", "1", "n"] {
+        key(&mut p, k);
+    }
+    for _ in 0..2000 {
+        if journals(&data).contains(r#""type":"moved""#) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(journals(&data).contains(r#""type":"moved""#));
+    p.process_mut()
+        .kill(rexpect::process::Signal::SIGKILL)
+        .unwrap();
+    drop(p);
+
+    let mut p = room.start();
+    see(&mut p, "interrupted attempt");
+    // A learner cannot take it over: only the proctor's menu offers it
+    // (its first entry). The prompt is drawn over the welcome screen cell by
+    // cell, so the log, not the screen, says when the PIN was taken.
+    key(&mut p, F12);
+    key(&mut p, &format!("{PIN}\r"));
+    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_right", 1);
+    key(&mut p, "\r");
+    see(&mut p, "\x1b[2J");
+    see(&mut p, "Your attempt was interrupted");
+    for k in ["\r", "r", "s", "y"] {
+        key(&mut p, k);
+    }
+    let results = wait_for_lines(&room.path("results/results.jsonl"), "Grace Hopper", 1);
+    let line: serde_json::Value = serde_json::from_str(results.trim()).unwrap();
+    let journal = journals(&data);
+    // Same attempt: one journal, its answer kept, its start (so its
+    // deadline) unchanged, the resumption on record.
+    assert_eq!(
+        journal.matches(r#""record":"start""#).count(),
+        1,
+        "{journal}"
+    );
+    assert!(journal.contains(r#""kind":"resumed""#), "{journal}");
+    assert_eq!(
+        journal.matches(r#""type":"answered""#).count(),
+        1,
+        "{journal}"
+    );
+    assert!(line["score"].as_f64().unwrap() > 0.0, "{line}");
+    key(&mut p, "\r");
+    see(&mut p, "Choose your exam");
+    room.exit(p);
+    let log = room.log();
+    assert!(log.contains(r#""kind":"attempt_resumed""#), "{log}");
+}

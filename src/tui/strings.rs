@@ -98,6 +98,10 @@ pub struct Strings {
     pub result_hint: &'static str,
     pub help_title: &'static str,
     pub help_lines: &'static [(&'static str, &'static str)],
+    /// The last help line: how to quit (replaced in the kiosk).
+    pub help_quit: (&'static str, &'static str),
+    /// The kiosk's last help line: the proctor key.
+    pub kiosk_help_proctor: (&'static str, &'static str),
     pub help_close: &'static str,
     pub enlarge: &'static str,
     pub warning_left: &'static str,
@@ -240,11 +244,12 @@ static EN: Strings = Strings {
         ("f or F2", "flag the question to come back to it"),
         ("r or F3", "review all questions, then submit"),
         ("? or F1", "this help"),
-        (
-            "q or Ctrl-C",
-            "quit (answers are saved, the clock keeps running)",
-        ),
     ],
+    help_quit: (
+        "q or Ctrl-C",
+        "quit (answers are saved, the clock keeps running)",
+    ),
+    kiosk_help_proctor: ("F12", "call the proctor (only the proctor can stop)"),
     help_close: "Press any key to close.",
     enlarge: "Please enlarge the terminal",
     warning_left: "left",
@@ -374,11 +379,12 @@ static FR: Strings = Strings {
         ("f ou F2", "marquer la question pour y revenir"),
         ("r ou F3", "revoir toutes les questions, puis terminer"),
         ("? ou F1", "cette aide"),
-        (
-            "q ou Ctrl-C",
-            "quitter (réponses enregistrées, le temps continue)",
-        ),
     ],
+    help_quit: (
+        "q ou Ctrl-C",
+        "quitter (réponses enregistrées, le temps continue)",
+    ),
+    kiosk_help_proctor: ("F12", "appeler le surveillant (lui seul peut arrêter)"),
     help_close: "Appuyez sur une touche pour fermer.",
     enlarge: "Agrandissez le terminal",
     warning_left: "restant",
