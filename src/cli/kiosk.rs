@@ -226,11 +226,16 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
     let lang = Lang::choose(config.lang, "", locale.as_deref());
+    let lang_tag = match lang {
+        Lang::En => "en",
+        Lang::Fr => "fr",
+    };
     let offers = exams
         .iter()
         .map(|exam| Offer {
             exam,
-            strings: Lang::choose(config.lang, &exam.meta.language, locale.as_deref()).strings(),
+            // The exam's own language first, then the station's.
+            strings: Lang::choose(None, &exam.meta.language, Some(lang_tag)).strings(),
         })
         .collect();
     let settings = Settings {

@@ -243,6 +243,14 @@ idle_timeout = "90s"
     }
 
     #[test]
+    fn the_example_file_is_valid() {
+        let c = parse(include_str!("../../kiosk.example.toml")).unwrap();
+        assert_eq!(c.exams, [PathBuf::from("exams/")]);
+        assert_eq!(c.lang, Some(Lang::Fr));
+        assert_eq!(c.idle_timeout, Duration::from_secs(120));
+    }
+
+    #[test]
     fn every_problem_is_reported_with_its_place() {
         let src = "room = \"\"\nexams = []\ncredentials = \"c\"\nresults = \"r\"\nproctor_pin_hash = \"1234\"\nidle_timeout = \"2x\"\nlang = \"de\"\n";
         let problems = parse(src).unwrap_err();
