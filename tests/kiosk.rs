@@ -443,3 +443,53 @@ fn an_interrupted_attempt_is_offered_to_the_proctor_only() {
     let seat = k.seat().unwrap();
     assert!(seat.identity_verified && seat.app.resumed());
 }
+
+#[test]
+fn typing_someone_elses_name_does_not_resume_their_attempt_without_the_pin() {
+    let exam = demo();
+    let mut k = kiosk(&exam, false);
+    let earlier = || {
+        let options = Options {
+            extra_time_percent: 0,
+            supervised: true,
+            identity_verified: false,
+        };
+        Session::start(&exam, 3, learner(), t(0), options, Vec::new()).unwrap()
+    };
+    assert_eq!(
+        identify(&mut k, t(1)),
+        Step::Identify {
+            exam: 0,
+            learner: learner()
+        }
+    );
+    k.identified(learner(), Some(earlier()));
+    assert!(matches!(
+        k.overlay(),
+        Some(Overlay::Pin { ask: Ask::Resume(l), .. }) if *l == learner()
+    ));
+    let seat = k.seat().unwrap();
+    assert!(seat.pending.is_some() && seat.app.session().is_none());
+    assert_eq!(screen(&k), Some(Screen::Identify));
+    // Esc: the found attempt is let go, nothing is attached.
+    k.key(key(KeyCode::Esc), t(2)).unwrap();
+    assert!(k.seat().unwrap().pending.is_none());
+    assert!(k.seat().unwrap().app.session().is_none());
+    // Again, and the proctor confirms.
+    assert!(matches!(enter(&mut k, t(3)), Step::Identify { .. }));
+    k.identified(learner(), Some(earlier()));
+    typed(&mut k, PIN, t(4));
+    assert_eq!(enter(&mut k, t(4)), Step::None);
+    assert!(k.overlay().is_none());
+    assert_eq!(screen(&k), Some(Screen::Instructions));
+    assert!(k.seat().unwrap().app.resumed());
+    let log = kinds(&mut k);
+    assert!(
+        log.contains(&Kind::PinRight {
+            purpose: Purpose::Resume
+        }) && log.contains(&Kind::AttemptResumed {
+            exam: "brevet-demo".into()
+        }),
+        "{log:?}"
+    );
+}

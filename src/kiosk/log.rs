@@ -20,6 +20,8 @@ pub enum Purpose {
     Menu,
     /// To vouch for a learner's identity.
     Identity,
+    /// To let a learner resume their unfinished attempt.
+    Resume,
 }
 
 /// One thing that happened at the kiosk.

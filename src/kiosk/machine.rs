@@ -52,6 +52,9 @@ pub struct Seat<'a, S> {
     pub app: App<'a, S>,
     /// Whether the proctor confirmed who they are.
     pub identity_verified: bool,
+    /// Their unfinished attempt, found when they identified, held until the
+    /// proctor confirms it may be resumed.
+    pub pending: Option<Session<S>>,
 }
 
 /// What the station shows under any proctor overlay.
@@ -73,6 +76,9 @@ pub enum Ask {
     Menu,
     /// Vouch for this learner's identity.
     Identity(Learner),
+    /// Let this learner resume their unfinished attempt (anyone could type
+    /// their name: the proctor confirms it is them).
+    Resume(Learner),
 }
 
 /// An entry of the proctor menu.
@@ -332,7 +338,10 @@ impl<'a, S: Sink> Kiosk<'a, S> {
                     wrong: false,
                 }),
                 // The same key closes any proctor window.
-                Some(_) => None,
+                Some(_) => {
+                    self.drop_pending();
+                    None
+                }
             };
             return Ok(Step::None);
         }
@@ -353,9 +362,13 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         let purpose = match ask {
             Ask::Menu => Purpose::Menu,
             Ask::Identity(_) => Purpose::Identity,
+            Ask::Resume(_) => Purpose::Resume,
         };
         match key.code {
-            KeyCode::Esc => return Ok(Step::None),
+            KeyCode::Esc => {
+                self.drop_pending();
+                return Ok(Step::None);
+            }
             KeyCode::Backspace => input.pop(),
             // While locked, typed characters are dropped.
             KeyCode::Char(c)
@@ -396,8 +409,30 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         Ok(Step::None)
     }
 
+    /// Forgets an attempt found for a learner the proctor did not confirm.
+    fn drop_pending(&mut self) {
+        if let Some(seat) = self.seat_mut() {
+            seat.pending = None;
+        }
+    }
+
     fn unlocked(&mut self, ask: Ask) -> std::io::Result<Step> {
         match ask {
+            Ask::Resume(learner) => {
+                let Some(seat) = self.seat_mut() else {
+                    return Ok(Step::None);
+                };
+                let pending = seat.pending.take();
+                let exam = pending
+                    .as_ref()
+                    .map(|s| s.attempt().header().exam_id.clone());
+                seat.app.identified(learner.clone(), pending);
+                if let Some(exam) = exam {
+                    self.log
+                        .push(event(Kind::AttemptResumed { exam }, Some(&learner)));
+                }
+                Ok(Step::None)
+            }
             Ask::Menu => {
                 let mut items = Vec::new();
                 if self.interrupted.is_some() && self.seat().is_none() {
@@ -558,6 +593,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
                                 exam,
                                 app,
                                 identity_verified: false,
+                                pending: None,
                             }));
                             return Ok(Step::Cleared);
                         }
@@ -638,17 +674,26 @@ impl<'a, S: Sink> Kiosk<'a, S> {
     }
 
     /// After [`Step::Identify`]: the learner's unfinished attempt, if any.
+    /// Unless the proctor already vouched for the learner, resuming it waits
+    /// for the PIN: a name is not proof of who sits at the station.
     pub fn identified(&mut self, learner: Learner, resumed: Option<Session<S>>) {
-        if self.seat().is_none() {
+        let Some(seat) = self.seat_mut() else {
+            return;
+        };
+        if resumed.is_some() && !seat.identity_verified {
+            seat.pending = resumed;
+            self.overlay = Some(Overlay::Pin {
+                ask: Ask::Resume(learner),
+                input: PinInput::default(),
+                wrong: false,
+            });
             return;
         }
-        if let Some(s) = &resumed {
+        seat.app.identified(learner.clone(), resumed);
+        if let Some(s) = seat.app.session() {
             let exam = s.attempt().header().exam_id.clone();
             self.log
                 .push(event(Kind::AttemptResumed { exam }, Some(&learner)));
-        }
-        if let Some(seat) = self.seat_mut() {
-            seat.app.identified(learner, resumed);
         }
     }
 
@@ -675,6 +720,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             exam,
             app,
             identity_verified: header.options.identity_verified,
+            pending: None,
         }));
         self.log.push(event(
             Kind::AttemptResumed {

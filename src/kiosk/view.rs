@@ -95,12 +95,17 @@ fn pin<S: Sink>(
 ) {
     let s = kiosk.strings();
     let mut lines = Vec::new();
-    if let Ask::Identity(learner) = ask {
+    if let Ask::Identity(learner) | Ask::Resume(learner) = ask {
+        let intro = if matches!(ask, Ask::Resume(_)) {
+            s.kiosk_pin_resume
+        } else {
+            s.kiosk_pin_identity
+        };
         let who = match &learner.id {
             Some(id) => format!("{} ({id})", learner.name),
             None => learner.name.clone(),
         };
-        lines.push(Line::raw(format!("{} {who}", s.kiosk_pin_identity)));
+        lines.push(Line::raw(format!("{intro} {who}")));
         lines.push(Line::raw(""));
     }
     lines.push(Line::raw(format!("> {}", "•".repeat(typed))));
