@@ -411,3 +411,21 @@ fn after_kill_9_the_proctor_resumes_the_interrupted_attempt() {
     let log = room.log();
     assert!(log.contains(r#""kind":"attempt_resumed""#), "{log}");
 }
+
+#[test]
+fn sigterm_restores_the_terminal_and_is_logged() {
+    let room = Room::new(false);
+    let mut p = room.start();
+    p.process_mut()
+        .signal(rexpect::process::Signal::SIGTERM)
+        .unwrap();
+    // Leaves the alternate screen, then says why it stopped.
+    see(&mut p, "\x1b[?1049l");
+    see(&mut p, "stopped by a signal");
+    p.exp_eof().unwrap();
+    let log = room.log();
+    assert!(
+        log.contains(r#""kind":"kiosk_stopped","by":"signal""#),
+        "{log}"
+    );
+}
