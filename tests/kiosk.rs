@@ -362,6 +362,24 @@ fn the_menu_grants_extra_time_and_ends_the_attempt_on_record() {
         log.contains(&Kind::ExtraTime { seconds: 300 }) && log.contains(&Kind::EndedByProctor),
         "{log:?}"
     );
+    // The credential's evidence counts the proctor's actions.
+    let data = tempfile::tempdir().unwrap();
+    let signer = brevet::issuing::Signer::demo(&brevet::store::DataDir::at(data.path())).unwrap();
+    let app = &k.seat().unwrap().app;
+    let session = app.session().unwrap();
+    let doc = signer
+        .issue(
+            &exam,
+            session.attempt(),
+            &session.head_hash(),
+            app.result().unwrap(),
+            t(5),
+            [1; 16],
+        )
+        .unwrap();
+    let events = &doc["evidence"][0]["brevetAttempt"]["proctoringEvents"];
+    assert_eq!(events["extraTime"], 1, "{events}");
+    assert_eq!(events["endedByProctor"], 1, "{events}");
 }
 
 #[test]
