@@ -429,3 +429,55 @@ fn sigterm_restores_the_terminal_and_is_logged() {
         "{log}"
     );
 }
+
+#[test]
+fn with_the_identity_check_the_credential_says_verified_onsite() {
+    let room = Room::new(true);
+    let results = room.path("results/results.jsonl");
+    let mut p = room.start();
+    // Name, then the proctor's PIN, then the seed-4 paper, all answered right.
+    key(&mut p, "\r");
+    see(&mut p, "Who is taking the exam?");
+    for k in [
+        "Ada Lovelace\r",
+        &format!("{PIN}\r"),
+        "\r",
+        "1",
+        "n",
+        "1",
+        "n",
+        "3",
+        "n",
+        "2",
+        "3",
+        "n",
+        "expiry\r",
+        PAGE_DOWN,
+        "4.5\r",
+        F3,
+        "s",
+        "y",
+    ] {
+        key(&mut p, k);
+    }
+    let text = wait_for_lines(&results, "Ada Lovelace", 1);
+    let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(line["identity_verified"], true, "{line}");
+    key(&mut p, "\r");
+    see(&mut p, "Choose your exam");
+    room.exit(p);
+    assert!(room.log().contains(r#""kind":"identity_confirmed""#));
+    let verified = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["verify", line["credential"].as_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let verified = String::from_utf8(verified).unwrap();
+    assert!(
+        verified.contains("supervised-onsite; identity verification: verified-onsite"),
+        "{verified}"
+    );
+}
