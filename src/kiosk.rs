@@ -177,8 +177,10 @@ impl Edge<'_> {
             Step::Identify { exam, learner } => {
                 if let Some(offer) = kiosk.offers().get(exam).copied() {
                     let launch = self.launch(crate::attempt::Options::default());
-                    let opened = launch.find_unfinished(offer.exam, &learner, Utc::now())?;
-                    kiosk.identified(learner, opened.map(|o| o.session));
+                    match launch.find_unfinished(offer.exam, &learner, Utc::now()) {
+                        Ok(opened) => kiosk.identified(learner, opened.map(|o| o.session)),
+                        Err(e) => kiosk.refused(&refusal(e)?),
+                    }
                 }
             }
             Step::Start {
@@ -194,27 +196,40 @@ impl Edge<'_> {
                         rand::random::<u64>,
                     ) {
                         Ok(opened) => kiosk.started(opened.session),
-                        // The exam's attempt rules say no: the station goes
-                        // back to the welcome screen, the refusal is logged.
-                        Err(LaunchError::Refused(why)) => kiosk.refused(&why.to_string()),
-                        Err(e) => return Err(e.into()),
+                        Err(e) => kiosk.refused(&refusal(e)?),
                     }
                 }
             }
             Step::Resume { exam, learner } => {
                 if let Some(offer) = kiosk.offers().get(exam).copied() {
                     let launch = self.launch(crate::attempt::Options::default());
-                    if let Some(opened) =
-                        launch.find_unfinished(offer.exam, &learner, Utc::now())?
-                    {
-                        kiosk.resumed(exam, opened.session);
-                        wipe(terminal)?;
+                    match launch.find_unfinished(offer.exam, &learner, Utc::now()) {
+                        Ok(Some(opened)) => {
+                            kiosk.resumed(exam, opened.session);
+                            wipe(terminal)?;
+                        }
+                        Ok(None) => {}
+                        Err(e) => kiosk.refused(&refusal(e)?),
                     }
                 }
             }
             Step::Finished { exam } => self.finish(kiosk, exam)?,
         }
         Ok(None)
+    }
+}
+
+/// What the station can live with: the exam's attempt rules say no, or a
+/// learner's journal is damaged or does not fit the bank any more. The
+/// station shows why and goes on with the next learner; the journal is left
+/// as it is for the proctor to look at. Any other failure (a full disk, a
+/// folder that cannot be written) stops the station.
+fn refusal(e: LaunchError) -> anyhow::Result<String> {
+    match e {
+        LaunchError::Refused(_)
+        | LaunchError::Resume { .. }
+        | LaunchError::Store(crate::store::StoreError::Journal { .. }) => Ok(e.to_string()),
+        other => Err(other.into()),
     }
 }
 

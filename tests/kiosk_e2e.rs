@@ -481,3 +481,18 @@ fn with_the_identity_check_the_credential_says_verified_onsite() {
         "{verified}"
     );
 }
+
+#[test]
+fn a_damaged_journal_does_not_keep_the_room_closed() {
+    let room = Room::new(false);
+    let dir = room.path("data/journals/brevet-demo/0123456789abcdef");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("attempt-1.journal"), "not a journal\n").unwrap();
+    let p = room.start();
+    room.exit(p);
+    let log = room.log();
+    assert!(
+        log.contains(r#""kind":"attempt_refused""#) && log.contains("attempt-1.journal"),
+        "{log}"
+    );
+}

@@ -249,9 +249,16 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // One station runs one learner at a time: at most one attempt can have
     // been interrupted here.
     for (i, exam) in exams.iter().enumerate() {
-        if let Some(learner) = data.unfinished_learners(&exam.meta.id)?.into_iter().next() {
-            kiosk.set_interrupted(i, learner);
-            break;
+        match data.unfinished_learners(&exam.meta.id) {
+            Ok(learners) => {
+                if let Some(learner) = learners.into_iter().next() {
+                    kiosk.set_interrupted(i, learner);
+                    break;
+                }
+            }
+            // A damaged journal must not keep the room closed: say so on
+            // the welcome screen and in the log, and go on.
+            Err(e) => kiosk.refused(&e.to_string()),
         }
     }
     let edge = Edge {
