@@ -33,14 +33,18 @@ fn demo() -> Exam {
 }
 
 fn kiosk(exam: &Exam, require_identity_check: bool) -> Kiosk<'_, Vec<u8>> {
+    kiosk_in(exam, require_identity_check, Lang::En)
+}
+
+fn kiosk_in(exam: &Exam, require_identity_check: bool, lang: Lang) -> Kiosk<'_, Vec<u8>> {
     // Cheap argon2id parameters: the verification reads them from the hash.
     let params = argon2::Params::new(8, 1, 1, None).unwrap();
     Kiosk::new(
         vec![Offer {
             exam,
-            strings: Lang::En.strings(),
+            strings: lang.strings(),
         }],
-        Lang::En.strings(),
+        lang.strings(),
         Settings {
             room: "Salle 2".into(),
             pin_hash: pin::hash_with(PIN, [5; 16], params).unwrap(),
@@ -510,4 +514,31 @@ fn typing_someone_elses_name_does_not_resume_their_attempt_without_the_pin() {
         }),
         "{log:?}"
     );
+}
+
+/// The kiosk's own screens, in both languages, as a proctor and a learner
+/// see them at 80x24.
+#[test]
+fn snapshots_of_the_kiosk_screens() {
+    let exam = demo();
+    for lang in [Lang::En, Lang::Fr] {
+        let name =
+            |screen: &str| format!("{}-{screen}", if lang == Lang::En { "en" } else { "fr" });
+        let mut k = kiosk_in(&exam, true, lang);
+        k.set_interrupted(0, learner());
+        insta::assert_snapshot!(name("welcome"), draw(&k));
+        k.key(key(KeyCode::F(12)), t(0)).unwrap();
+        for wrong in ["1", "2", "3"] {
+            typed(&mut k, wrong, t(0));
+            enter(&mut k, t(0));
+        }
+        typed(&mut k, "12", t(1));
+        insta::assert_snapshot!(name("pin-locked"), draw(&k));
+        typed(&mut k, PIN, t(30));
+        enter(&mut k, t(30));
+        insta::assert_snapshot!(name("menu"), draw(&k));
+        k.key(key(KeyCode::Esc), t(31)).unwrap();
+        identify(&mut k, t(32));
+        insta::assert_snapshot!(name("identity-check"), draw(&k));
+    }
 }

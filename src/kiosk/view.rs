@@ -74,15 +74,22 @@ fn welcome<S: Sink>(kiosk: &Kiosk<'_, S>, cursor: usize, area: Rect, frame: &mut
     frame.render_widget(Paragraph::new(s.kiosk_keys), keys);
 }
 
-fn window(area: Rect, height: u16) -> Rect {
+/// Draws a bordered window in the middle of `area`, as tall as its text
+/// once wrapped (so that no line, the key hint least of all, is cut).
+fn window(paragraph: Paragraph<'_>, title: &str, area: Rect, frame: &mut Frame<'_>) {
     let width = area.width.saturating_sub(8).clamp(20, 72).min(area.width);
-    let height = height.min(area.height);
-    Rect {
+    let paragraph = paragraph.block(Block::bordered().title(title.to_string()));
+    let height = u16::try_from(paragraph.line_count(width))
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
         width,
         height,
-    }
+    };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(paragraph, rect);
 }
 
 fn pin<S: Sink>(
@@ -119,13 +126,11 @@ fn pin<S: Sink>(
         lines.push(Line::raw(s.kiosk_pin_wrong));
     }
     lines.push(Line::raw(s.kiosk_pin_hint));
-    let rect = window(area, u16::try_from(lines.len() + 3).unwrap_or(u16::MAX));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(s.kiosk_pin_title)),
-        rect,
+    window(
+        Paragraph::new(lines).wrap(Wrap { trim: true }),
+        s.kiosk_pin_title,
+        area,
+        frame,
     );
 }
 
@@ -160,12 +165,10 @@ fn menu<S: Sink>(
             }
         })
         .collect();
-    let rect = window(area, u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(s.kiosk_menu_title)),
-        rect,
+    window(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        s.kiosk_menu_title,
+        area,
+        frame,
     );
 }
