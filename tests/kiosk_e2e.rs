@@ -108,10 +108,16 @@ impl Room {
 
     /// Opens the proctor menu with the right PIN, closes the station.
     fn exit(&self, mut p: PtySession) {
+        // The prompt and the menu are drawn over whatever was on screen,
+        // cell by cell: the log, not the screen, says when the PIN was taken.
+        let log = self.path("results/kiosk-log.jsonl");
+        let before = std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("pin_right")
+            .count();
         key(&mut p, F12);
-        see(&mut p, "Proctor PIN");
         key(&mut p, &format!("{PIN}\r"));
-        see(&mut p, "Proctor menu");
+        wait_for_lines(&log, "pin_right", before + 1);
         // "Close the exam station" is the first entry when no attempt runs.
         key(&mut p, "\r");
         see(&mut p, "closed by the proctor");
