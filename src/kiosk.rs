@@ -113,6 +113,10 @@ impl Edge<'_> {
         };
         let attempt = session.attempt();
         let header = attempt.header();
+        let (ended_at, reason) = match attempt.status() {
+            crate::attempt::Status::Submitted { at, reason } => (at, reason),
+            crate::attempt::Status::InProgress => return Ok(()),
+        };
         let now = Utc::now();
         let credential = if result.passed {
             let doc = self.signer.issue(
@@ -132,10 +136,6 @@ impl Edge<'_> {
             )?)
         } else {
             None
-        };
-        let (ended_at, reason) = match attempt.status() {
-            crate::attempt::Status::Submitted { at, reason } => (at, reason),
-            crate::attempt::Status::InProgress => return Ok(()),
         };
         let line = log::ResultLine {
             room: kiosk.settings().room.clone(),

@@ -416,6 +416,12 @@ fn after_kill_9_the_proctor_resumes_the_interrupted_attempt() {
     room.exit(p);
     let log = room.log();
     assert!(log.contains(r#""kind":"attempt_resumed""#), "{log}");
+    assert!(
+        log.contains(
+            r#""kind":"interrupted_found","exam":"brevet-demo","learner":{"name":"Grace Hopper"}"#
+        ),
+        "{log}"
+    );
 }
 
 #[test]

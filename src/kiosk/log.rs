@@ -62,6 +62,11 @@ pub enum Kind {
         /// The exam's id.
         exam: String,
     },
+    /// At start, an attempt left unfinished (crash, kill) was found.
+    InterruptedFound {
+        /// The exam's id.
+        exam: String,
+    },
     /// An interrupted attempt was resumed.
     AttemptResumed {
         /// The exam's id.

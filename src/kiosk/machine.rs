@@ -230,6 +230,13 @@ impl<'a, S: Sink> Kiosk<'a, S> {
 
     /// Says an unfinished attempt was found at start: the proctor may resume it.
     pub fn set_interrupted(&mut self, exam: usize, learner: Learner) {
+        if let Some(offer) = self.offers.get(exam) {
+            let exam_id = offer.exam.meta.id.clone();
+            self.log.push(event(
+                Kind::InterruptedFound { exam: exam_id },
+                Some(&learner),
+            ));
+        }
         self.interrupted = Some((exam, learner));
     }
 
