@@ -118,25 +118,33 @@ impl Edge<'_> {
             crate::attempt::Status::InProgress => return Ok(()),
         };
         let now = Utc::now();
-        let credential = if result.passed {
-            let doc = self.signer.issue(
-                exam,
-                attempt,
-                &session.head_hash(),
-                result,
-                now,
-                rand::random(),
-            )?;
-            Some(write_credential(
-                &self.credentials,
-                &exam.meta.id,
-                &header.learner.name,
-                now,
-                &doc,
-            )?)
+        let issued = if result.passed {
+            self.signer
+                .issue(
+                    exam,
+                    attempt,
+                    &session.head_hash(),
+                    result,
+                    now,
+                    rand::random(),
+                )
+                .map_err(anyhow::Error::from)
+                .and_then(|doc| {
+                    Ok(write_credential(
+                        &self.credentials,
+                        &exam.meta.id,
+                        &header.learner.name,
+                        now,
+                        &doc,
+                    )?)
+                })
+                .map(Some)
         } else {
-            None
+            Ok(None)
         };
+        // The result goes on record even when the credential could not be
+        // written (the error then stops the station, with its reason).
+        let credential = issued.as_ref().ok().cloned().flatten();
         let line = log::ResultLine {
             room: kiosk.settings().room.clone(),
             learner: header.learner.name.clone(),
@@ -156,6 +164,7 @@ impl Edge<'_> {
             journal_head: session.head_hash(),
         };
         append_line(&self.results.join(log::RESULTS_FILE), &line)?;
+        issued?;
         if let Some(path) = credential {
             kiosk.credential_written(path);
         }

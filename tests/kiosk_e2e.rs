@@ -508,3 +508,48 @@ fn a_damaged_journal_does_not_keep_the_room_closed() {
         "{log}"
     );
 }
+
+#[test]
+fn the_result_is_on_record_even_when_the_credential_cannot_be_written() {
+    let room = Room::new(false);
+    let config = room.path("kiosk.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("credentials = \"credentials\"", "credentials = \"blocked\""),
+    )
+    .unwrap();
+    // A file where the credentials folder should be.
+    std::fs::write(room.path("blocked"), "").unwrap();
+    let mut p = room.start();
+    key(&mut p, "\r");
+    see(&mut p, "Who is taking the exam?");
+    for k in [
+        "Ada Lovelace\r",
+        "\r",
+        "1",
+        "n",
+        "1",
+        "n",
+        "3",
+        "n",
+        "2",
+        "3",
+        "n",
+        "expiry\r",
+        PAGE_DOWN,
+        "4.5\r",
+        F3,
+        "s",
+        "y",
+    ] {
+        key(&mut p, k);
+    }
+    see(&mut p, "blocked");
+    p.exp_eof().unwrap();
+    let results = std::fs::read_to_string(room.path("results/results.jsonl")).unwrap();
+    let line: serde_json::Value = serde_json::from_str(results.trim()).unwrap();
+    assert_eq!(line["learner"], "Ada Lovelace");
+    assert_eq!(line["passed"], true);
+    assert!(line.get("credential").is_none(), "{line}");
+}
