@@ -470,6 +470,7 @@ fn an_interrupted_attempt_is_offered_to_the_proctor_only() {
 fn typing_someone_elses_name_does_not_resume_their_attempt_without_the_pin() {
     let exam = demo();
     let mut k = kiosk(&exam, false);
+    k.set_interrupted(0, learner());
     let earlier = || {
         let options = Options {
             extra_time_percent: 0,
@@ -505,6 +506,8 @@ fn typing_someone_elses_name_does_not_resume_their_attempt_without_the_pin() {
     assert!(k.overlay().is_none());
     assert_eq!(screen(&k), Some(Screen::Instructions));
     assert!(k.seat().unwrap().app.resumed());
+    // Resumed this way, it is no longer offered in the proctor menu.
+    assert!(k.interrupted().is_none());
     let log = kinds(&mut k);
     assert!(
         log.contains(&Kind::PinRight {

@@ -477,6 +477,21 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             let exam = s.attempt().header().exam_id.clone();
             self.log
                 .push(event(Kind::AttemptResumed { exam }, Some(&learner)));
+            self.forget_interrupted(&learner);
+        }
+    }
+
+    /// The interrupted attempt found at start was resumed another way (its
+    /// learner identified again): the menu no longer offers it.
+    fn forget_interrupted(&mut self, learner: &Learner) {
+        let seat_exam = self.seat().map(|s| s.exam);
+        let key = crate::store::learner_key(learner);
+        if self
+            .interrupted
+            .as_ref()
+            .is_some_and(|(e, l)| Some(*e) == seat_exam && crate::store::learner_key(l) == key)
+        {
+            self.interrupted = None;
         }
     }
 

@@ -146,6 +146,7 @@ impl<S: Sink> Kiosk<'_, S> {
                 if let Some(exam) = exam {
                     self.log
                         .push(event(Kind::AttemptResumed { exam }, Some(&learner)));
+                    self.forget_interrupted(&learner);
                 }
                 Ok(Step::None)
             }
