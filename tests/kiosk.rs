@@ -248,6 +248,20 @@ fn wrong_pins_are_logged_then_delayed_and_the_right_one_opens_the_menu() {
 }
 
 #[test]
+fn neither_the_pin_nor_its_hash_shows_in_debug_output() {
+    let exam = demo();
+    let mut k = kiosk(&exam, false);
+    k.key(key(KeyCode::F(12)), t(0)).unwrap();
+    typed(&mut k, PIN, t(0));
+    let debug = format!("{k:?}");
+    assert!(
+        !debug.contains(PIN) && !debug.contains("$argon2id$"),
+        "{debug}"
+    );
+    assert!(debug.contains("PinInput(4 chars)"), "{debug}");
+}
+
+#[test]
 fn the_proctor_key_toggles_the_prompt_and_esc_cancels_it() {
     let exam = demo();
     let mut k = kiosk(&exam, false);

@@ -31,7 +31,7 @@ pub struct Offer<'a> {
 }
 
 /// What the kiosk is set to do (from `kiosk.toml`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     /// The room's name.
     pub room: String,
@@ -44,6 +44,19 @@ pub struct Settings {
     pub idle_timeout: std::time::Duration,
     /// Whether credentials come from the local demo issuer.
     pub demo_issuer: bool,
+}
+
+// By hand: even the PIN's hash stays out of debug output and logs.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("room", &self.room)
+            .field("pin_hash", &"<argon2id>")
+            .field("require_identity_check", &self.require_identity_check)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("demo_issuer", &self.demo_issuer)
+            .finish()
+    }
 }
 
 /// The learner at the station: their exam and their app.
