@@ -209,6 +209,16 @@ fn escape_keys_and_signals_leave_the_kiosk_running_and_only_the_pin_exits() {
             .status()
             .is_some_and(|s| s == WaitStatus::StillAlive)
     );
+    // Pulling the plug does not buy more free guesses: the delay goes on.
+    p.process_mut()
+        .kill(rexpect::process::Signal::SIGKILL)
+        .unwrap();
+    drop(p);
+    let mut p = room.start();
+    key(&mut p, F12);
+    key(&mut p, &format!("{PIN}\r"));
+    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_refused", 2);
+    assert!(!room.log().contains("pin_right"));
 }
 
 #[test]

@@ -261,6 +261,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Err(e) => kiosk.refused(&e.to_string()),
         }
     }
+    // Wrong PINs before a restart (or a power cut) still count.
+    let log_path = base.join(&config.results).join(station::log::LOG_FILE);
+    match std::fs::read_to_string(&log_path) {
+        Ok(text) => kiosk.set_guard(station::log::guard_from_log(&text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", log_path.display())),
+    }
     let edge = Edge {
         data,
         seed: args.seed,

@@ -4,6 +4,7 @@
 //! edge adds the time and appends the lines.
 
 use crate::attempt::Learner;
+use crate::kiosk::pin::Guard;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -152,4 +153,82 @@ pub struct ResultLine {
     pub credential: Option<String>,
     /// Hash of the journal's last record.
     pub journal_head: String,
+}
+
+/// The PIN guard as the event log leaves it: the wrong tries since the last
+/// right one (lines that do not parse are skipped: a torn last line after a
+/// power cut must not open the station).
+pub fn guard_from_log(text: &str) -> Guard {
+    let mut guard = Guard::default();
+    for line in text.lines() {
+        let Ok(line) = serde_json::from_str::<Line>(line) else {
+            continue;
+        };
+        match line.event.kind {
+            Kind::PinRight { .. } => guard = Guard::default(),
+            Kind::PinWrong { failures, .. } => guard = Guard::after(failures, line.time),
+            _ => {}
+        }
+    }
+    guard
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(kind: Kind, secs: i64) -> String {
+        let time = DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap_or_default();
+        let line = Line {
+            time,
+            room: "R".into(),
+            event: Event {
+                kind,
+                learner: None,
+            },
+        };
+        serde_json::to_string(&line).unwrap_or_default()
+    }
+
+    fn wrong(failures: u32) -> Kind {
+        Kind::PinWrong {
+            purpose: Purpose::Menu,
+            failures,
+            locked_until: None,
+        }
+    }
+
+    #[test]
+    fn the_guard_is_rebuilt_from_the_wrong_tries_since_the_last_right_one() {
+        let t = |s: i64| DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap_or_default();
+        let log = [
+            line(wrong(1), 0),
+            line(
+                Kind::PinRight {
+                    purpose: Purpose::Menu,
+                },
+                1,
+            ),
+            line(Kind::KioskStarted, 2),
+            line(wrong(1), 3),
+            line(wrong(2), 4),
+            line(wrong(3), 5),
+            "{\"time\":\"torn".to_string(),
+        ]
+        .join("\n");
+        let guard = guard_from_log(&log);
+        assert_eq!(guard.failures(), 3);
+        assert_eq!(guard.locked_until(t(6)), Some(t(15)));
+        assert_eq!(guard_from_log(""), Guard::default());
+        let right_last = format!(
+            "{log}\n{}",
+            line(
+                Kind::PinRight {
+                    purpose: Purpose::Identity
+                },
+                20
+            )
+        );
+        assert_eq!(guard_from_log(&right_last), Guard::default());
+    }
 }

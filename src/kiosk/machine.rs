@@ -241,6 +241,12 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         self.notice = Some(reason.to_string());
     }
 
+    /// Carries over the PIN guard of the previous run (see
+    /// [`super::log::guard_from_log`]).
+    pub fn set_guard(&mut self, guard: Guard) {
+        self.guard = guard;
+    }
+
     /// Says an unfinished attempt was found at start: the proctor may resume it.
     pub fn set_interrupted(&mut self, exam: usize, learner: Learner) {
         if let Some(offer) = self.offers.get(exam) {

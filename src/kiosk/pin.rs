@@ -131,6 +131,16 @@ pub fn delay(failures: u32) -> Option<TimeDelta> {
 }
 
 impl Guard {
+    /// The guard as it was after `failures` wrong tries in a row, the last
+    /// at `last_wrong` (rebuilt from the log when the station restarts, so
+    /// that pulling the plug does not buy three more free guesses).
+    pub fn after(failures: u32, last_wrong: DateTime<Utc>) -> Self {
+        Self {
+            failures,
+            locked_until: delay(failures).map(|d| last_wrong + d),
+        }
+    }
+
     /// Until when input is refused, if it is at `now`.
     pub fn locked_until(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.locked_until.filter(|&t| t > now)
@@ -242,6 +252,21 @@ mod tests {
                 locked_until: None
             }
         );
+    }
+
+    #[test]
+    fn a_rebuilt_guard_keeps_counting_and_waiting() {
+        let mut g = Guard::after(3, t(100));
+        assert_eq!(g.locked_until(t(105)), Some(t(110)));
+        assert_eq!(g.record(true, t(105)), Verdict::Locked(t(110)));
+        assert_eq!(
+            g.record(false, t(110)),
+            Verdict::Wrong {
+                failures: 4,
+                locked_until: Some(t(130))
+            }
+        );
+        assert_eq!(Guard::after(0, t(0)), Guard::default());
     }
 
     #[test]
