@@ -559,3 +559,39 @@ fn snapshots_of_the_kiosk_screens() {
         insta::assert_snapshot!(name("identity-check"), draw(&k));
     }
 }
+
+#[test]
+fn a_long_offer_scrolls_to_keep_the_chosen_exam_in_view() {
+    let exam = demo();
+    let params = argon2::Params::new(8, 1, 1, None).unwrap();
+    let offers = (0..30)
+        .map(|_| Offer {
+            exam: &exam,
+            strings: Lang::En.strings(),
+        })
+        .collect();
+    let mut k: Kiosk<'_, Vec<u8>> = Kiosk::new(
+        offers,
+        Lang::En.strings(),
+        Settings {
+            room: "R".into(),
+            pin_hash: pin::hash_with(PIN, [5; 16], params).unwrap(),
+            require_identity_check: false,
+            idle_timeout: Duration::from_secs(60),
+            demo_issuer: false,
+        },
+        t(0),
+    );
+    assert!(draw(&k).contains("▶ 1. brevet demo"));
+    for _ in 0..25 {
+        k.key(key(KeyCode::Down), t(1)).unwrap();
+    }
+    let screen = draw(&k);
+    assert!(screen.contains("▶ 26. brevet demo"), "{screen}");
+    assert!(!screen.contains(" 1. brevet demo"), "{screen}");
+    // The last exam is the last one reachable.
+    for _ in 0..10 {
+        k.key(key(KeyCode::Down), t(1)).unwrap();
+    }
+    assert!(draw(&k).contains("▶ 30. brevet demo"));
+}

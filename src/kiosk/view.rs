@@ -29,49 +29,65 @@ pub fn render<S: Sink>(kiosk: &Kiosk<'_, S>, theme: Theme, frame: &mut Frame<'_>
 
 fn welcome<S: Sink>(kiosk: &Kiosk<'_, S>, cursor: usize, area: Rect, frame: &mut Frame<'_>) {
     let s = kiosk.strings();
-    let mut lines = vec![
+    let [body, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let block = Block::bordered();
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    frame.render_widget(Paragraph::new(s.kiosk_keys), keys);
+    let head = Paragraph::new(vec![
         Line::styled(
             format!("{} — {}", s.kiosk_title, kiosk.settings().room),
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Line::raw(""),
         Line::raw(s.kiosk_choose),
-        Line::raw(""),
-    ];
-    for (i, offer) in kiosk.offers().iter().enumerate() {
-        let mark = if i == cursor { "▶" } else { " " };
-        let line = format!(
-            "{mark} {}. {} ({})",
-            i + 1,
-            offer.exam.meta.title,
-            offer.exam.meta.id
-        );
-        lines.push(if i == cursor {
-            Line::styled(line, Style::new().add_modifier(Modifier::REVERSED))
-        } else {
-            Line::raw(line)
-        });
-    }
+    ])
+    .wrap(Wrap { trim: false });
+    let mut notes = Vec::new();
     if let Some(notice) = kiosk.notice() {
-        lines.push(Line::raw(""));
-        lines.push(Line::raw(format!("⚠ {notice}")));
+        notes.push(Line::raw(format!("⚠ {notice}")));
     }
     if kiosk.interrupted().is_some() {
-        lines.push(Line::raw(""));
-        lines.push(Line::raw(s.kiosk_interrupted));
+        notes.push(Line::raw(s.kiosk_interrupted));
     }
     if kiosk.settings().demo_issuer {
-        lines.push(Line::raw(""));
-        lines.push(Line::raw(s.demo_issuer));
+        notes.push(Line::raw(s.demo_issuer));
     }
-    let [body, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered()),
-        body,
-    );
-    frame.render_widget(Paragraph::new(s.kiosk_keys), keys);
+    let notes = Paragraph::new(notes).wrap(Wrap { trim: false });
+    let height = |p: &Paragraph<'_>| u16::try_from(p.line_count(inner.width)).unwrap_or(u16::MAX);
+    let [head_area, list_area, notes_area] = Layout::vertical([
+        Constraint::Length(height(&head) + 1),
+        Constraint::Min(1),
+        Constraint::Length(height(&notes)),
+    ])
+    .areas(inner);
+    frame.render_widget(head, head_area);
+    frame.render_widget(notes, notes_area);
+    // A long offer scrolls so that the highlighted exam stays in view.
+    let rows = usize::from(list_area.height).max(1);
+    let first = cursor.saturating_sub(rows - 1);
+    let list: Vec<Line<'_>> = kiosk
+        .offers()
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, offer)| {
+            let mark = if i == cursor { "▶" } else { " " };
+            let line = format!(
+                "{mark} {}. {} ({})",
+                i + 1,
+                offer.exam.meta.title,
+                offer.exam.meta.id
+            );
+            if i == cursor {
+                Line::styled(line, Style::new().add_modifier(Modifier::REVERSED))
+            } else {
+                Line::raw(line)
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(list), list_area);
 }
 
 /// Draws a bordered window in the middle of `area`, as tall as its text
