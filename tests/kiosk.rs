@@ -595,3 +595,29 @@ fn a_long_offer_scrolls_to_keep_the_chosen_exam_in_view() {
     }
     assert!(draw(&k).contains("▶ 30. brevet demo"));
 }
+
+#[test]
+fn a_refused_attempt_sends_the_station_back_with_the_reason() {
+    let exam = demo();
+    let mut k = kiosk(&exam, false);
+    assert!(matches!(identify(&mut k, t(0)), Step::Identify { .. }));
+    k.identified(learner(), None);
+    assert!(matches!(enter(&mut k, t(1)), Step::Start { .. }));
+    k.take_log();
+    k.refused("no attempt left");
+    assert!(k.seat().is_none());
+    assert!(draw(&k).contains("⚠ no attempt left"));
+    assert_eq!(
+        kinds(&mut k),
+        [
+            Kind::AttemptRefused {
+                reason: "no attempt left".into()
+            },
+            Kind::LearnerCleared {
+                by: "refused".into()
+            }
+        ]
+    );
+    k.key(key(KeyCode::Down), t(2)).unwrap();
+    assert!(!draw(&k).contains("no attempt left"));
+}

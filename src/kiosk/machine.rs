@@ -231,8 +231,9 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         self.notice.as_deref()
     }
 
-    /// After [`Step::Start`], when the exam's attempt rules refuse a new
-    /// attempt: logged, then back to the welcome screen with the reason.
+    /// When the edge cannot carry out a step (the exam's attempt rules
+    /// refuse a new attempt, a journal is damaged): logged, then back to the
+    /// welcome screen, which shows the reason until the next key.
     pub fn refused(&mut self, reason: &str) {
         self.note(Kind::AttemptRefused {
             reason: reason.to_string(),
