@@ -621,3 +621,38 @@ fn a_refused_attempt_sends_the_station_back_with_the_reason() {
     k.key(key(KeyCode::Down), t(2)).unwrap();
     assert!(!draw(&k).contains("no attempt left"));
 }
+
+#[test]
+fn before_the_start_the_proctor_can_grant_the_tiers_temps() {
+    let exam = demo();
+    let mut k = kiosk(&exam, false);
+    assert!(matches!(identify(&mut k, t(0)), Step::Identify { .. }));
+    k.identified(learner(), None);
+    assert_eq!(screen(&k), Some(Screen::Instructions));
+    k.key(key(KeyCode::F(12)), t(1)).unwrap();
+    typed(&mut k, PIN, t(1));
+    enter(&mut k, t(1));
+    let Some(Overlay::Menu { items, .. }) = k.overlay() else {
+        panic!("no menu");
+    };
+    assert_eq!(
+        items,
+        &[MenuItem::TiersTemps, MenuItem::Exit, MenuItem::Close]
+    );
+    assert_eq!(enter(&mut k, t(2)), Step::None);
+    assert!(kinds(&mut k).contains(&Kind::ExtraTimePercent { percent: 33 }));
+    // Granted once: the menu no longer offers it.
+    k.key(key(KeyCode::F(12)), t(3)).unwrap();
+    typed(&mut k, PIN, t(3));
+    enter(&mut k, t(3));
+    let Some(Overlay::Menu { items, .. }) = k.overlay() else {
+        panic!("no menu");
+    };
+    assert_eq!(items, &[MenuItem::Exit, MenuItem::Close]);
+    k.key(key(KeyCode::Esc), t(4)).unwrap();
+    let Step::Start { options, .. } = enter(&mut k, t(4)) else {
+        panic!("no start");
+    };
+    assert_eq!(options.extra_time_percent, 33);
+    assert!(options.supervised && !options.identity_verified);
+}

@@ -78,6 +78,11 @@ pub enum Kind {
         /// Why, as shown.
         reason: String,
     },
+    /// Before the start, the proctor granted extra time in percent.
+    ExtraTimePercent {
+        /// Percent of the limit.
+        percent: u32,
+    },
     /// The proctor added time to the running attempt.
     ExtraTime {
         /// Seconds added.

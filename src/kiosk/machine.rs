@@ -21,6 +21,10 @@ pub use proctor::{Ask, MenuItem, Overlay, is_proctor_key};
 /// Seconds the proctor menu adds to the running attempt.
 pub const EXTRA_TIME_SECS: u64 = 300;
 
+/// Extra time, in percent of the limit, the proctor may grant before the
+/// clock starts (the French "tiers-temps": a third more).
+pub const TIERS_TEMPS_PERCENT: u32 = 33;
+
 /// One exam on offer and the language of its screens.
 #[derive(Debug, Clone, Copy)]
 pub struct Offer<'a> {
@@ -68,6 +72,8 @@ pub struct Seat<'a, S> {
     pub app: App<'a, S>,
     /// Whether the proctor confirmed who they are.
     pub identity_verified: bool,
+    /// Extra time granted by the proctor before the start, in percent.
+    pub extra_time_percent: u32,
     /// Their unfinished attempt, found when they identified, held until the
     /// proctor confirms it may be resumed.
     pub pending: Option<Session<S>>,
@@ -346,7 +352,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             Effect::Start(learner) => Step::Start {
                 exam,
                 options: Options {
-                    extra_time_percent: 0,
+                    extra_time_percent: seat.extra_time_percent,
                     supervised: true,
                     identity_verified: seat.identity_verified,
                 },
@@ -396,6 +402,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
                                 exam,
                                 app,
                                 identity_verified: false,
+                                extra_time_percent: 0,
                                 pending: None,
                             }));
                             return Ok(Step::Cleared);
@@ -538,6 +545,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             exam,
             app,
             identity_verified: header.options.identity_verified,
+            extra_time_percent: header.options.extra_time_percent,
             pending: None,
         }));
         self.log.push(event(

@@ -168,6 +168,7 @@ fn menu<S: Sink>(
                     s.kiosk_menu_resume,
                     kiosk.interrupted().map_or("", |(_, l)| l.name.as_str())
                 ),
+                MenuItem::TiersTemps => s.kiosk_menu_tiers_temps.into(),
                 MenuItem::ExtraTime => s.kiosk_menu_extra_time.into(),
                 MenuItem::EndAttempt => s.kiosk_menu_end.into(),
                 MenuItem::Exit => s.kiosk_menu_exit.into(),

@@ -2,7 +2,7 @@
 //! menu, and what each entry does. Split from the machine so that each file
 //! holds one concern; it works on the same state.
 
-use super::{EXTRA_TIME_SECS, Kiosk, Step, event};
+use super::{EXTRA_TIME_SECS, Kiosk, Step, TIERS_TEMPS_PERCENT, event};
 use crate::attempt::journal::Sink;
 use crate::attempt::{Command, Learner, ProctorEvent};
 use crate::kiosk::log::{Kind, Purpose};
@@ -27,6 +27,9 @@ pub enum Ask {
 pub enum MenuItem {
     /// Resume the interrupted attempt found at start.
     Resume,
+    /// Before the clock starts: the learner is entitled to extra time
+    /// ([`TIERS_TEMPS_PERCENT`], the French "tiers-temps").
+    TiersTemps,
     /// Add [`EXTRA_TIME_SECS`] to the running attempt.
     ExtraTime,
     /// End the running attempt.
@@ -155,6 +158,13 @@ impl<S: Sink> Kiosk<'_, S> {
                 if self.interrupted.is_some() && self.seat().is_none() {
                     items.push(MenuItem::Resume);
                 }
+                if self.seat().is_some_and(|s| {
+                    s.app.learner().is_some()
+                        && s.app.session().is_none()
+                        && s.extra_time_percent == 0
+                }) {
+                    items.push(MenuItem::TiersTemps);
+                }
                 if self.attempt_running() {
                     items.extend([MenuItem::ExtraTime, MenuItem::EndAttempt]);
                 }
@@ -223,6 +233,15 @@ impl<S: Sink> Kiosk<'_, S> {
                     seconds: EXTRA_TIME_SECS,
                 });
                 self.proctor(&command, now)
+            }
+            MenuItem::TiersTemps => {
+                if let Some(seat) = self.seat_mut() {
+                    seat.extra_time_percent = TIERS_TEMPS_PERCENT;
+                }
+                self.note(Kind::ExtraTimePercent {
+                    percent: TIERS_TEMPS_PERCENT,
+                });
+                Ok(Step::None)
             }
             MenuItem::EndAttempt => {
                 self.note(Kind::EndedByProctor);
