@@ -263,9 +263,7 @@ fn wipe(terminal: &mut ratatui::DefaultTerminal) -> std::io::Result<()> {
 /// recorded so far are on disk.
 pub fn run(kiosk: &mut Kiosk<'_, FileSink>, edge: &Edge<'_>) -> anyhow::Result<Stopped> {
     let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
-    }
+    let watchdog = stop_on_signal(Arc::clone(&stop))?;
     // A handler that only sets an unread flag: the signals that would
     // interrupt, quit or suspend the station do nothing (raw mode already
     // keeps the keyboard from sending them; `kill` still could).
@@ -286,8 +284,31 @@ pub fn run(kiosk: &mut Kiosk<'_, FileSink>, edge: &Edge<'_>) -> anyhow::Result<S
     if matches!(result, Ok(Stopped::Signal)) {
         kiosk.stopped_by_signal();
     }
+    watchdog.close();
     edge.log(kiosk)?;
     result
+}
+
+/// SIGTERM and SIGHUP set `stop`; the loop sees it within 250 ms, restores
+/// the terminal and logs the stop. But when the terminal itself hung up,
+/// crossterm's read retries the closed terminal forever and the loop never
+/// comes back: then, after two seconds, the signal's default action ends
+/// the process. Nothing is lost by it: every answer is already synced to
+/// its journal, and the next start finds the attempt.
+fn stop_on_signal(stop: Arc<AtomicBool>) -> std::io::Result<signal_hook::iterator::Handle> {
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ])?;
+    let handle = signals.handle();
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            stop.store(true, Ordering::Relaxed);
+            std::thread::sleep(Duration::from_secs(2));
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+        }
+    });
+    Ok(handle)
 }
 
 fn event_loop(
@@ -306,22 +327,31 @@ fn event_loop(
         }
         edge.log(kiosk)?;
         terminal.draw(|f| view::render(kiosk, edge.theme, f))?;
-        if !event::poll(Duration::from_millis(250))? {
-            continue;
-        }
-        let now = Utc::now();
-        let step = match event::read()? {
-            Event::Key(key) => kiosk.key(key, now)?,
-            Event::Paste(text) => kiosk.paste(&text, now)?,
-            Event::FocusGained => kiosk.terminal_event(Some(true), None, now)?,
-            Event::FocusLost => kiosk.terminal_event(Some(false), None, now)?,
-            Event::Resize(w, h) => kiosk.terminal_event(None, Some((w, h)), now)?,
-            _ => Step::None,
-        };
-        let stopped = edge.step(kiosk, step, terminal)?;
-        edge.log(kiosk)?;
-        if let Some(stopped) = stopped {
-            return Ok(stopped);
+        // Every event already waiting is handled before the next frame (up
+        // to a bound, so that a held key cannot starve the clock): a frame
+        // then shows all that was typed before it.
+        let mut ready = event::poll(Duration::from_millis(250))?;
+        let mut handled = 0;
+        while ready && handled < EVENTS_PER_FRAME {
+            let now = Utc::now();
+            let step = match event::read()? {
+                Event::Key(key) => kiosk.key(key, now)?,
+                Event::Paste(text) => kiosk.paste(&text, now)?,
+                Event::FocusGained => kiosk.terminal_event(Some(true), None, now)?,
+                Event::FocusLost => kiosk.terminal_event(Some(false), None, now)?,
+                Event::Resize(w, h) => kiosk.terminal_event(None, Some((w, h)), now)?,
+                _ => Step::None,
+            };
+            let stopped = edge.step(kiosk, step, terminal)?;
+            edge.log(kiosk)?;
+            if let Some(stopped) = stopped {
+                return Ok(stopped);
+            }
+            handled += 1;
+            ready = event::poll(Duration::ZERO)?;
         }
     }
 }
+
+/// At most this many events are handled between two frames.
+const EVENTS_PER_FRAME: usize = 64;

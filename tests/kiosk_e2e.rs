@@ -37,9 +37,10 @@ fn key(p: &mut PtySession, keys: &str) {
     p.flush().unwrap();
 }
 
-/// Waits for two more frames: every keystroke sent before has been read by
-/// then (the station redraws at least every 250 ms). Needed after a lone
-/// Esc, which the next key's escape sequence would otherwise swallow.
+/// Waits for two more frames: every keystroke sent before has been handled
+/// by then (the station handles all waiting keys before drawing a frame,
+/// and draws at least every 250 ms). Needed after a lone Esc, which an
+/// escape sequence read together with it would swallow.
 fn settle(p: &mut PtySession) {
     for _ in 0..2 {
         p.exp_string("\x1b[?25l").unwrap();
