@@ -6,6 +6,8 @@ pub mod atomic;
 pub mod check;
 pub mod import;
 pub mod keygen;
+pub mod kiosk;
+pub mod results;
 pub mod run;
 pub mod stats;
 pub mod verify;
@@ -41,6 +43,11 @@ pub enum Command {
     Keygen(keygen::Args),
     /// Verify credentials offline: proof, issuer, dates.
     Verify(verify::Args),
+    /// Run a training-room exam station: one learner after another, only
+    /// the proctor's PIN leaves.
+    Kiosk(kiosk::Args),
+    /// Print a room's finished attempts as a table, or as CSV.
+    Results(results::Args),
 }
 
 /// Runs the parsed command line.
@@ -55,6 +62,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Kiosk(args) => kiosk::run(&args),
+        Command::Results(args) => results::run(&args),
     }
 }
 

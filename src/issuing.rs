@@ -362,6 +362,8 @@ pub fn credential_input(
                 paste: counts.paste_refused + counts.paste_allowed,
                 resize: counts.resized,
                 resume: counts.resumed,
+                extra_time: counts.extra_time_grants,
+                ended_by_proctor: counts.ended_by_proctor,
             },
             extra_time_percent: header.options.extra_time_percent,
         },

@@ -17,6 +17,7 @@ pub mod bank;
 pub mod cli;
 pub mod credential;
 pub mod issuing;
+pub mod kiosk;
 pub mod launch;
 pub mod plain;
 pub mod scoring;

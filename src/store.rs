@@ -165,6 +165,53 @@ impl DataDir {
             .collect()
     }
 
+    /// The learners whose attempt at `exam_id` is unfinished (any learner:
+    /// the kiosk looks for the attempt a crash interrupted).
+    ///
+    /// # Errors
+    /// A folder or journal that cannot be read, or a damaged journal.
+    pub fn unfinished_learners(&self, exam_id: &str) -> Result<Vec<Learner>, StoreError> {
+        let dir = self.root.join("journals").join(exam_id);
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io(&dir)(e)),
+        };
+        let mut learners = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(io(&dir))?.path();
+            if !path.is_dir() {
+                continue;
+            }
+            let mut journals: Vec<_> = fs::read_dir(&path)
+                .map_err(io(&path))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| attempt_number(p).is_some())
+                .collect();
+            journals.sort();
+            for journal_path in journals {
+                let bytes = fs::read(&journal_path).map_err(io(&journal_path))?;
+                let read = journal::read(&bytes).map_err(|source| StoreError::Journal {
+                    path: journal_path.clone(),
+                    source,
+                })?;
+                let stored = StoredAttempt {
+                    path: journal_path,
+                    read,
+                };
+                if stored.is_unfinished()
+                    && let Some(Entry::Start(header)) =
+                        stored.read.records.first().map(|r| &r.entry)
+                {
+                    learners.push(header.learner.clone());
+                }
+            }
+        }
+        learners.sort_by(|a, b| a.name.cmp(&b.name));
+        learners.dedup();
+        Ok(learners)
+    }
+
     /// Creates the journal of a new attempt (never overwriting one).
     ///
     /// # Errors

@@ -136,6 +136,7 @@ fn the_plain_mode_takes_a_whole_exam_through_a_pipe() {
         .unwrap()
         .args(["run", &demo(), "--seed", "4", "--lang", "en", "--data"])
         .arg(data.path())
+        // The credential goes to the temporary folder, not the work tree.
         .arg("--out")
         .arg(data.path())
         .write_stdin(input)

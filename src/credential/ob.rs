@@ -145,6 +145,10 @@ pub struct ProctoringCounts {
     pub resize: u32,
     /// The attempt was resumed after an interruption.
     pub resume: u32,
+    /// A proctor granted extra time (kiosk).
+    pub extra_time: u32,
+    /// A proctor ended the attempt (kiosk).
+    pub ended_by_proctor: u32,
 }
 
 /// How the exam was supervised: the credential claims no more than this.
@@ -465,6 +469,8 @@ fn evidence(e: &AttemptEvidence) -> Value {
                 "paste": e.proctoring.paste,
                 "resize": e.proctoring.resize,
                 "resume": e.proctoring.resume,
+                "extraTime": e.proctoring.extra_time,
+                "endedByProctor": e.proctoring.ended_by_proctor,
             },
             "extraTimePercent": e.extra_time_percent,
         },

@@ -62,6 +62,8 @@ pub enum Notice {
     PasteRefused,
     /// The name is missing on the identification screen.
     NameRequired,
+    /// A proctor added time (kiosk).
+    ExtraTimeGranted,
 }
 
 /// The identification form.
@@ -98,6 +100,7 @@ pub struct App<'a, S> {
     result: Option<scoring::Outcome>,
     credential: Option<PathBuf>,
     demo_issuer: bool,
+    kiosk: bool,
     now: DateTime<Utc>,
 }
 
@@ -134,6 +137,7 @@ impl<'a, S: Sink> App<'a, S> {
             result: None,
             credential: None,
             demo_issuer: false,
+            kiosk: false,
             now,
         }
     }
@@ -232,6 +236,37 @@ impl<'a, S: Sink> App<'a, S> {
     /// Whether credentials come from the local demo issuer.
     pub fn demo_issuer(&self) -> bool {
         self.demo_issuer
+    }
+
+    /// Says that the app runs inside the kiosk (hints name the kiosk's keys).
+    pub fn set_kiosk(&mut self, kiosk: bool) {
+        self.kiosk = kiosk;
+    }
+
+    /// Whether the app runs inside the kiosk.
+    pub fn in_kiosk(&self) -> bool {
+        self.kiosk
+    }
+
+    /// A proctor's command (extra time, ending the attempt), applied like the
+    /// learner's own: journaled first, then shown. Ignored once finished.
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn proctor(&mut self, command: &Command, now: DateTime<Utc>) -> std::io::Result<Effect> {
+        self.now = now;
+        if self
+            .session
+            .as_ref()
+            .is_none_or(|s| s.attempt().is_finished())
+        {
+            return Ok(Effect::None);
+        }
+        let effect = self.command(command)?;
+        if matches!(command, Command::Proctor(ProctorEvent::ExtraTime { .. })) {
+            self.notice = Some(Notice::ExtraTimeGranted);
+        }
+        Ok(effect)
     }
 
     /// The time the screen shows.

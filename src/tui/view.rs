@@ -74,7 +74,7 @@ pub fn render<S: Sink>(app: &App<'_, S>, theme: Theme, frame: &mut Frame<'_>) {
         Screen::Result => result(app, theme, area, frame),
     }
     if app.help_open() {
-        help(app.strings(), theme, area, frame);
+        help(app.strings(), app.in_kiosk(), theme, area, frame);
     }
     if app.quitting() {
         popup(app.strings().quit_confirm, theme, area, frame);
@@ -216,7 +216,7 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
         Navigation::Sequential => s.navigation_sequential,
     }));
     lines.push(Line::raw(""));
-    for (k, v) in s.help_lines {
+    for (k, v) in help_lines(s, app.in_kiosk()) {
         lines.push(Line::from(vec![
             Span::styled(
                 format!("  {k:<18}"),
@@ -556,6 +556,7 @@ fn notice_text(n: &Notice, s: &Strings) -> String {
         Notice::TimeWarning(left) => format!("⚠ {} {}", strings::span(*left), s.warning_left),
         Notice::PasteRefused => s.paste_refused.into(),
         Notice::NameRequired => s.identify_name_required.into(),
+        Notice::ExtraTimeGranted => s.kiosk_extra_time_granted.into(),
     }
 }
 
@@ -919,7 +920,12 @@ fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Frame
             .block(block),
         body,
     );
-    frame.render_widget(Paragraph::new(s.result_hint).style(theme.dim()), keys);
+    let hint = if app.in_kiosk() {
+        s.kiosk_result_hint
+    } else {
+        s.result_hint
+    };
+    frame.render_widget(Paragraph::new(hint).style(theme.dim()), keys);
 }
 
 /// A number of points without a useless `.0`.
@@ -932,10 +938,19 @@ fn trim(x: f64) -> String {
     }
 }
 
-fn help(s: &Strings, theme: Theme, area: Rect, frame: &mut Frame<'_>) {
-    let mut lines: Vec<Line<'_>> = s
-        .help_lines
-        .iter()
+/// The keys to list: in the kiosk, the learner cannot quit; the last line
+/// names the proctor key instead.
+fn help_lines(s: &Strings, kiosk: bool) -> impl Iterator<Item = &(&'static str, &'static str)> {
+    let last = if kiosk {
+        &s.kiosk_help_proctor
+    } else {
+        &s.help_quit
+    };
+    s.help_lines.iter().chain(std::iter::once(last))
+}
+
+fn help(s: &Strings, kiosk: bool, theme: Theme, area: Rect, frame: &mut Frame<'_>) {
+    let mut lines: Vec<Line<'_>> = help_lines(s, kiosk)
         .map(|(k, v)| {
             Line::from(vec![
                 Span::styled(

@@ -64,6 +64,8 @@ pub fn input(did: &DidKey) -> CredentialInput {
                 paste: 0,
                 resize: 2,
                 resume: 1,
+                extra_time: 0,
+                ended_by_proctor: 0,
             },
             extra_time_percent: 33,
         },

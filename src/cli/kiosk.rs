@@ -1,0 +1,288 @@
+//! `brevet kiosk CONFIG.toml`: the training-room station, and
+//! `brevet kiosk --set-pin CONFIG.toml` to set the proctor PIN.
+
+use crate::bank::{self, Exam};
+use crate::credential::key::{KeyError, Passphrase};
+use crate::issuing::{IssuerError, Signer};
+use crate::kiosk::config::{self, Config};
+use crate::kiosk::machine::{Kiosk, Offer, Settings};
+use crate::kiosk::{self as station, Edge, Stopped};
+use crate::store::DataDir;
+use crate::tui::strings::Lang;
+use crate::tui::view::Theme;
+use anyhow::Context as _;
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use zeroize::Zeroizing;
+
+/// Arguments of `brevet kiosk`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The kiosk configuration (see kiosk.example.toml).
+    #[arg(value_name = "CONFIG.toml")]
+    pub config: PathBuf,
+    /// Ask for a new proctor PIN (twice, not shown) and store its argon2id
+    /// hash in CONFIG.toml; nothing else in the file changes.
+    #[arg(long)]
+    pub set_pin: bool,
+    /// The data folder (default: $BREVET_DATA, else the XDG data folder).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Draw every paper from this seed (reproducible, for tests and audits).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Reads and checks the configuration, printing its problems like `check` does.
+fn load_config(path: &Path) -> anyhow::Result<(String, Config)> {
+    let source =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    match config::parse(&source) {
+        Ok(c) => Ok((source, c)),
+        Err(problems) => {
+            let name = path.display().to_string();
+            eprint!(
+                "{}",
+                bank::diagnostic::render_text(&name, &source, &problems, stderr_color())
+            );
+            anyhow::bail!(
+                "{name} is not a valid kiosk file ({} errors)",
+                problems.len()
+            );
+        }
+    }
+}
+
+/// Reads a secret: without echo from a terminal, else one line of stdin.
+fn read_secret(prompt: &str) -> anyhow::Result<Zeroizing<String>> {
+    use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    eprint!("{prompt}");
+    let mut text = Zeroizing::new(String::new());
+    if !std::io::stdin().is_terminal() {
+        std::io::stdin().lock().read_line(&mut text)?;
+        let trimmed = text.trim_end_matches(['\r', '\n']).len();
+        text.truncate(trimmed);
+        eprintln!();
+        return Ok(text);
+    }
+    crossterm::terminal::enable_raw_mode()?;
+    let read = (|| -> anyhow::Result<bool> {
+        loop {
+            if let Event::Key(key) = event::read()? {
+                if key.kind == KeyEventKind::Release {
+                    continue;
+                }
+                match key.code {
+                    KeyCode::Enter => return Ok(true),
+                    KeyCode::Backspace => {
+                        text.pop();
+                    }
+                    KeyCode::Char('c' | 'd') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        return Ok(false);
+                    }
+                    KeyCode::Char(c) => text.push(c),
+                    _ => {}
+                }
+            }
+        }
+    })();
+    let _ = crossterm::terminal::disable_raw_mode();
+    eprintln!();
+    if !read? {
+        anyhow::bail!("cancelled");
+    }
+    Ok(text)
+}
+
+fn set_pin(path: &Path) -> anyhow::Result<ExitCode> {
+    let (source, _) = load_config(path)?;
+    let first = read_secret("New proctor PIN: ")?;
+    let second = read_secret("Same PIN again: ")?;
+    if *first != *second {
+        anyhow::bail!("{}", station::pin::PinError::Mismatch);
+    }
+    let hash = station::pin::hash(&first, rand::random())?;
+    let updated = config::with_pin_hash(&source, &hash).map_err(|p| {
+        anyhow::anyhow!(
+            "{}",
+            bank::diagnostic::render_text(&path.display().to_string(), &source, &p, false)
+        )
+    })?;
+    let mode = {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777)
+        }
+        #[cfg(not(unix))]
+        0o644
+    };
+    crate::cli::atomic::write_file(
+        path,
+        updated.as_bytes(),
+        crate::cli::atomic::WriteOptions {
+            mode,
+            overwrite: true,
+        },
+    )
+    .with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!(
+        "brevet: proctor PIN set in {} (argon2id hash only)",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_exams(base: &Path, config: &Config) -> anyhow::Result<Vec<Exam>> {
+    let mut files = Vec::new();
+    for path in &config.exams {
+        crate::cli::collect_files(&base.join(path), "toml", &mut files)?;
+    }
+    let mut exams: Vec<Exam> = Vec::new();
+    for file in files {
+        let bytes =
+            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let (loaded, source) = bank::load(&bytes);
+        let Some(exam) = loaded.exam else {
+            let name = file.display().to_string();
+            eprint!(
+                "{}",
+                bank::diagnostic::render_text(&name, &source, &loaded.diagnostics, stderr_color())
+            );
+            anyhow::bail!("{name} is not a valid bank: run `brevet check {name}`");
+        };
+        if exams.iter().any(|e| e.meta.id == exam.meta.id) {
+            anyhow::bail!(
+                "{}: the exam id `{}` is offered twice",
+                file.display(),
+                exam.meta.id
+            );
+        }
+        exams.push(exam);
+    }
+    if exams.is_empty() {
+        anyhow::bail!("the kiosk offers no exam: no bank found in `exams`");
+    }
+    Ok(exams)
+}
+
+fn signer(base: &Path, config: &Config, data: &DataDir) -> anyhow::Result<Signer> {
+    let Some(issuer) = &config.issuer else {
+        return Ok(Signer::demo(data)?);
+    };
+    let path = base.join(issuer);
+    let passphrase = match std::env::var("BREVET_KEY_PASSPHRASE") {
+        Ok(p) => Some(Passphrase::new(p)?),
+        Err(_) => None,
+    };
+    match Signer::from_file(&path, passphrase.as_ref()) {
+        // The key is encrypted at rest: the proctor unlocks it now; the
+        // passphrase is wiped once the key is decrypted.
+        Err(IssuerError::Key {
+            source: KeyError::NeedsPassphrase,
+            ..
+        }) if passphrase.is_none() => {
+            let typed = read_secret("Issuer key passphrase: ")?;
+            let passphrase = Passphrase::new(typed.to_string())?;
+            Ok(Signer::from_file(&path, Some(&passphrase))?)
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Runs `brevet kiosk`.
+///
+/// # Errors
+/// The configuration, a bank, the issuer, the terminal or the data folder failed.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    if args.set_pin {
+        return set_pin(&args.config);
+    }
+    let (_, config) = load_config(&args.config)?;
+    let Some(pin_hash) = config.pin_hash.clone() else {
+        anyhow::bail!(
+            "no proctor PIN: set one with `brevet kiosk --set-pin {}`",
+            args.config.display()
+        );
+    };
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!("the kiosk needs a terminal");
+    }
+    let base = match args.config.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // Absolute, so that the results log names files wherever it is read.
+    let base = std::fs::canonicalize(&base).unwrap_or(base);
+    let exams = load_exams(&base, &config)?;
+    let data = DataDir::locate(args.data.as_deref())?;
+    let signer = signer(&base, &config, &data)?;
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+    let lang = Lang::choose(config.lang, "", locale.as_deref());
+    let lang_tag = match lang {
+        Lang::En => "en",
+        Lang::Fr => "fr",
+    };
+    let offers = exams
+        .iter()
+        .map(|exam| Offer {
+            exam,
+            // The exam's own language first, then the station's.
+            strings: Lang::choose(None, &exam.meta.language, Some(lang_tag)).strings(),
+        })
+        .collect();
+    let settings = Settings {
+        room: config.room.clone(),
+        pin_hash,
+        require_identity_check: config.require_identity_check,
+        idle_timeout: config.idle_timeout,
+        demo_issuer: signer.is_demo(),
+    };
+    let mut kiosk = Kiosk::new(offers, lang.strings(), settings, chrono::Utc::now());
+    // One station runs one learner at a time: at most one attempt can have
+    // been interrupted here.
+    for (i, exam) in exams.iter().enumerate() {
+        match data.unfinished_learners(&exam.meta.id) {
+            Ok(learners) => {
+                if let Some(learner) = learners.into_iter().next() {
+                    kiosk.set_interrupted(i, learner);
+                    break;
+                }
+            }
+            // A damaged journal must not keep the room closed: say so on
+            // the welcome screen and in the log, and go on.
+            Err(e) => kiosk.refused(&e.to_string()),
+        }
+    }
+    // Wrong PINs before a restart (or a power cut) still count.
+    let log_path = base.join(&config.results).join(station::log::LOG_FILE);
+    match std::fs::read_to_string(&log_path) {
+        Ok(text) => kiosk.set_guard(station::log::guard_from_log(&text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", log_path.display())),
+    }
+    let edge = Edge {
+        data,
+        seed: args.seed,
+        signer: &signer,
+        credentials: base.join(&config.credentials),
+        results: base.join(&config.results),
+        theme: Theme {
+            color: super::stdout_color(),
+        },
+    };
+    match station::run(&mut kiosk, &edge)? {
+        Stopped::Proctor => eprintln!("brevet: the exam station was closed by the proctor"),
+        Stopped::Signal => {
+            eprintln!("brevet: stopped by a signal; answers saved, restart the kiosk to resume");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

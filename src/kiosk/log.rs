@@ -1,0 +1,239 @@
+//! What the kiosk records: the event log (one JSON line per PIN try,
+//! proctor action, learner change, start and stop) and the room's results
+//! (one JSON line per finished attempt). The types are pure; the kiosk's
+//! edge adds the time and appends the lines.
+
+use crate::attempt::Learner;
+use crate::kiosk::pin::Guard;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// File name of the event log, in the results folder.
+pub const LOG_FILE: &str = "kiosk-log.jsonl";
+/// File name of the results log, in the results folder.
+pub const RESULTS_FILE: &str = "results.jsonl";
+
+/// Why the proctor PIN was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// To open the proctor menu.
+    Menu,
+    /// To vouch for a learner's identity.
+    Identity,
+    /// To let a learner resume their unfinished attempt.
+    Resume,
+}
+
+/// One thing that happened at the kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Kind {
+    /// The kiosk started.
+    KioskStarted,
+    /// The kiosk stopped (proctor exit or signal).
+    KioskStopped {
+        /// `proctor` or `signal`.
+        by: String,
+    },
+    /// The right PIN was typed.
+    PinRight {
+        /// What it was for.
+        purpose: Purpose,
+    },
+    /// A wrong PIN was typed.
+    PinWrong {
+        /// What it was for.
+        purpose: Purpose,
+        /// Wrong tries in a row.
+        failures: u32,
+        /// Input refused until then, when a delay started.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        locked_until: Option<DateTime<Utc>>,
+    },
+    /// A PIN was typed while input was refused (not checked).
+    PinRefused {
+        /// Refused until then.
+        locked_until: DateTime<Utc>,
+    },
+    /// The proctor confirmed the learner's identity.
+    IdentityConfirmed,
+    /// An attempt started.
+    AttemptStarted {
+        /// The exam's id.
+        exam: String,
+    },
+    /// At start, an attempt left unfinished (crash, kill) was found.
+    InterruptedFound {
+        /// The exam's id.
+        exam: String,
+    },
+    /// An interrupted attempt was resumed.
+    AttemptResumed {
+        /// The exam's id.
+        exam: String,
+    },
+    /// The exam's attempt rules refused a new attempt.
+    AttemptRefused {
+        /// Why, as shown.
+        reason: String,
+    },
+    /// Before the start, the proctor granted extra time in percent.
+    ExtraTimePercent {
+        /// Percent of the limit.
+        percent: u32,
+    },
+    /// The proctor added time to the running attempt.
+    ExtraTime {
+        /// Seconds added.
+        seconds: u64,
+    },
+    /// The proctor ended the running attempt.
+    EndedByProctor,
+    /// An attempt finished (any reason).
+    AttemptFinished {
+        /// The exam's id.
+        exam: String,
+        /// Whether it was passed.
+        passed: bool,
+    },
+    /// The screen went back to the welcome screen (the learner's state dropped).
+    LearnerCleared {
+        /// `key` or `idle`.
+        by: String,
+    },
+}
+
+/// A log line without its time (the edge stamps it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: Kind,
+    /// The learner concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learner: Option<Learner>,
+}
+
+/// A log line as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    /// When.
+    pub time: DateTime<Utc>,
+    /// The room.
+    pub room: String,
+    /// What.
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// One finished attempt in the room's results log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultLine {
+    /// The room.
+    pub room: String,
+    /// The learner's name.
+    pub learner: String,
+    /// The learner's id, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learner_id: Option<String>,
+    /// The exam's id.
+    pub exam_id: String,
+    /// The bank's version.
+    pub exam_version: String,
+    /// When the clock started.
+    pub started_at: DateTime<Utc>,
+    /// When it was submitted.
+    pub ended_at: DateTime<Utc>,
+    /// Why it ended (`learner`, `time_up`, `proctor`).
+    pub reason: String,
+    /// Overall score in percent.
+    pub score: f64,
+    /// Whether the exam was passed.
+    pub passed: bool,
+    /// Whether a proctor confirmed the learner's identity.
+    pub identity_verified: bool,
+    /// The credential file, when one was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+    /// Hash of the journal's last record.
+    pub journal_head: String,
+}
+
+/// The PIN guard as the event log leaves it: the wrong tries since the last
+/// right one (lines that do not parse are skipped: a torn last line after a
+/// power cut must not open the station).
+pub fn guard_from_log(text: &str) -> Guard {
+    let mut guard = Guard::default();
+    for line in text.lines() {
+        let Ok(line) = serde_json::from_str::<Line>(line) else {
+            continue;
+        };
+        match line.event.kind {
+            Kind::PinRight { .. } => guard = Guard::default(),
+            Kind::PinWrong { failures, .. } => guard = Guard::after(failures, line.time),
+            _ => {}
+        }
+    }
+    guard
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(kind: Kind, secs: i64) -> String {
+        let time = DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap_or_default();
+        let line = Line {
+            time,
+            room: "R".into(),
+            event: Event {
+                kind,
+                learner: None,
+            },
+        };
+        serde_json::to_string(&line).unwrap_or_default()
+    }
+
+    fn wrong(failures: u32) -> Kind {
+        Kind::PinWrong {
+            purpose: Purpose::Menu,
+            failures,
+            locked_until: None,
+        }
+    }
+
+    #[test]
+    fn the_guard_is_rebuilt_from_the_wrong_tries_since_the_last_right_one() {
+        let t = |s: i64| DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap_or_default();
+        let log = [
+            line(wrong(1), 0),
+            line(
+                Kind::PinRight {
+                    purpose: Purpose::Menu,
+                },
+                1,
+            ),
+            line(Kind::KioskStarted, 2),
+            line(wrong(1), 3),
+            line(wrong(2), 4),
+            line(wrong(3), 5),
+            "{\"time\":\"torn".to_string(),
+        ]
+        .join("\n");
+        let guard = guard_from_log(&log);
+        assert_eq!(guard.failures(), 3);
+        assert_eq!(guard.locked_until(t(6)), Some(t(15)));
+        assert_eq!(guard_from_log(""), Guard::default());
+        let right_last = format!(
+            "{log}\n{}",
+            line(
+                Kind::PinRight {
+                    purpose: Purpose::Identity
+                },
+                20
+            )
+        );
+        assert_eq!(guard_from_log(&right_last), Guard::default());
+    }
+}

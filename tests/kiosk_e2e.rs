@@ -1,0 +1,566 @@
+//! `brevet kiosk` as a proctor and learners use it: the real binary in a
+//! pseudo-terminal. Each test takes seconds; waits are on the screen or on
+//! files, never on a fixed sleep.
+#![allow(clippy::unwrap_used)]
+
+use assert_cmd::cargo::cargo_bin;
+use rexpect::process::WaitStatus;
+use rexpect::session::{PtySession, spawn_command};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const PIN: &str = "4321";
+const F12: &str = "\x1b[24~";
+const F3: &str = "\x1bOR";
+const PAGE_DOWN: &str = "\x1b[6~";
+
+/// A pattern for `text` as a terminal shows it (ratatui moves the cursor
+/// over blank cells instead of writing spaces).
+fn loose(text: &str) -> String {
+    text.split(' ')
+        .map(regex::escape)
+        .collect::<Vec<_>>()
+        .join(r"(?:\s|\x1b\[[0-9;?]*[A-Za-z])+")
+}
+
+/// Waits until the screen shows `text`; returns what came before it.
+fn see(p: &mut PtySession, text: &str) -> String {
+    match p.exp_regex(&loose(text)) {
+        Ok((before, _)) => before,
+        Err(e) => panic!("did not see {text:?}: {e}"),
+    }
+}
+
+/// Types `keys` (rexpect buffers input until flushed).
+fn key(p: &mut PtySession, keys: &str) {
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+}
+
+/// Waits for two more frames: every keystroke sent before has been handled
+/// by then (the station handles all waiting keys before drawing a frame,
+/// and draws at least every 250 ms). Needed after a lone Esc, which an
+/// escape sequence read together with it would swallow.
+fn settle(p: &mut PtySession) {
+    for _ in 0..2 {
+        p.exp_string("\x1b[?25l").unwrap();
+    }
+}
+
+/// Waits (up to 20 s) until `path` holds `lines` lines containing `needle`.
+fn wait_for_lines(path: &Path, needle: &str, lines: usize) -> String {
+    for _ in 0..2000 {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if text.lines().filter(|l| l.contains(needle)).count() >= lines {
+            return text;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("{} never had {lines} lines with {needle}", path.display());
+}
+
+/// A room in a temporary folder: kiosk.toml with the PIN set through
+/// `--set-pin` (stdin not a terminal: two lines).
+struct Room {
+    dir: tempfile::TempDir,
+}
+
+impl Room {
+    fn new(require_identity_check: bool) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/exams/demo.toml");
+        std::fs::write(
+            dir.path().join("kiosk.toml"),
+            format!(
+                "# Room 2, ground floor\nroom = \"Salle 2\"\nexams = [{demo:?}]\ncredentials = \"credentials\"\nresults = \"results\"\nrequire_identity_check = {require_identity_check}\nidle_timeout = \"5m\"\n"
+            ),
+        )
+        .unwrap();
+        assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .args(["kiosk", "--set-pin"])
+            .arg(dir.path().join("kiosk.toml"))
+            .write_stdin(format!("{PIN}\n{PIN}\n"))
+            .assert()
+            .success();
+        Self { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn start(&self) -> PtySession {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "stty cols 80 rows 24 && exec \"$0\" \"$@\""])
+            .arg(cargo_bin("brevet"))
+            .args(["kiosk", "--seed", "4", "--data"])
+            .arg(self.path("data"))
+            .arg(self.path("kiosk.toml"))
+            .env("TERM", "xterm-256color")
+            .env("NO_COLOR", "1")
+            .env("LANG", "en_GB.UTF-8");
+        let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+        // rexpect reads bytes as Latin-1: patterns stay ASCII.
+        see(&mut p, "Exam station");
+        see(&mut p, "Salle 2");
+        p
+    }
+
+    /// Opens the proctor menu with the right PIN, closes the station.
+    fn exit(&self, mut p: PtySession) {
+        // The prompt and the menu are drawn over whatever was on screen,
+        // cell by cell: the log, not the screen, says when the PIN was taken.
+        let log = self.path("results/kiosk-log.jsonl");
+        let before = std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("pin_right")
+            .count();
+        key(&mut p, F12);
+        key(&mut p, &format!("{PIN}\r"));
+        wait_for_lines(&log, "pin_right", before + 1);
+        // "Close the exam station" is the first entry when no attempt runs.
+        key(&mut p, "\r");
+        see(&mut p, "closed by the proctor");
+        p.exp_eof().unwrap();
+        assert!(
+            matches!(p.process_mut().wait().unwrap(), WaitStatus::Exited(_, 0)),
+            "the kiosk did not exit with status 0"
+        );
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.path("results/kiosk-log.jsonl")).unwrap()
+    }
+}
+
+#[test]
+fn set_pin_stores_only_an_argon2id_hash_and_keeps_the_file() {
+    let room = Room::new(false);
+    let text = std::fs::read_to_string(room.path("kiosk.toml")).unwrap();
+    assert!(
+        text.starts_with("# Room 2, ground floor\nroom = \"Salle 2\"\n"),
+        "{text}"
+    );
+    assert!(text.contains("proctor_pin_hash = \"$argon2id$"), "{text}");
+    assert!(!text.contains(PIN), "{text}");
+    // Two different PINs are refused and the file is left alone.
+    assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["kiosk", "--set-pin"])
+        .arg(room.path("kiosk.toml"))
+        .write_stdin("1111\n2222\n")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("the two PINs differ"));
+    assert_eq!(
+        std::fs::read_to_string(room.path("kiosk.toml")).unwrap(),
+        text
+    );
+}
+
+#[test]
+fn a_bad_config_is_reported_like_a_bad_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &path,
+        "room = \"R\"\nexams = []\ncredentials = \"c\"\nresults = \"r\"\n",
+    )
+    .unwrap();
+    assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .arg("kiosk")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("kiosk.toml:2:9"))
+        .stderr(predicates::str::contains("the kiosk offers no exam"));
+}
+
+#[test]
+fn escape_keys_and_signals_leave_the_kiosk_running_and_only_the_pin_exits() {
+    use rexpect::process::Signal;
+    let room = Room::new(false);
+    let mut p = room.start();
+    // Ctrl-C, Ctrl-Z, Ctrl-\, Ctrl-D, q, Esc.
+    for k in ["\x03", "\x1a", "\x1c", "\x04", "q", "\x1b"] {
+        key(&mut p, k);
+    }
+    settle(&mut p);
+    for signal in [Signal::SIGINT, Signal::SIGTSTP, Signal::SIGQUIT] {
+        p.process_mut().signal(signal).unwrap();
+    }
+    // Still there, and still reading keys: three wrong PINs, logged.
+    key(&mut p, F12);
+    see(&mut p, "Proctor PIN");
+    for wrong in ["0000", "1111", "2222"] {
+        key(&mut p, &format!("{wrong}\r"));
+    }
+    // (The screen now says to wait; only changed cells are redrawn, so the
+    // log is what the test reads.)
+    let log = wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_wrong", 3);
+    assert!(log.contains(r#""failures":3,"locked_until""#), "{log}");
+    // Locked: even the right PIN is refused, and the try is logged.
+    key(&mut p, &format!("{PIN}\r"));
+    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_refused", 1);
+    key(&mut p, "\x1b");
+    assert!(
+        p.process_mut()
+            .status()
+            .is_some_and(|s| s == WaitStatus::StillAlive)
+    );
+    // Pulling the plug does not buy more free guesses: the delay goes on.
+    p.process_mut()
+        .kill(rexpect::process::Signal::SIGKILL)
+        .unwrap();
+    drop(p);
+    let mut p = room.start();
+    key(&mut p, F12);
+    key(&mut p, &format!("{PIN}\r"));
+    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_refused", 2);
+    assert!(!room.log().contains("pin_right"));
+}
+
+#[test]
+fn the_right_pin_closes_the_station_and_the_log_says_so() {
+    let room = Room::new(false);
+    let p = room.start();
+    room.exit(p);
+    let log = room.log();
+    let kinds: Vec<&str> = log
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(v["room"], "Salle 2");
+            assert!(v["time"].is_string());
+            match v["kind"].as_str().unwrap() {
+                "kiosk_started" => "start",
+                "pin_right" => "pin",
+                "kiosk_stopped" => "stop",
+                other => panic!("unexpected {other}"),
+            }
+        })
+        .collect();
+    assert_eq!(kinds, ["start", "pin", "stop"]);
+}
+
+#[test]
+fn two_learners_in_a_row_results_and_an_honest_credential() {
+    let room = Room::new(false);
+    let results = room.path("results/results.jsonl");
+    let mut p = room.start();
+    // Ada passes (the seed-4 paper: T, T, 3rd, 2nd+3rd, "expiry", 4.5).
+    // Keys are read in order; only whole new screens are waited for, since
+    // a screen that differs little from the last is redrawn cell by cell.
+    key(&mut p, "\r");
+    see(&mut p, "Who is taking the exam?");
+    key(&mut p, "Ada Lovelace\r");
+    see(&mut p, "Before you start");
+    key(&mut p, "\r");
+    for k in [
+        "1", "n", "1", "n", "3", "n", "2", "3", "n", "expiry\r", PAGE_DOWN, "4.5\r", F3, "s", "y",
+    ] {
+        key(&mut p, k);
+    }
+    wait_for_lines(&results, "Ada Lovelace", 1);
+    key(&mut p, "\r");
+    // The hand-over blanks the terminal; nothing of Ada is drawn after it.
+    see(&mut p, "\x1b[2J");
+    let after = see(&mut p, "Choose your exam");
+    key(&mut p, "\r");
+    see(&mut p, "\x1b[2J");
+    let after = after + &see(&mut p, "Who is taking the exam?");
+    assert!(
+        !after.contains("Ada") && !after.contains("Lovelace"),
+        "{after:?}"
+    );
+    // Alan submits at once and fails.
+    key(&mut p, "Alan Turing\r");
+    see(&mut p, "Before you start");
+    for k in ["\r", "r", "s", "y"] {
+        key(&mut p, k);
+    }
+    wait_for_lines(&results, "Alan Turing", 1);
+    key(&mut p, "\r");
+    see(&mut p, "\x1b[2J");
+    see(&mut p, "Choose your exam");
+    room.exit(p);
+
+    let table = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .arg("results")
+        .arg(room.path("results"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    assert!(
+        table.contains("Ada Lovelace") && table.contains("Alan Turing"),
+        "{table}"
+    );
+    assert!(table.contains("100 %  passed"), "{table}");
+    assert!(table.ends_with("2 attempts, 1 passed\n"), "{table}");
+    let csv = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["results", "--csv"])
+        .arg(room.path("results"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(
+        csv.lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("Salle 2,Alan Turing,,brevet-demo,"),
+        "{csv}"
+    );
+
+    // Ada's credential: supervised on site, identity not verified.
+    let line: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&results)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(line["identity_verified"], false);
+    let credential = line["credential"].as_str().unwrap();
+    assert!(
+        Path::new(credential).starts_with(room.path("credentials")),
+        "{credential}"
+    );
+    let verified = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["verify", credential])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let verified = String::from_utf8(verified).unwrap();
+    assert!(
+        verified.contains("identity verification: none"),
+        "{verified}"
+    );
+    assert!(verified.contains("supervised-onsite"), "{verified}");
+}
+
+/// Every journal under `dir`, concatenated.
+fn journals(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            text += &journals(&path);
+        } else if path.extension().is_some_and(|e| e == "journal") {
+            text += &std::fs::read_to_string(&path).unwrap_or_default();
+        }
+    }
+    text
+}
+
+#[test]
+fn after_kill_9_the_proctor_resumes_the_interrupted_attempt() {
+    let room = Room::new(false);
+    let data = room.path("data");
+    let mut p = room.start();
+    key(&mut p, "\r");
+    see(&mut p, "Who is taking the exam?");
+    key(&mut p, "Grace Hopper\r");
+    see(&mut p, "Before you start");
+    for k in ["\r", "1", "n"] {
+        key(&mut p, k);
+    }
+    for _ in 0..2000 {
+        if journals(&data).contains(r#""type":"moved""#) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(journals(&data).contains(r#""type":"moved""#));
+    p.process_mut()
+        .kill(rexpect::process::Signal::SIGKILL)
+        .unwrap();
+    drop(p);
+
+    let mut p = room.start();
+    see(&mut p, "interrupted attempt");
+    // A learner cannot take it over: only the proctor's menu offers it
+    // (its first entry). The prompt is drawn over the welcome screen cell by
+    // cell, so the log, not the screen, says when the PIN was taken.
+    key(&mut p, F12);
+    key(&mut p, &format!("{PIN}\r"));
+    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_right", 1);
+    key(&mut p, "\r");
+    see(&mut p, "\x1b[2J");
+    see(&mut p, "Your attempt was interrupted");
+    for k in ["\r", "r", "s", "y"] {
+        key(&mut p, k);
+    }
+    let results = wait_for_lines(&room.path("results/results.jsonl"), "Grace Hopper", 1);
+    let line: serde_json::Value = serde_json::from_str(results.trim()).unwrap();
+    let journal = journals(&data);
+    // Same attempt: one journal, its answer kept, its start (so its
+    // deadline) unchanged, the resumption on record.
+    assert_eq!(
+        journal.matches(r#""record":"start""#).count(),
+        1,
+        "{journal}"
+    );
+    assert!(journal.contains(r#""kind":"resumed""#), "{journal}");
+    assert_eq!(
+        journal.matches(r#""type":"answered""#).count(),
+        1,
+        "{journal}"
+    );
+    assert!(line["score"].as_f64().unwrap() > 0.0, "{line}");
+    key(&mut p, "\r");
+    see(&mut p, "Choose your exam");
+    room.exit(p);
+    let log = room.log();
+    assert!(log.contains(r#""kind":"attempt_resumed""#), "{log}");
+    assert!(
+        log.contains(
+            r#""kind":"interrupted_found","exam":"brevet-demo","learner":{"name":"Grace Hopper"}"#
+        ),
+        "{log}"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_is_logged() {
+    let room = Room::new(false);
+    let mut p = room.start();
+    p.process_mut()
+        .signal(rexpect::process::Signal::SIGTERM)
+        .unwrap();
+    // Leaves the alternate screen, then says why it stopped.
+    see(&mut p, "\x1b[?1049l");
+    see(&mut p, "stopped by a signal");
+    p.exp_eof().unwrap();
+    let log = room.log();
+    assert!(
+        log.contains(r#""kind":"kiosk_stopped","by":"signal""#),
+        "{log}"
+    );
+}
+
+#[test]
+fn with_the_identity_check_the_credential_says_verified_onsite() {
+    let room = Room::new(true);
+    let results = room.path("results/results.jsonl");
+    let mut p = room.start();
+    // Name, then the proctor's PIN, then the seed-4 paper, all answered right.
+    key(&mut p, "\r");
+    see(&mut p, "Who is taking the exam?");
+    for k in [
+        "Ada Lovelace\r",
+        &format!("{PIN}\r"),
+        "\r",
+        "1",
+        "n",
+        "1",
+        "n",
+        "3",
+        "n",
+        "2",
+        "3",
+        "n",
+        "expiry\r",
+        PAGE_DOWN,
+        "4.5\r",
+        F3,
+        "s",
+        "y",
+    ] {
+        key(&mut p, k);
+    }
+    let text = wait_for_lines(&results, "Ada Lovelace", 1);
+    let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(line["identity_verified"], true, "{line}");
+    key(&mut p, "\r");
+    see(&mut p, "Choose your exam");
+    room.exit(p);
+    assert!(room.log().contains(r#""kind":"identity_confirmed""#));
+    let verified = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["verify", line["credential"].as_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let verified = String::from_utf8(verified).unwrap();
+    assert!(
+        verified.contains("supervised-onsite; identity verification: verified-onsite"),
+        "{verified}"
+    );
+}
+
+#[test]
+fn a_damaged_journal_does_not_keep_the_room_closed() {
+    let room = Room::new(false);
+    let dir = room.path("data/journals/brevet-demo/0123456789abcdef");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("attempt-1.journal"), "not a journal\n").unwrap();
+    let p = room.start();
+    room.exit(p);
+    let log = room.log();
+    assert!(
+        log.contains(r#""kind":"attempt_refused""#) && log.contains("attempt-1.journal"),
+        "{log}"
+    );
+}
+
+#[test]
+fn the_result_is_on_record_even_when_the_credential_cannot_be_written() {
+    let room = Room::new(false);
+    let config = room.path("kiosk.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("credentials = \"credentials\"", "credentials = \"blocked\""),
+    )
+    .unwrap();
+    // A file where the credentials folder should be.
+    std::fs::write(room.path("blocked"), "").unwrap();
+    let mut p = room.start();
+    key(&mut p, "\r");
+    see(&mut p, "Who is taking the exam?");
+    for k in [
+        "Ada Lovelace\r",
+        "\r",
+        "1",
+        "n",
+        "1",
+        "n",
+        "3",
+        "n",
+        "2",
+        "3",
+        "n",
+        "expiry\r",
+        PAGE_DOWN,
+        "4.5\r",
+        F3,
+        "s",
+        "y",
+    ] {
+        key(&mut p, k);
+    }
+    see(&mut p, "blocked");
+    p.exp_eof().unwrap();
+    let results = std::fs::read_to_string(room.path("results/results.jsonl")).unwrap();
+    let line: serde_json::Value = serde_json::from_str(results.trim()).unwrap();
+    assert_eq!(line["learner"], "Ada Lovelace");
+    assert_eq!(line["passed"], true);
+    assert!(line.get("credential").is_none(), "{line}");
+}
