@@ -1,0 +1,258 @@
+//! The result screen, and the words for answers that plain mode shares.
+
+use super::{Theme, first_line};
+use crate::attempt::journal::Sink;
+use crate::attempt::{Response, SubmitReason};
+use crate::bank::{Kind, NumericAnswer, Question, Review};
+use crate::tui::app::App;
+use crate::tui::strings::{self, Strings};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+/// A section bar: filled to the score, with `|` at the section's minimum.
+pub fn bar(percent: f64, minimum: Option<f64>, width: usize) -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let at = |p: f64| {
+        ((p / 100.0) * width as f64)
+            .round()
+            .clamp(0.0, width as f64) as usize
+    };
+    let filled = at(percent);
+    let mut cells: Vec<char> = (0..width)
+        .map(|i| if i < filled { '█' } else { '░' })
+        .collect();
+    if let Some(m) = minimum {
+        let i = at(m).min(width.saturating_sub(1));
+        if let Some(c) = cells.get_mut(i) {
+            *c = '|';
+        }
+    }
+    cells.into_iter().collect()
+}
+
+/// The learner's answer, in words.
+pub fn describe(q: &Question, response: Option<&Response>, s: &Strings) -> String {
+    let Some(r) = response else {
+        return s.no_answer.to_string();
+    };
+    match (&q.kind, r) {
+        (Kind::Single { choices }, Response::Choice(c)) => {
+            choices.get(*c).map_or_else(String::new, |c| c.text.clone())
+        }
+        (Kind::Multiple { choices }, Response::Choices(v)) => v
+            .iter()
+            .filter_map(|c| choices.get(*c))
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ; "),
+        (_, Response::Bool(b)) => (if *b { s.true_ } else { s.false_ }).to_string(),
+        (_, Response::Text(t)) => t.clone(),
+        (_, Response::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The right answer, in words.
+pub fn right_answer(q: &Question, s: &Strings) -> String {
+    match &q.kind {
+        Kind::Single { choices } | Kind::Multiple { choices } => choices
+            .iter()
+            .filter(|c| c.correct)
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ; "),
+        Kind::TrueFalse { answer } => (if *answer { s.true_ } else { s.false_ }).to_string(),
+        Kind::Text { accepted, .. } => accepted.join(" / "),
+        Kind::Numeric {
+            answer: NumericAnswer::Tolerance { value, tolerance },
+            unit,
+        } => {
+            let u = unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
+            if *tolerance > 0.0 {
+                format!("{value} ± {tolerance}{u}")
+            } else {
+                format!("{value}{u}")
+            }
+        }
+        Kind::Numeric {
+            answer: NumericAnswer::Range { min, max },
+            unit,
+        } => {
+            let u = unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
+            format!("{min} … {max}{u}")
+        }
+    }
+}
+
+pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Frame<'_>) {
+    let (Some(session), Some(outcome)) = (app.session(), app.result()) else {
+        return;
+    };
+    let attempt = session.attempt();
+    let exam = app.exam();
+    let s = app.strings();
+    let mut lines = Vec::new();
+    match app.end_reason() {
+        Some(SubmitReason::TimeUp) => lines.push(Line::styled(s.time_up_submitted, theme.warn())),
+        Some(SubmitReason::Proctor) => lines.push(Line::styled(s.ended_by_proctor, theme.warn())),
+        _ => {}
+    }
+    let verdict = if outcome.passed {
+        Span::styled(format!("✓ {}", s.passed), theme.good())
+    } else {
+        Span::styled(format!("✗ {}", s.not_passed), theme.bad())
+    };
+    lines.push(Line::from(vec![verdict]));
+    lines.push(Line::raw(format!(
+        "{}{}{} ({} {}) · {}/{} pt",
+        s.score,
+        s.colon,
+        strings::percent(outcome.percent),
+        s.required,
+        strings::percent(outcome.threshold),
+        trim(outcome.earned),
+        trim(outcome.max)
+    )));
+    if let crate::attempt::Status::Submitted { at, .. } = attempt.status() {
+        let used = (at - attempt.header().started_at)
+            .to_std()
+            .unwrap_or_default();
+        lines.push(Line::raw(format!(
+            "{}{}{}",
+            s.time_used,
+            s.colon,
+            strings::span(used)
+        )));
+    }
+    lines.push(Line::raw(""));
+    let name_width = outcome
+        .sections
+        .iter()
+        .map(|x| x.title.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(30);
+    let bar_width = (area.width as usize)
+        .saturating_sub(name_width + 30)
+        .clamp(10, 40);
+    for sec in &outcome.sections {
+        let title: String = sec.title.chars().take(name_width).collect();
+        let mark = if sec.met { "✓" } else { "✗" };
+        let min = sec.min_score.map_or(String::new(), |m| {
+            format!(" ({} {})", s.section_minimum, strings::percent(m))
+        });
+        lines.push(Line::from(vec![
+            Span::raw(format!("{title:<name_width$} ")),
+            Span::styled(
+                bar(sec.percent, sec.min_score, bar_width),
+                if sec.met {
+                    theme.fg(Color::Green)
+                } else {
+                    theme.fg(Color::Red)
+                },
+            ),
+            Span::raw(format!(" {:>7} {mark}{min}", strings::percent(sec.percent))),
+        ]));
+    }
+    if let Some(path) = app.credential() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("{} {}", s.credential_written, path.display()),
+            theme.good(),
+        ));
+        if app.demo_issuer() {
+            lines.push(Line::styled(s.demo_issuer, theme.warn()));
+        }
+    }
+    lines.push(Line::raw(""));
+    match exam.rules.review {
+        Review::ScoreOnly => lines.push(Line::styled(s.review_score_only, theme.dim())),
+        Review::Full => {
+            for item in &outcome.items {
+                let q = &exam.questions[item.question];
+                let mark = if item.is_right() {
+                    Span::styled("✓", theme.good())
+                } else {
+                    Span::styled("✗", theme.bad())
+                };
+                lines.push(Line::from(vec![
+                    mark,
+                    Span::styled(
+                        format!(" {}. ", item.item + 1),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(first_line(&q.prompt, 200)),
+                ]));
+                lines.push(Line::raw(format!(
+                    "   {}{}{}",
+                    s.your_answer,
+                    s.colon,
+                    describe(q, attempt.response(item.item), s)
+                )));
+                if !item.is_right() {
+                    lines.push(Line::raw(format!(
+                        "   {}{}{}",
+                        s.right_answer,
+                        s.colon,
+                        right_answer(q, s)
+                    )));
+                }
+                if let Some(e) = &q.explanation {
+                    lines.push(Line::styled(
+                        format!(
+                            "   {}{}{}",
+                            s.explanation,
+                            s.colon,
+                            e.split_whitespace().collect::<Vec<_>>().join(" ")
+                        ),
+                        theme.dim(),
+                    ));
+                }
+            }
+        }
+    }
+    let [body, keys] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+    let block = Block::bordered().title(Span::styled(
+        format!(" {} · {} ", s.result_title, exam.meta.title),
+        theme.title(),
+    ));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.scroll(), 0))
+            .block(block),
+        body,
+    );
+    let hint = if app.in_kiosk() {
+        s.kiosk_result_hint
+    } else {
+        s.result_hint
+    };
+    frame.render_widget(Paragraph::new(hint).style(theme.dim()), keys);
+}
+
+/// A number of points without a useless `.0`.
+fn trim(x: f64) -> String {
+    let r = (x * 100.0).round() / 100.0;
+    if (r - r.round()).abs() < 1e-9 {
+        format!("{r:.0}")
+    } else {
+        format!("{r}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_mark_the_minimum() {
+        assert_eq!(bar(50.0, None, 10), "█████░░░░░");
+        assert_eq!(bar(80.0, Some(50.0), 10), "█████|██░░");
+        assert_eq!(bar(0.0, Some(100.0), 4), "░░░|");
+        assert_eq!(bar(100.0, None, 0), "");
+    }
+}
