@@ -1,0 +1,240 @@
+//! How the exam screens react to the learner's actions: choosing, typing,
+//! moving, reviewing, submitting.
+
+use super::{App, Effect, Notice, Screen, parse_number};
+use crate::attempt::journal::Sink;
+use crate::attempt::{Command, Learner, Response};
+use crate::bank::Kind;
+use crate::tui::keymap::Action;
+
+impl<S: Sink> App<'_, S> {
+    /// Saves a typed answer if it changed. Returns false when it does not parse.
+    pub(super) fn save_input(&mut self) -> std::io::Result<bool> {
+        if !self.input_dirty {
+            return Ok(true);
+        }
+        let Some(s) = self.session.as_ref() else {
+            return Ok(true);
+        };
+        let item = s.attempt().current();
+        let text = self.input.text().trim().to_string();
+        let command = if text.is_empty() {
+            Command::Clear { item }
+        } else {
+            match self.current_kind() {
+                Some(Kind::Numeric { .. }) => match parse_number(&text) {
+                    Some(n) => Command::Answer {
+                        item,
+                        response: Response::Number(n),
+                    },
+                    None => {
+                        self.notice = Some(Notice::NotANumber);
+                        return Ok(false);
+                    }
+                },
+                _ => Command::Answer {
+                    item,
+                    response: Response::Text(text),
+                },
+            }
+        };
+        self.command(&command)?;
+        self.input_dirty = false;
+        Ok(true)
+    }
+
+    /// Saves a typed answer, then (if it was saved) runs `then`.
+    pub(super) fn save_then(&mut self, then: Option<Command>) -> std::io::Result<Effect> {
+        if !self.save_input()? {
+            return Ok(Effect::None);
+        }
+        match then {
+            Some(command) => self.command(&command),
+            None => Ok(Effect::None),
+        }
+    }
+
+    /// Number of options the current question offers (choices, or true/false).
+    pub(super) fn option_count(&self) -> usize {
+        match self.current_kind() {
+            Some(Kind::Single { choices } | Kind::Multiple { choices }) => choices.len(),
+            Some(Kind::TrueFalse { .. }) => 2,
+            _ => 0,
+        }
+    }
+
+    /// Chooses (or ticks) the option at display position `pos`.
+    pub(super) fn pick(&mut self, pos: usize) -> std::io::Result<Effect> {
+        let Some(s) = self.session.as_ref() else {
+            return Ok(Effect::None);
+        };
+        if pos >= self.option_count() {
+            return Ok(Effect::None);
+        }
+        self.cursor = pos;
+        let item = s.attempt().current();
+        let paper_item = &s.attempt().paper()[item];
+        let response = match self.current_kind() {
+            Some(Kind::Single { .. }) => Response::Choice(paper_item.choices[pos]),
+            Some(Kind::Multiple { .. }) => {
+                let choice = paper_item.choices[pos];
+                let mut set = match s.attempt().response(item) {
+                    Some(Response::Choices(v)) => v.clone(),
+                    _ => Vec::new(),
+                };
+                if let Some(i) = set.iter().position(|c| *c == choice) {
+                    set.remove(i);
+                } else {
+                    set.push(choice);
+                }
+                if set.is_empty() {
+                    return self.command(&Command::Clear { item });
+                }
+                Response::Choices(set)
+            }
+            Some(Kind::TrueFalse { .. }) => Response::Bool(pos == 0),
+            _ => return Ok(Effect::None),
+        };
+        self.command(&Command::Answer { item, response })
+    }
+
+    pub(super) fn on_identify(&mut self, action: Action) -> Effect {
+        let field = if self.identify.focus == 0 {
+            &mut self.identify.name
+        } else {
+            &mut self.identify.id
+        };
+        match action {
+            Action::Type(c) => field.insert(c),
+            Action::Backspace => field.backspace(),
+            Action::Delete => field.delete(),
+            Action::CursorLeft => field.left(),
+            Action::CursorRight => field.right(),
+            Action::Home => field.home(),
+            Action::End => field.end(),
+            Action::NextField | Action::Down | Action::Up => {
+                self.identify.focus = 1 - self.identify.focus
+            }
+            Action::Confirm => {
+                let name = self
+                    .identify
+                    .name
+                    .text()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if name.is_empty() {
+                    self.notice = Some(Notice::NameRequired);
+                    self.identify.focus = 0;
+                    return Effect::None;
+                }
+                let id = self.identify.id.text().trim();
+                let learner = Learner {
+                    name,
+                    id: (!id.is_empty()).then(|| id.to_string()),
+                };
+                return Effect::Identify(learner);
+            }
+            Action::Quit | Action::Back => return Effect::Quit,
+            _ => {}
+        }
+        Effect::None
+    }
+
+    pub(super) fn on_question(&mut self, action: Action) -> std::io::Result<Effect> {
+        let Some(s) = self.session.as_ref() else {
+            return Ok(Effect::None);
+        };
+        let item = s.attempt().current();
+        let flagged = s.attempt().flagged(item);
+        let sequential = s.attempt().navigation() == crate::bank::Navigation::Sequential;
+        let typed = self.current_is_typed();
+        match action {
+            Action::Up if typed => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down if typed => self.scroll = self.scroll.saturating_add(1),
+            // At the first or last choice, the arrows scroll a long prompt.
+            Action::Up if self.cursor == 0 => self.nudge = (self.nudge - 1).max(-500),
+            Action::Up => {
+                self.cursor -= 1;
+                self.nudge = 0;
+            }
+            Action::Down if self.cursor + 1 >= self.option_count() => {
+                self.nudge = (self.nudge + 1).min(500);
+            }
+            Action::Down => {
+                self.cursor += 1;
+                self.nudge = 0;
+            }
+            Action::Pick(n) => return self.pick(usize::from(n)),
+            Action::Toggle => return self.pick(self.cursor),
+            Action::Confirm if typed => {
+                let next = if sequential {
+                    Some(Command::Next)
+                } else {
+                    None
+                };
+                return self.save_then(next);
+            }
+            Action::Confirm if sequential && s.attempt().response(item).is_some() => {
+                return self.command(&Command::Next);
+            }
+            Action::Confirm => return self.pick(self.cursor),
+            Action::Next => return self.save_then(Some(Command::Next)),
+            Action::Previous => return self.save_then(Some(Command::Previous)),
+            Action::Flag => return self.command(&Command::Flag { item, on: !flagged }),
+            Action::Review | Action::Submit => {
+                let saved = self.save_then(None)?;
+                if self.notice.is_none() {
+                    self.review_cursor = item;
+                    self.screen = Screen::Review;
+                }
+                return Ok(saved);
+            }
+            Action::Quit => {
+                self.save_input()?;
+                self.quitting = true;
+            }
+            Action::Type(c) => {
+                self.input.insert(c);
+                self.input_dirty = true;
+            }
+            Action::Backspace => {
+                self.input.backspace();
+                self.input_dirty = true;
+            }
+            Action::Delete => {
+                self.input.delete();
+                self.input_dirty = true;
+            }
+            Action::CursorLeft => self.input.left(),
+            Action::CursorRight => self.input.right(),
+            Action::Home => self.input.home(),
+            Action::End => self.input.end(),
+            _ => {}
+        }
+        Ok(Effect::None)
+    }
+
+    pub(super) fn on_review(&mut self, action: Action) -> std::io::Result<Effect> {
+        let n = self
+            .session
+            .as_ref()
+            .map_or(0, |s| s.attempt().paper().len());
+        match action {
+            Action::Up => self.review_cursor = self.review_cursor.saturating_sub(1),
+            Action::Down => self.review_cursor = (self.review_cursor + 1).min(n.saturating_sub(1)),
+            Action::Confirm | Action::Toggle => {
+                let effect = self.command(&Command::GoTo(self.review_cursor))?;
+                if self.notice.is_none() {
+                    self.screen = Screen::Question;
+                }
+                return Ok(effect);
+            }
+            Action::Submit => self.screen = Screen::Confirm,
+            Action::Back | Action::Review => self.screen = Screen::Question,
+            Action::Quit => self.quitting = true,
+            _ => {}
+        }
+        Ok(Effect::None)
+    }
+}
