@@ -37,6 +37,15 @@ fn key(p: &mut PtySession, keys: &str) {
     p.flush().unwrap();
 }
 
+/// Answers the seed-4 demo paper, every answer right, and submits.
+fn answer_all_right(p: &mut PtySession) {
+    for k in [
+        "1", "n", "1", "n", "3", "n", "2", "3", "n", "expiry\r", PAGE_DOWN, "4.5\r", F3, "s", "y",
+    ] {
+        key(p, k);
+    }
+}
+
 /// Waits for two more frames: every keystroke sent before has been handled
 /// by then (the station handles all waiting keys before drawing a frame,
 /// and draws at least every 250 ms). Needed after a lone Esc, which an
@@ -461,28 +470,10 @@ fn with_the_identity_check_the_credential_says_verified_onsite() {
     // Name, then the proctor's PIN, then the seed-4 paper, all answered right.
     key(&mut p, "\r");
     see(&mut p, "Who is taking the exam?");
-    for k in [
-        "Ada Lovelace\r",
-        &format!("{PIN}\r"),
-        "\r",
-        "1",
-        "n",
-        "1",
-        "n",
-        "3",
-        "n",
-        "2",
-        "3",
-        "n",
-        "expiry\r",
-        PAGE_DOWN,
-        "4.5\r",
-        F3,
-        "s",
-        "y",
-    ] {
+    for k in ["Ada Lovelace\r", &format!("{PIN}\r"), "\r"] {
         key(&mut p, k);
     }
+    answer_all_right(&mut p);
     let text = wait_for_lines(&results, "Ada Lovelace", 1);
     let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
     assert_eq!(line["identity_verified"], true, "{line}");
@@ -535,27 +526,10 @@ fn the_result_is_on_record_even_when_the_credential_cannot_be_written() {
     let mut p = room.start();
     key(&mut p, "\r");
     see(&mut p, "Who is taking the exam?");
-    for k in [
-        "Ada Lovelace\r",
-        "\r",
-        "1",
-        "n",
-        "1",
-        "n",
-        "3",
-        "n",
-        "2",
-        "3",
-        "n",
-        "expiry\r",
-        PAGE_DOWN,
-        "4.5\r",
-        F3,
-        "s",
-        "y",
-    ] {
+    for k in ["Ada Lovelace\r", "\r"] {
         key(&mut p, k);
     }
+    answer_all_right(&mut p);
     see(&mut p, "blocked");
     p.exp_eof().unwrap();
     let results = std::fs::read_to_string(room.path("results/results.jsonl")).unwrap();
