@@ -44,8 +44,10 @@ pub struct Edge<'s> {
     pub data: DataDir,
     /// A fixed seed for every draw (tests and audits), else random.
     pub seed: Option<u64>,
-    /// Signs credentials.
-    pub signer: &'s Signer,
+    /// Signs credentials; empty while the issuer key is locked.
+    pub signer: &'s std::cell::OnceCell<Signer>,
+    /// The issuer file, to open its key when the proctor types the passphrase.
+    pub issuer_file: Option<PathBuf>,
     /// Where credentials are written.
     pub credentials: PathBuf,
     /// Where `results.jsonl` and `kiosk-log.jsonl` are appended.
@@ -76,6 +78,22 @@ pub fn append_line(path: &Path, value: &impl serde::Serialize) -> anyhow::Result
 }
 
 impl Edge<'_> {
+    /// Opens the issuer key with `passphrase`; whether it worked. The key
+    /// stays in memory only.
+    fn unlock(&self, passphrase: &pin::Secret) -> bool {
+        let Some(file) = &self.issuer_file else {
+            return false;
+        };
+        let Ok(passphrase) = crate::credential::key::Passphrase::new(passphrase.text().to_string())
+        else {
+            return false;
+        };
+        match Signer::from_file(file, Some(&passphrase)) {
+            Ok(signer) => self.signer.set(signer).is_ok() || self.signer.get().is_some(),
+            Err(_) => false,
+        }
+    }
+
     fn log(&self, kiosk: &mut Kiosk<'_, FileSink>) -> anyhow::Result<()> {
         let room = kiosk.settings().room.clone();
         for event in kiosk.take_log() {
@@ -119,16 +137,22 @@ impl Edge<'_> {
         };
         let now = Utc::now();
         let issued = if result.passed {
+            // Exams cannot start while the key is locked, so it is open here.
             self.signer
-                .issue(
-                    exam,
-                    attempt,
-                    &session.head_hash(),
-                    result,
-                    now,
-                    rand::random(),
-                )
-                .map_err(anyhow::Error::from)
+                .get()
+                .ok_or_else(|| anyhow::anyhow!("the issuer key is locked"))
+                .and_then(|signer| {
+                    signer
+                        .issue(
+                            exam,
+                            attempt,
+                            &session.head_hash(),
+                            result,
+                            now,
+                            rand::random(),
+                        )
+                        .map_err(anyhow::Error::from)
+                })
                 .and_then(|doc| {
                     Ok(write_credential(
                         &self.credentials,
@@ -183,6 +207,10 @@ impl Edge<'_> {
             Step::None => {}
             Step::Cleared => wipe(terminal)?,
             Step::Exit => return Ok(Some(Stopped::Proctor)),
+            Step::Unlock { passphrase } => {
+                let opened = self.unlock(&passphrase);
+                kiosk.key_unlocked(opened);
+            }
             Step::Identify { exam, learner } => {
                 if let Some(offer) = kiosk.offers().get(exam).copied() {
                     let launch = self.launch(crate::attempt::Options::default());

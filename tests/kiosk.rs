@@ -656,3 +656,63 @@ fn before_the_start_the_proctor_can_grant_the_tiers_temps() {
     assert_eq!(options.extra_time_percent, 33);
     assert!(options.supervised && !options.identity_verified);
 }
+
+#[test]
+fn a_station_started_locked_waits_for_the_proctor_to_unlock_the_issuer_key() {
+    use brevet::kiosk::machine::MenuItem;
+    let exam = demo();
+    let mut k = kiosk(&exam, false);
+    k.set_key_locked(true);
+    assert_eq!(kinds(&mut k), [Kind::KioskStarted, Kind::KeyLocked]);
+    // No exam starts while the key is locked, and the screen says why.
+    assert_eq!(enter(&mut k, t(1)), Step::None);
+    assert_eq!(screen(&k), None, "still on the welcome screen");
+    assert!(
+        draw(&k).contains("The issuer key is locked"),
+        "{}",
+        draw(&k)
+    );
+    // The proctor menu offers to unlock it, first.
+    k.key(key(KeyCode::F(12)), t(2)).unwrap();
+    typed(&mut k, PIN, t(2));
+    enter(&mut k, t(2));
+    match k.overlay() {
+        Some(Overlay::Menu { items, .. }) => assert_eq!(items[0], MenuItem::UnlockKey),
+        other => panic!("{other:?}"),
+    }
+    enter(&mut k, t(3));
+    assert!(matches!(
+        k.overlay(),
+        Some(Overlay::Passphrase { wrong: false, .. })
+    ));
+    typed(&mut k, "correct horse", t(3));
+    let text = draw(&k);
+    assert!(
+        !text.contains("correct horse"),
+        "the passphrase is never shown: {text}"
+    );
+    let step = enter(&mut k, t(4));
+    let Step::Unlock { passphrase } = step else {
+        panic!("{step:?}")
+    };
+    assert_eq!(passphrase.text(), "correct horse");
+    assert!(
+        !format!("{passphrase:?}").contains("horse"),
+        "not in Debug output"
+    );
+    // A wrong passphrase: the prompt comes back, and it is logged.
+    k.take_log();
+    k.key_unlocked(false);
+    assert!(matches!(
+        k.overlay(),
+        Some(Overlay::Passphrase { wrong: true, .. })
+    ));
+    assert_eq!(kinds(&mut k), [Kind::KeyUnlockFailed]);
+    k.key(key(KeyCode::Esc), t(5)).unwrap();
+    // The right one: exams can start.
+    k.key_unlocked(true);
+    assert!(!k.key_locked());
+    assert_eq!(kinds(&mut k), [Kind::KeyUnlocked]);
+    assert_eq!(enter(&mut k, t(6)), Step::Cleared);
+    assert!(screen(&k).is_some());
+}

@@ -538,3 +538,66 @@ fn the_result_is_on_record_even_when_the_credential_cannot_be_written() {
     assert_eq!(line["passed"], true);
     assert!(line.get("credential").is_none(), "{line}");
 }
+
+#[test]
+fn a_station_started_with_its_key_locked_is_unlocked_by_the_proctor() {
+    let room = Room::new(false);
+    // An issuer whose key is encrypted at rest.
+    std::fs::create_dir_all(room.path("keys")).unwrap();
+    assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["keygen", "--passphrase-env", "ROOM_KEY_PASSPHRASE", "--out"])
+        .arg(room.path("keys/issuer.key"))
+        .env("ROOM_KEY_PASSPHRASE", "correct horse battery")
+        .assert()
+        .success();
+    std::fs::write(
+        room.path("issuer.toml"),
+        "name = \"Centre Exemple\"\nurl = \"https://formation.example.org\"\ncountry = \"FR\"\nkey = \"keys/issuer.key\"\n",
+    )
+    .unwrap();
+    let config = std::fs::read_to_string(room.path("kiosk.toml")).unwrap();
+    std::fs::write(
+        room.path("kiosk.toml"),
+        format!("issuer = \"issuer.toml\"\n{config}"),
+    )
+    .unwrap();
+
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "stty cols 80 rows 24 && exec \"$0\" \"$@\""])
+        .arg(cargo_bin("brevet"))
+        .args(["kiosk", "--seed", "4", "--data"])
+        .arg(room.path("data"))
+        .arg(room.path("kiosk.toml"))
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1")
+        .env("LANG", "en_GB.UTF-8")
+        .env_remove("BREVET_KEY_PASSPHRASE");
+    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+    // Enter alone at the passphrase question: the station starts locked.
+    see(&mut p, "passphrase");
+    key(&mut p, "\r");
+    see(&mut p, "Exam station");
+    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "key_locked", 1);
+    key(&mut p, "\r");
+    see(&mut p, "locked");
+    // Proctor: PIN, "Unlock the issuer key" (first entry), a wrong then the
+    // right passphrase.
+    key(&mut p, F12);
+    key(&mut p, &format!("{PIN}\r"));
+    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_right", 1);
+    key(&mut p, "\r");
+    key(&mut p, "wrong passphrase\r");
+    wait_for_lines(
+        &room.path("results/kiosk-log.jsonl"),
+        "key_unlock_failed",
+        1,
+    );
+    key(&mut p, "correct horse battery\r");
+    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "key_unlocked", 1);
+    assert!(
+        !room.log().contains("correct horse"),
+        "the passphrase is never logged"
+    );
+    room.exit(p);
+}

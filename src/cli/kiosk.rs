@@ -171,9 +171,11 @@ fn load_exams(base: &Path, config: &Config) -> anyhow::Result<Vec<Exam>> {
     Ok(exams)
 }
 
-fn signer(base: &Path, config: &Config, data: &DataDir) -> anyhow::Result<Signer> {
+/// The issuer, or `None` when its key is encrypted and the proctor chose to
+/// start the station locked (and unlock it later from the proctor menu).
+fn signer_for(base: &Path, config: &Config, data: &DataDir) -> anyhow::Result<Option<Signer>> {
     let Some(issuer) = &config.issuer else {
-        return Ok(Signer::demo(data)?);
+        return Ok(Some(Signer::demo(data)?));
     };
     let path = base.join(issuer);
     let passphrase = match std::env::var("BREVET_KEY_PASSPHRASE") {
@@ -187,11 +189,16 @@ fn signer(base: &Path, config: &Config, data: &DataDir) -> anyhow::Result<Signer
             source: KeyError::NeedsPassphrase,
             ..
         }) if passphrase.is_none() => {
-            let typed = read_secret("Issuer key passphrase: ")?;
+            let typed = read_secret(
+                "Issuer key passphrase (Enter alone: start locked, unlock later with F12): ",
+            )?;
+            if typed.is_empty() {
+                return Ok(None);
+            }
             let passphrase = Passphrase::new(typed.to_string())?;
-            Ok(Signer::from_file(&path, Some(&passphrase))?)
+            Ok(Some(Signer::from_file(&path, Some(&passphrase))?))
         }
-        other => Ok(other?),
+        other => Ok(Some(other?)),
     }
 }
 
@@ -221,7 +228,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let base = std::fs::canonicalize(&base).unwrap_or(base);
     let exams = load_exams(&base, &config)?;
     let data = DataDir::locate(args.data.as_deref())?;
-    let signer = signer(&base, &config, &data)?;
+    let signer = std::cell::OnceCell::new();
+    if let Some(opened) = signer_for(&base, &config, &data)? {
+        let _ = signer.set(opened);
+    }
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
@@ -243,9 +253,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         pin_hash,
         require_identity_check: config.require_identity_check,
         idle_timeout: config.idle_timeout,
-        demo_issuer: signer.is_demo(),
+        demo_issuer: signer.get().is_some_and(Signer::is_demo),
     };
     let mut kiosk = Kiosk::new(offers, lang.strings(), settings, chrono::Utc::now());
+    kiosk.set_key_locked(signer.get().is_none());
     // One station runs one learner at a time: at most one attempt can have
     // been interrupted here.
     for (i, exam) in exams.iter().enumerate() {
@@ -272,6 +283,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         data,
         seed: args.seed,
         signer: &signer,
+        issuer_file: config.issuer.as_ref().map(|f| base.join(f)),
         credentials: base.join(&config.credentials),
         results: base.join(&config.results),
         theme: Theme {

@@ -58,6 +58,12 @@ pub enum Kind {
     },
     /// The proctor confirmed the learner's identity.
     IdentityConfirmed,
+    /// The station started with the issuer key locked.
+    KeyLocked,
+    /// The proctor unlocked the issuer key.
+    KeyUnlocked,
+    /// A passphrase did not open the issuer key.
+    KeyUnlockFailed,
     /// An attempt started.
     AttemptStarted {
         /// The exam's id.

@@ -4,7 +4,7 @@
 //! a [`Step`] for the edge and log events go out.
 
 use super::log::{Event, Kind};
-use super::pin::{Guard, PinInput};
+use super::pin::{Guard, PinInput, Secret};
 use crate::attempt::journal::Sink;
 use crate::attempt::{Learner, Options, Session};
 use crate::bank::Exam;
@@ -129,6 +129,11 @@ pub enum Step {
     Cleared,
     /// The proctor closed the station.
     Exit,
+    /// Try this passphrase on the issuer key, then call [`Kiosk::key_unlocked`].
+    Unlock {
+        /// What the proctor typed.
+        passphrase: Secret,
+    },
 }
 
 /// The kiosk's whole state.
@@ -141,6 +146,8 @@ pub struct Kiosk<'a, S> {
     overlay: Option<Overlay>,
     guard: Guard,
     interrupted: Option<(usize, Learner)>,
+    /// The issuer key is still encrypted: no exam may start.
+    key_locked: bool,
     notice: Option<String>,
     last_input: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -170,6 +177,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             overlay: None,
             guard: Guard::default(),
             interrupted: None,
+            key_locked: false,
             notice: None,
             last_input: now,
             now,
@@ -188,6 +196,34 @@ impl<'a, S: Sink> Kiosk<'a, S> {
     }
 
     /// The settings.
+    pub fn key_locked(&self) -> bool {
+        self.key_locked
+    }
+
+    /// Says that the issuer key is still locked (the station started without
+    /// its passphrase): exams wait until the proctor unlocks it.
+    pub fn set_key_locked(&mut self, locked: bool) {
+        self.key_locked = locked;
+        if locked {
+            self.log.push(event(Kind::KeyLocked, None));
+        }
+    }
+
+    /// After [`Step::Unlock`]: whether the passphrase opened the key.
+    pub fn key_unlocked(&mut self, opened: bool) {
+        if opened {
+            self.key_locked = false;
+            self.log.push(event(Kind::KeyUnlocked, None));
+        } else {
+            self.log.push(event(Kind::KeyUnlockFailed, None));
+            self.overlay = Some(Overlay::Passphrase {
+                input: PinInput::default(),
+                wrong: true,
+            });
+        }
+    }
+
+    /// The station's settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
@@ -327,6 +363,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         match self.overlay.take() {
             Some(Overlay::Pin { ask, input, wrong }) => self.on_pin(key, ask, input, wrong),
             Some(Overlay::Menu { items, cursor }) => self.on_menu(key, items, cursor),
+            Some(Overlay::Passphrase { input, wrong }) => Ok(self.on_passphrase(key, input, wrong)),
             None => self.on_stage(key),
         }
     }
@@ -375,6 +412,13 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
         {
+            return Ok(Step::None);
+        }
+        if self.key_locked
+            && key.code == KeyCode::Enter
+            && matches!(self.stage, Stage::Welcome { .. })
+        {
+            self.notice = Some(self.strings().kiosk_key_locked.to_string());
             return Ok(Step::None);
         }
         let now = self.now;

@@ -170,6 +170,30 @@ impl Guard {
     }
 }
 
+/// A secret typed at the station (the issuer key's passphrase), on its way
+/// to the edge: compared by value, never shown by `Debug`, wiped when dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    /// The secret's text.
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+impl From<PinInput> for Secret {
+    fn from(input: PinInput) -> Self {
+        Secret(input.0)
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn cheap_hash(pin: &str) -> String {
     #[allow(clippy::unwrap_used)]

@@ -24,6 +24,9 @@ pub fn render<S: Sink>(kiosk: &Kiosk<'_, S>, theme: Theme, frame: &mut Frame<'_>
             pin(kiosk, ask, input.len(), *wrong, area, frame);
         }
         Some(Overlay::Menu { items, cursor }) => menu(kiosk, items, *cursor, area, frame),
+        Some(Overlay::Passphrase { input, wrong }) => {
+            passphrase(kiosk, input.len(), *wrong, area, frame);
+        }
     }
 }
 
@@ -88,6 +91,31 @@ fn welcome<S: Sink>(kiosk: &Kiosk<'_, S>, cursor: usize, area: Rect, frame: &mut
         })
         .collect();
     frame.render_widget(Paragraph::new(list), list_area);
+}
+
+/// The issuer key's passphrase prompt: bullets only.
+fn passphrase<S: Sink>(
+    kiosk: &Kiosk<'_, S>,
+    typed: usize,
+    wrong: bool,
+    area: Rect,
+    frame: &mut Frame<'_>,
+) {
+    let s = kiosk.strings();
+    let mut lines = vec![
+        Line::raw(s.kiosk_passphrase_hint),
+        Line::raw(""),
+        Line::raw(format!("> {}", "•".repeat(typed))),
+    ];
+    if wrong {
+        lines.push(Line::raw(s.kiosk_passphrase_wrong));
+    }
+    window(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        s.kiosk_passphrase_title,
+        area,
+        frame,
+    );
 }
 
 /// Draws a bordered window in the middle of `area`, as tall as its text
@@ -171,6 +199,7 @@ fn menu<S: Sink>(
                 MenuItem::TiersTemps => s.kiosk_menu_tiers_temps.into(),
                 MenuItem::ExtraTime => s.kiosk_menu_extra_time.into(),
                 MenuItem::EndAttempt => s.kiosk_menu_end.into(),
+                MenuItem::UnlockKey => s.kiosk_menu_unlock_key.into(),
                 MenuItem::Exit => s.kiosk_menu_exit.into(),
                 MenuItem::Close => s.kiosk_menu_close.into(),
             };

@@ -148,6 +148,11 @@ pub struct Strings {
     pub kiosk_menu_close: &'static str,
     pub kiosk_result_hint: &'static str,
     pub kiosk_extra_time_granted: &'static str,
+    pub kiosk_key_locked: &'static str,
+    pub kiosk_menu_unlock_key: &'static str,
+    pub kiosk_passphrase_title: &'static str,
+    pub kiosk_passphrase_hint: &'static str,
+    pub kiosk_passphrase_wrong: &'static str,
     /// Between a label and its value: `": "` in English, `" : "` in French.
     pub colon: &'static str,
 }
@@ -281,6 +286,11 @@ static EN: Strings = Strings {
     kiosk_menu_close: "Back",
     kiosk_result_hint: "↑↓ scroll · Enter: done (next learner)",
     kiosk_extra_time_granted: "The proctor granted extra time.",
+    kiosk_key_locked: "The issuer key is locked: no exam can start until the proctor unlocks it (F12).",
+    kiosk_menu_unlock_key: "Unlock the issuer key",
+    kiosk_passphrase_title: "Issuer key passphrase",
+    kiosk_passphrase_hint: "Type the passphrase of the issuer key, then Enter (Esc: cancel).",
+    kiosk_passphrase_wrong: "That passphrase does not open the key.",
     colon: ": ",
     plain_commands: &[
         (
@@ -418,6 +428,11 @@ static FR: Strings = Strings {
     kiosk_menu_close: "Retour",
     kiosk_result_hint: "↑↓ défiler · Entrée : terminé (candidat suivant)",
     kiosk_extra_time_granted: "Le surveillant a accordé du temps supplémentaire.",
+    kiosk_key_locked: "La clé de l’émetteur est verrouillée : aucun examen ne peut commencer avant que le surveillant la déverrouille (F12).",
+    kiosk_menu_unlock_key: "Déverrouiller la clé de l’émetteur",
+    kiosk_passphrase_title: "Phrase secrète de la clé",
+    kiosk_passphrase_hint: "Tapez la phrase secrète de la clé de l’émetteur, puis Entrée (Échap : annuler).",
+    kiosk_passphrase_wrong: "Cette phrase secrète n’ouvre pas la clé.",
     colon: "\u{a0}: ",
     plain_commands: &[
         (

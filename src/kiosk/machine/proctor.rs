@@ -6,7 +6,7 @@ use super::{EXTRA_TIME_SECS, Kiosk, Step, TIERS_TEMPS_PERCENT, event};
 use crate::attempt::journal::Sink;
 use crate::attempt::{Command, Learner, ProctorEvent};
 use crate::kiosk::log::{Kind, Purpose};
-use crate::kiosk::pin::{self, PinInput, Verdict};
+use crate::kiosk::pin::{self, PinInput, Secret, Verdict};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -34,6 +34,8 @@ pub enum MenuItem {
     ExtraTime,
     /// End the running attempt.
     EndAttempt,
+    /// Open the issuer key with its passphrase.
+    UnlockKey,
     /// Leave the kiosk.
     Exit,
     /// Close the menu.
@@ -50,6 +52,13 @@ pub enum Overlay {
         /// What was typed (shown as bullets).
         input: PinInput,
         /// The last try was wrong.
+        wrong: bool,
+    },
+    /// The issuer key's passphrase prompt.
+    Passphrase {
+        /// What was typed (shown as bullets).
+        input: PinInput,
+        /// The last try did not open the key.
         wrong: bool,
     },
     /// The proctor menu.
@@ -128,6 +137,34 @@ impl<S: Sink> Kiosk<'_, S> {
         Ok(Step::None)
     }
 
+    /// Typing the issuer key's passphrase (it reaches the edge only on Enter).
+    pub(super) fn on_passphrase(
+        &mut self,
+        key: KeyEvent,
+        mut input: PinInput,
+        wrong: bool,
+    ) -> Step {
+        match key.code {
+            KeyCode::Esc => return Step::None,
+            KeyCode::Backspace => input.pop(),
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                input.push(c);
+            }
+            KeyCode::Enter if !input.is_empty() => {
+                return Step::Unlock {
+                    passphrase: Secret::from(input),
+                };
+            }
+            _ => {}
+        }
+        self.overlay = Some(Overlay::Passphrase { input, wrong });
+        Step::None
+    }
+
     /// Forgets an attempt found for a learner the proctor did not confirm.
     pub(super) fn drop_pending(&mut self) {
         if let Some(seat) = self.seat_mut() {
@@ -155,6 +192,9 @@ impl<S: Sink> Kiosk<'_, S> {
             }
             Ask::Menu => {
                 let mut items = Vec::new();
+                if self.key_locked {
+                    items.push(MenuItem::UnlockKey);
+                }
                 if self.interrupted.is_some() && self.seat().is_none() {
                     items.push(MenuItem::Resume);
                 }
@@ -215,6 +255,13 @@ impl<S: Sink> Kiosk<'_, S> {
         let now = self.now;
         match item {
             MenuItem::Close => Ok(Step::None),
+            MenuItem::UnlockKey => {
+                self.overlay = Some(Overlay::Passphrase {
+                    input: PinInput::default(),
+                    wrong: false,
+                });
+                Ok(Step::None)
+            }
             MenuItem::Exit => {
                 self.note(Kind::KioskStopped {
                     by: "proctor".into(),
