@@ -99,7 +99,8 @@ impl Room {
         self.dir.path().join(name)
     }
 
-    fn start(&self) -> PtySession {
+    /// The station's command line, in an 80x24 pseudo-terminal.
+    fn command(&self) -> Command {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "stty cols 80 rows 24 && exec \"$0\" \"$@\""])
             .arg(cargo_bin("brevet"))
@@ -109,7 +110,11 @@ impl Room {
             .env("TERM", "xterm-256color")
             .env("NO_COLOR", "1")
             .env("LANG", "en_GB.UTF-8");
-        let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+        cmd
+    }
+
+    fn start(&self) -> PtySession {
+        let mut p = spawn_command(self.command(), Some(20_000)).unwrap();
         // rexpect reads bytes as Latin-1: patterns stay ASCII.
         see(&mut p, "Exam station");
         see(&mut p, "Salle 2");
@@ -563,16 +568,8 @@ fn a_station_started_with_its_key_locked_is_unlocked_by_the_proctor() {
     )
     .unwrap();
 
-    let mut cmd = Command::new("sh");
-    cmd.args(["-c", "stty cols 80 rows 24 && exec \"$0\" \"$@\""])
-        .arg(cargo_bin("brevet"))
-        .args(["kiosk", "--seed", "4", "--data"])
-        .arg(room.path("data"))
-        .arg(room.path("kiosk.toml"))
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1")
-        .env("LANG", "en_GB.UTF-8")
-        .env_remove("BREVET_KEY_PASSPHRASE");
+    let mut cmd = room.command();
+    cmd.env_remove("BREVET_KEY_PASSPHRASE");
     let mut p = spawn_command(cmd, Some(20_000)).unwrap();
     // Enter alone at the passphrase question: the station starts locked.
     see(&mut p, "passphrase");
