@@ -89,16 +89,8 @@ pub enum IssuerError {
 /// # Errors
 /// Every problem found.
 pub fn parse_issuer(source: &str) -> Result<(ob::Issuer, String), Vec<Diagnostic>> {
-    let raw: RawIssuer = toml::from_str(source).map_err(|e| {
-        vec![
-            Diagnostic::error(
-                "issuer-file",
-                e.message().trim().to_string(),
-                e.span().unwrap_or(0..0),
-            )
-            .label("here"),
-        ]
-    })?;
+    let raw: RawIssuer =
+        toml::from_str(source).map_err(|e| vec![Diagnostic::from_toml("issuer-file", &e)])?;
     let mut problems = Vec::new();
     for (field, value) in [("name", &raw.name), ("key", &raw.key)] {
         if value.get_ref().trim().is_empty() {

@@ -52,6 +52,26 @@ fn wait_for_journal(data: &std::path::Path, needle: &str) {
     panic!("no journal recorded {needle}");
 }
 
+/// Runs the demo with seed 4 through a pipe (plain mode), with journals and
+/// credentials in `data`; returns what it printed.
+fn plain(data: &std::path::Path, args: &[&str], input: &str) -> String {
+    let out = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["run", &demo(), "--seed", "4"])
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .arg("--out")
+        .arg(data)
+        .write_stdin(input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 fn demo() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/exams/demo.toml").to_string()
 }
@@ -132,20 +152,7 @@ fn the_plain_mode_takes_a_whole_exam_through_a_pipe() {
     // With seed 4 the paper is: true-false, true-false, single (3rd right),
     // multiple (2 and 3 right), text, numeric range.
     let input = "Ada Lovelace\n\n\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n";
-    let out = assert_cmd::Command::cargo_bin("brevet")
-        .unwrap()
-        .args(["run", &demo(), "--seed", "4", "--lang", "en", "--data"])
-        .arg(data.path())
-        // The credential goes to the temporary folder, not the work tree.
-        .arg("--out")
-        .arg(data.path())
-        .write_stdin(input)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = plain(data.path(), &["--lang", "en"], input);
     assert!(text.contains("Question 6 of 6"), "{text}");
     assert!(text.contains("== Result: PASSED =="), "{text}");
     assert!(text.contains("Score: 100 % (required 60 %)"), "{text}");
@@ -158,27 +165,11 @@ fn the_plain_mode_takes_a_whole_exam_through_a_pipe() {
 #[test]
 fn the_plain_mode_in_french_and_sequential_refusals() {
     let data = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("brevet")
-        .unwrap()
-        .args([
-            "run",
-            &demo(),
-            "--seed",
-            "4",
-            "--lang",
-            "fr",
-            "--learner",
-            "Marie Curie",
-            "--data",
-        ])
-        .arg(data.path())
-        .write_stdin("\n:flag\n:time\n:goto 9\n:bogus\n:quit\n")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = plain(
+        data.path(),
+        &["--lang", "fr", "--learner", "Marie Curie"],
+        "\n:flag\n:time\n:goto 9\n:bogus\n:quit\n",
+    );
     assert!(text.contains("Question 1 sur 6"), "{text}");
     assert!(text.contains("Enregistré."), "{text}");
     assert!(text.contains("restant"), "{text}");

@@ -80,6 +80,12 @@ impl Diagnostic {
         self
     }
 
+    /// A file that is not the TOML its reader expects (syntax, unknown or
+    /// missing field, wrong type): one error at the place `toml` names.
+    pub fn from_toml(code: &'static str, e: &toml::de::Error) -> Self {
+        Self::error(code, e.message().trim(), e.span().unwrap_or(0..0)).label("here")
+    }
+
     /// Whether this problem makes the bank unusable.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -6,10 +6,12 @@
 //! synced, then moved into place, so that OUT is never half-written. OUT
 //! is not replaced without `--force`.
 
+use super::atomic::{WriteOptions, write_file};
 use crate::bank::import::{self, Format, Report};
 use anyhow::{Context, bail};
-use std::fs::{self, OpenOptions};
-use std::io::{ErrorKind, Write as _};
+
+use std::fs;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -120,53 +122,20 @@ pub fn report_text(file: &str, report: &[Report]) -> String {
     out
 }
 
-/// Writes `data` to `path` through a synced temporary file in the same
-/// folder, so that `path` holds either its old content or the new one.
-/// Without `replace`, an existing `path` is never overwritten, even one
-/// that appeared while writing.
+/// Writes `data` to `path` atomically (see [`super::atomic`]); without
+/// `replace`, an existing `path` is never overwritten, even one that
+/// appeared while writing.
 fn write_atomically(path: &Path, data: &[u8], replace: bool) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+    let options = WriteOptions {
+        mode: 0o644,
+        overwrite: replace,
     };
-    let file_name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = place(&tmp, path, data, replace);
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    match write_file(path, data, options) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(anyhow::anyhow!(
+            "it already exists; pass --force to replace it"
+        )),
+        Err(e) => Err(e.into()),
     }
-    result.with_context(|| format!("cannot write {}", path.display()))?;
-    // Make the rename itself durable (best effort: not every platform can
-    // open a folder).
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-fn place(tmp: &Path, path: &Path, data: &[u8], replace: bool) -> anyhow::Result<()> {
-    let mut file = OpenOptions::new().write(true).create_new(true).open(tmp)?;
-    file.write_all(data)?;
-    file.sync_all()?;
-    drop(file);
-    if replace {
-        fs::rename(tmp, path)?;
-        return Ok(());
-    }
-    // A hard link fails when `path` exists, which a rename would not.
-    match fs::hard_link(tmp, path) {
-        Ok(()) => fs::remove_file(tmp)?,
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-            bail!("it already exists; pass --force to replace it")
-        }
-        Err(_) if path.exists() => bail!("it already exists; pass --force to replace it"),
-        Err(_) => fs::rename(tmp, path)?,
-    }
-    Ok(())
+    .with_context(|| format!("cannot write {}", path.display()))
 }

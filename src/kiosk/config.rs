@@ -70,16 +70,8 @@ fn error(code: &'static str, message: impl Into<String>, span: Range<usize>) -> 
 /// # Errors
 /// The diagnostics (at least one error).
 pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
-    let raw: RawConfig = toml::from_str(source).map_err(|e| {
-        vec![
-            error(
-                "kiosk-file",
-                e.message().trim().to_string(),
-                e.span().unwrap_or(0..0),
-            )
-            .label("here"),
-        ]
-    })?;
+    let raw: RawConfig =
+        toml::from_str(source).map_err(|e| vec![Diagnostic::from_toml("kiosk-file", &e)])?;
     let mut problems = Vec::new();
     let mut nonempty = |field: &Spanned<String>, what: &str| {
         if field.get_ref().trim().is_empty() {
@@ -188,16 +180,8 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
 /// # Errors
 /// The text is not a valid kiosk file (its diagnostics).
 pub fn with_pin_hash(source: &str, hash: &str) -> Result<String, Vec<Diagnostic>> {
-    let raw: RawConfig = toml::from_str(source).map_err(|e| {
-        vec![
-            error(
-                "kiosk-file",
-                e.message().trim().to_string(),
-                e.span().unwrap_or(0..0),
-            )
-            .label("here"),
-        ]
-    })?;
+    let raw: RawConfig =
+        toml::from_str(source).map_err(|e| vec![Diagnostic::from_toml("kiosk-file", &e)])?;
     // A PHC string holds only `$`, `=`, `,`, base64 and digits: a basic
     // TOML string needs no escaping.
     let value = format!("\"{hash}\"");
