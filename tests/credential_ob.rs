@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test
 
+#[path = "support/data.rs"]
+mod data;
 #[path = "support/json_paths.rs"]
 mod json_paths;
 #[path = "support/sample.rs"]
@@ -16,21 +18,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 fn schema_validator() -> jsonschema::Validator {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "shared",
-        "schemas",
-        "ob_v3p0_achievementcredential_schema.json",
-    ]
-    .iter()
-    .collect();
-    let schema: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft201909)
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap()
+    data::ob_schema_validator()
 }
 
 fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {

@@ -1,7 +1,10 @@
-//! The W3C test vectors of `eddsa-jcs-2022` (../shared/vectors/eddsa-jcs-2022,
+//! The W3C test vectors of `eddsa-jcs-2022` (tests/data/vectors/eddsa-jcs-2022,
 //! see SOURCES.md there): every intermediate value, byte for byte.
 
 #![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test
+
+#[path = "support/data.rs"]
+mod data;
 
 use brevet::credential::did::{DidKey, decode_base58btc};
 use brevet::credential::key::IssuerKey;
@@ -9,20 +12,9 @@ use brevet::credential::verify::{Invalid, Verdict, VerifyOptions, verify};
 use brevet::credential::{jcs, parse_datetime, proof};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
 
 fn vector(name: &str) -> Vec<u8> {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "shared",
-        "vectors",
-        "eddsa-jcs-2022",
-        name,
-    ]
-    .iter()
-    .collect();
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    data::read(&format!("vectors/eddsa-jcs-2022/{name}"))
 }
 
 fn vector_text(name: &str) -> String {

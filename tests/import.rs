@@ -5,6 +5,9 @@
 // Helpers outside #[test] functions unwrap too: a panic is the failure message.
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/data.rs"]
+mod data;
+
 use brevet::bank::import::{self, Format, Imported, Level};
 use brevet::bank::{self, Exam, Kind, NumericAnswer, Question};
 use std::path::{Path, PathBuf};
@@ -14,7 +17,7 @@ fn root() -> &'static Path {
 }
 
 fn shared_fixtures() -> PathBuf {
-    root().join("../shared/fixtures")
+    data::path("fixtures")
 }
 
 /// Imports a file and loads the bank written, which must validate.

@@ -3,6 +3,9 @@
 //! and that any edit breaks. A learner who fails gets none.
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/data.rs"]
+mod data;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -76,21 +79,7 @@ fn a_passed_attempt_leaves_a_valid_credential_and_an_edited_copy_is_invalid() {
 
     // The official schema accepts it.
     let doc: Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
-    let schema_path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "shared",
-        "schemas",
-        "ob_v3p0_achievementcredential_schema.json",
-    ]
-    .iter()
-    .collect();
-    let schema: Value = serde_json::from_slice(&std::fs::read(schema_path).unwrap()).unwrap();
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft201909)
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
+    let validator = data::ob_schema_validator();
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
 

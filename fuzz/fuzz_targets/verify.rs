@@ -2,7 +2,7 @@
 //! and only a credential whose proof holds is ever called valid.
 //!
 //! ```sh
-//! cargo +nightly fuzz run verify fuzz/corpus/verify ../shared/vectors/eddsa-jcs-2022
+//! cargo +nightly fuzz run verify fuzz/corpus/verify tests/data/vectors/eddsa-jcs-2022
 //! ```
 
 #![no_main]
