@@ -30,7 +30,10 @@ fn mode(path: &Path) -> u32 {
 fn keygen_writes_a_private_key_once_and_prints_only_the_did() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let out = brevet(&data).arg("keygen").assert().success();
+    let out = brevet(&data)
+        .args(["keygen", "--no-passphrase"])
+        .assert()
+        .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let did = stdout.trim_end();
     assert!(
@@ -51,7 +54,7 @@ fn keygen_writes_a_private_key_once_and_prints_only_the_did() {
     }
     // Never over an existing key without --force.
     brevet(&data)
-        .arg("keygen")
+        .args(["keygen", "--no-passphrase"])
         .assert()
         .code(2)
         .stdout("")
@@ -59,7 +62,10 @@ fn keygen_writes_a_private_key_once_and_prints_only_the_did() {
             predicate::str::contains("already exists").and(predicate::str::contains("--force")),
         );
     assert_eq!(std::fs::read_to_string(&key_file).unwrap(), pem);
-    let out = brevet(&data).args(["keygen", "--force"]).assert().success();
+    let out = brevet(&data)
+        .args(["keygen", "--force", "--no-passphrase"])
+        .assert()
+        .success();
     let second = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert_ne!(second, stdout, "a new key");
     assert_ne!(std::fs::read_to_string(&key_file).unwrap(), pem);
@@ -75,7 +81,7 @@ fn keygen_defaults_to_the_xdg_data_folder() {
         .env_remove("BREVET_DATA")
         .env_remove("XDG_DATA_HOME")
         .env("HOME", home.path())
-        .arg("keygen")
+        .args(["keygen", "--no-passphrase"])
         .assert()
         .success();
     assert!(home.path().join(".local/share/brevet/issuer.key").is_file());
@@ -88,13 +94,13 @@ fn keygen_encrypts_with_a_passphrase() {
     let assert = brevet(tmp.path())
         .args(["keygen", "--passphrase-env", "BREVET_TEST_PASS", "--out"])
         .arg(&out)
-        .env("BREVET_TEST_PASS", "tiers-temps")
+        .env("BREVET_TEST_PASS", "salle 2, tiers-temps")
         .assert()
         .success();
     let did = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     let pem = std::fs::read_to_string(&out).unwrap();
     assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
-    let pass = brevet::credential::key::Passphrase::new("tiers-temps".into()).unwrap();
+    let pass = brevet::credential::key::Passphrase::new("salle 2, tiers-temps".into()).unwrap();
     let key = IssuerKey::from_pem(&pem, Some(&pass)).unwrap();
     assert_eq!(key.did().to_string(), did.trim_end());
     brevet(tmp.path())
@@ -109,6 +115,74 @@ fn keygen_encrypts_with_a_passphrase() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("BREVET_TEST_UNSET_VAR is not set"));
+}
+
+#[test]
+fn keygen_creates_the_key_folder_privately() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = tmp.path().join("keys/room/issuer.key");
+    brevet(tmp.path())
+        .args(["keygen", "--no-passphrase", "--out"])
+        .arg(&key)
+        .assert()
+        .success();
+    assert!(key.is_file());
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&key), 0o600);
+        assert_eq!(mode(&tmp.path().join("keys/room")), 0o700);
+        assert_eq!(mode(&tmp.path().join("keys")), 0o700);
+    }
+    // A folder given as the key file is named, not written into.
+    brevet(tmp.path())
+        .args(["keygen", "--no-passphrase", "--out"])
+        .arg(tmp.path().join("keys"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a folder"));
+}
+
+#[test]
+fn keygen_asks_for_the_passphrase_twice_and_refuses_weak_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = tmp.path().join("k.pem");
+    let typed = "deux mots et demi";
+    let assert = brevet(tmp.path())
+        .args(["keygen", "--out"])
+        .arg(&key)
+        .write_stdin(format!("{typed}\n{typed}\n"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("Same passphrase again"), "{stderr}");
+    assert!(!stderr.contains(typed), "never echoed: {stderr}");
+    let pass = brevet::credential::key::Passphrase::new(typed.into()).unwrap();
+    IssuerKey::from_pem(&std::fs::read_to_string(&key).unwrap(), Some(&pass)).unwrap();
+
+    let other = tmp.path().join("other.pem");
+    for (stdin, why) in [
+        ("abc\nabc\n", "too weak"),
+        ("deux mots et demi\ndeux mots et demy\n", "differ"),
+        ("\n\n", "--no-passphrase"),
+    ] {
+        brevet(tmp.path())
+            .args(["keygen", "--out"])
+            .arg(&other)
+            .write_stdin(stdin)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(why));
+        assert!(!other.exists(), "nothing written for {stdin:?}");
+    }
+    std::fs::write(tmp.path().join("pass.txt"), "abc\n").unwrap();
+    brevet(tmp.path())
+        .args(["keygen", "--out"])
+        .arg(&other)
+        .arg("--passphrase-file")
+        .arg(tmp.path().join("pass.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("too weak"));
 }
 
 fn write_signed(

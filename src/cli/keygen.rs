@@ -1,9 +1,12 @@
 //! `brevet keygen`: create an issuer key pair, write the secret key file
-//! (mode 0600, never over an existing one without `--force`), print the
-//! `did:key` on stdout. The secret never goes to the terminal.
+//! (mode 0600, in a folder created 0700 when missing, never over an
+//! existing one without `--force`), print the `did:key` on stdout. The
+//! secret never goes to the terminal. The key is encrypted with a
+//! passphrase (asked twice without echo unless a file or a variable gives
+//! it) unless `--no-passphrase` says otherwise.
 
 use super::atomic::{WriteOptions, write_file};
-use crate::credential::key::{IssuerKey, Passphrase};
+use crate::credential::key::{IssuerKey, MIN_PASSPHRASE_CHARS, Passphrase};
 use anyhow::{Context, bail};
 use rand::TryRng;
 use rand::rngs::SysRng;
@@ -30,8 +33,13 @@ pub struct Args {
     #[arg(long, value_name = "PATH", conflicts_with = "passphrase_env")]
     pub passphrase_file: Option<PathBuf>,
     /// Encrypt the key with the passphrase in this environment variable.
-    #[arg(long, value_name = "VAR")]
+    #[arg(long, value_name = "VAR", conflicts_with = "no_passphrase")]
     pub passphrase_env: Option<String>,
+    /// Write the key unencrypted (anyone who can read the file can sign as
+    /// the issuer). Without this or a passphrase option, the passphrase is
+    /// asked twice, without echo.
+    #[arg(long, conflicts_with = "passphrase_file")]
+    pub no_passphrase: bool,
 }
 
 /// Runs `brevet keygen`.
@@ -42,13 +50,25 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let path = match &args.out {
         Some(path) => path.clone(),
-        None => {
-            let dir = super::data_dir(args.data.as_deref())?;
-            create_private_dir(&dir)?;
-            dir.join(DEFAULT_KEY_FILE)
-        }
+        None => super::data_dir(args.data.as_deref())?.join(DEFAULT_KEY_FILE),
     };
+    if path.is_dir() {
+        bail!(
+            "{} is a folder: name the key file, e.g. {}",
+            path.display(),
+            path.join(DEFAULT_KEY_FILE).display()
+        );
+    }
+    if path.exists() && !args.force {
+        bail!(
+            "{} already exists: keeping it (use --force to replace it; the old key would be lost)",
+            path.display()
+        );
+    }
     let passphrase = read_passphrase(args)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
     let mut seed = Zeroizing::new([0u8; 32]);
     SysRng
         .try_fill_bytes(seed.as_mut())
@@ -83,21 +103,46 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The new key's passphrase: from the file or the variable named, else
+/// typed twice; `None` with `--no-passphrase`. Weak ones are refused.
 fn read_passphrase(args: &Args) -> anyhow::Result<Option<Passphrase>> {
-    let text = if let Some(file) = &args.passphrase_file {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read the passphrase file {}", file.display()))?;
-        let first = Zeroizing::new(text);
-        first.lines().next().unwrap_or("").to_owned()
-    } else if let Some(var) = &args.passphrase_env {
-        std::env::var(var).with_context(|| format!("the environment variable {var} is not set"))?
-    } else {
+    let text = if args.no_passphrase {
         return Ok(None);
+    } else if let Some(file) = &args.passphrase_file {
+        let text = Zeroizing::new(
+            std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read the passphrase file {}", file.display()))?,
+        );
+        text.lines().next().unwrap_or("").to_owned()
+    } else if let Some(var) = &args.passphrase_env {
+        match std::env::var(var) {
+            Ok(text) => text,
+            Err(std::env::VarError::NotPresent) => bail!(
+                "the environment variable {var} is not set: set it to the passphrase, or leave out --passphrase-env to type it"
+            ),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                bail!("the environment variable {var} is not valid UTF-8")
+            }
+        }
+    } else {
+        let prompt = format!(
+            "Passphrase for the new key (at least {MIN_PASSPHRASE_CHARS} characters; --no-passphrase for none): "
+        );
+        match super::secret::read_twice(&prompt, "Same passphrase again: ")? {
+            Some(text) if text.is_empty() => bail!(
+                "no passphrase typed: type one, or use --no-passphrase for an unencrypted key"
+            ),
+            Some(text) => text.to_string(),
+            None => bail!("the two passphrases differ: nothing was written"),
+        }
     };
-    Ok(Some(Passphrase::new(text)?))
+    Ok(Some(Passphrase::new_strong(text)?))
 }
 
-/// Creates the data folder (and parents) if needed; a new folder is private.
+/// Creates a folder (and parents) if needed; a new folder is private (0700).
+///
+/// # Errors
+/// The folder cannot be created.
 fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
@@ -105,5 +150,5 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder
         .create(dir)
-        .with_context(|| format!("cannot create the data folder {}", dir.display()))
+        .with_context(|| format!("cannot create the folder {}", dir.display()))
 }

@@ -11,10 +11,9 @@ use crate::store::DataDir;
 use crate::tui::strings::Lang;
 use crate::tui::view::Theme;
 use anyhow::Context as _;
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use zeroize::Zeroizing;
 
 /// Arguments of `brevet kiosk`.
 #[derive(Debug, clap::Args)]
@@ -58,54 +57,11 @@ fn load_config(path: &Path) -> anyhow::Result<(String, Config)> {
     }
 }
 
-/// Reads a secret: without echo from a terminal, else one line of stdin.
-fn read_secret(prompt: &str) -> anyhow::Result<Zeroizing<String>> {
-    use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-    eprint!("{prompt}");
-    let mut text = Zeroizing::new(String::new());
-    if !std::io::stdin().is_terminal() {
-        std::io::stdin().lock().read_line(&mut text)?;
-        let trimmed = text.trim_end_matches(['\r', '\n']).len();
-        text.truncate(trimmed);
-        eprintln!();
-        return Ok(text);
-    }
-    crossterm::terminal::enable_raw_mode()?;
-    let read = (|| -> anyhow::Result<bool> {
-        loop {
-            if let Event::Key(key) = event::read()? {
-                if key.kind == KeyEventKind::Release {
-                    continue;
-                }
-                match key.code {
-                    KeyCode::Enter => return Ok(true),
-                    KeyCode::Backspace => {
-                        text.pop();
-                    }
-                    KeyCode::Char('c' | 'd') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                        return Ok(false);
-                    }
-                    KeyCode::Char(c) => text.push(c),
-                    _ => {}
-                }
-            }
-        }
-    })();
-    let _ = crossterm::terminal::disable_raw_mode();
-    eprintln!();
-    if !read? {
-        anyhow::bail!("cancelled");
-    }
-    Ok(text)
-}
-
 fn set_pin(path: &Path) -> anyhow::Result<ExitCode> {
     let (source, _) = load_config(path)?;
-    let first = read_secret("New proctor PIN: ")?;
-    let second = read_secret("Same PIN again: ")?;
-    if *first != *second {
+    let Some(first) = super::secret::read_twice("New proctor PIN: ", "Same PIN again: ")? else {
         anyhow::bail!("{}", station::pin::PinError::Mismatch);
-    }
+    };
     let hash = station::pin::hash(&first, rand::random())?;
     let updated = config::with_pin_hash(&source, &hash).map_err(|p| {
         anyhow::anyhow!(
@@ -189,7 +145,7 @@ fn signer_for(base: &Path, config: &Config, data: &DataDir) -> anyhow::Result<Op
             source: KeyError::NeedsPassphrase,
             ..
         }) if passphrase.is_none() => {
-            let typed = read_secret(
+            let typed = super::secret::read(
                 "Issuer key passphrase (Enter alone: start locked, unlock later with F12): ",
             )?;
             if typed.is_empty() {

@@ -33,6 +33,12 @@ pub enum KeyError {
     /// An empty passphrase would only pretend to protect the key.
     #[error("the passphrase is empty")]
     EmptyPassphrase,
+    /// A new key's passphrase that guessing would find (see
+    /// [`Passphrase::new_strong`]).
+    #[error(
+        "the passphrase is too weak: {0} (use at least {MIN_PASSPHRASE_CHARS} characters; a few unrelated words work well)"
+    )]
+    WeakPassphrase(&'static str),
     /// Not a PEM PKCS#8 Ed25519 private key.
     #[error("not an Ed25519 PKCS#8 private key in PEM: {0}")]
     Malformed(String),
@@ -65,10 +71,40 @@ impl Passphrase {
         Ok(Passphrase(text))
     }
 
+    /// Wraps the passphrase of a new key file, refusing one that is easy
+    /// to guess: fewer than [`MIN_PASSPHRASE_CHARS`] characters, fewer than
+    /// six different characters (`aaaa…`, `abcabc…`), or digits only. Old
+    /// files keep opening with whatever passphrase they were written with.
+    ///
+    /// # Errors
+    /// [`KeyError::EmptyPassphrase`] or [`KeyError::WeakPassphrase`].
+    pub fn new_strong(text: String) -> Result<Self, KeyError> {
+        let pass = Self::new(text)?;
+        let chars: Vec<char> = pass.0.chars().collect();
+        let mut distinct = chars.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if chars.len() < MIN_PASSPHRASE_CHARS {
+            return Err(KeyError::WeakPassphrase("it is too short"));
+        }
+        if distinct.len() < 6 {
+            return Err(KeyError::WeakPassphrase(
+                "it repeats too few different characters",
+            ));
+        }
+        if chars.iter().all(char::is_ascii_digit) {
+            return Err(KeyError::WeakPassphrase("it is only digits"));
+        }
+        Ok(pass)
+    }
+
     fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }
 }
+
+/// The fewest characters a new key's passphrase may have.
+pub const MIN_PASSPHRASE_CHARS: usize = 12;
 
 impl fmt::Debug for Passphrase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -267,6 +303,38 @@ mod tests {
             Passphrase::new("\n".into()).unwrap_err(),
             KeyError::EmptyPassphrase
         );
+    }
+
+    #[test]
+    fn new_keys_refuse_guessable_passphrases() {
+        for weak in [
+            "abc",
+            "tiers-temps",
+            "aaaaaaaaaaaaaaaa",
+            "abcabcabcabcabc",
+            "123456789012",
+        ] {
+            assert!(
+                matches!(
+                    Passphrase::new_strong(weak.into()),
+                    Err(KeyError::WeakPassphrase(_))
+                ),
+                "{weak}"
+            );
+        }
+        assert_eq!(
+            Passphrase::new_strong(String::new()).unwrap_err(),
+            KeyError::EmptyPassphrase
+        );
+        for strong in [
+            "correct horse battery",
+            "salle 2 tiers-temps",
+            "éléphant rôti",
+        ] {
+            assert!(Passphrase::new_strong(strong.into()).is_ok(), "{strong}");
+        }
+        // Weak or not, an existing file opens with its passphrase.
+        assert!(Passphrase::new("abc".into()).is_ok());
     }
 
     /// Written by `openssl genpkey -algorithm ed25519` (OpenSSL 3.0), then
