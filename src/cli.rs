@@ -4,11 +4,13 @@
 
 pub mod atomic;
 pub mod check;
+pub mod docs;
 pub mod import;
 pub mod keygen;
 pub mod kiosk;
 pub mod results;
 pub mod run;
+pub mod secret;
 pub mod stats;
 pub mod verify;
 
@@ -26,28 +28,80 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The subcommands.
+/// The subcommands. Each one's help ends with its exit statuses; 2 is
+/// also clap's status for a command line it cannot parse.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Take an exam: one learner, one attempt, in the terminal.
+    #[command(after_help = run_after_help())]
     Run(run::Args),
     /// Validate exam banks (files or folders) and report every problem.
+    #[command(
+        after_help = "Exit status: 0 no error (warnings allowed), 1 errors found \
+        (or warnings, with --deny-warnings), 2 a path could not be read."
+    )]
     Check(check::Args),
     /// Convert a Moodle GIFT or Aiken bank into a brevet bank, reporting
     /// what cannot be converted and where.
+    #[command(
+        after_help = "Exit status: 0 every question converted, 1 some skipped or \
+        changed (each reported on stderr as FILE:LINE), 2 nothing could be read or written."
+    )]
     Import(import::Args),
     /// Show each section's pool, draw, chance of appearing, kinds, points
     /// and estimated time, with warnings where a pool is too small.
+    #[command(
+        after_help = "Exit status: 0 the statistics were printed (warnings are \
+        advice), 1 with --deny-warnings when a warning was printed, 2 the bank cannot be \
+        read or has errors (see `brevet check`)."
+    )]
     Stats(stats::Args),
     /// Create an issuer key pair and print its did:key.
+    #[command(
+        after_help = "Exit status: 0 the key was written, 2 nothing was written \
+        (the reason is on stderr)."
+    )]
     Keygen(keygen::Args),
     /// Verify credentials offline: proof, issuer, dates.
+    #[command(
+        after_help = "Exit status: 0 every credential is valid, 1 at least one is \
+        invalid, 2 a file could not be read or an argument is wrong."
+    )]
     Verify(verify::Args),
     /// Run a training-room exam station: one learner after another, only
     /// the proctor's PIN leaves.
+    #[command(
+        after_help = "Exit status: 0 the proctor closed the station (or the PIN \
+        was set), 2 the station could not start or had to stop (the reason is on stderr; \
+        answers are saved)."
+    )]
     Kiosk(kiosk::Args),
     /// Print a room's finished attempts as a table, or as CSV.
+    #[command(
+        after_help = "Exit status: 0 the results were printed, 2 they could not be \
+        read."
+    )]
     Results(results::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = docs::COMPLETIONS_HELP)]
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page, or write one page per subcommand into a folder.
+    #[command(
+        after_help = "Exit status: 0 the page was printed or written, 2 it could \
+        not be written."
+    )]
+    Man(docs::ManArgs),
+}
+
+/// `brevet run --help` ends with the keys, made from the keymap, and the
+/// exit statuses.
+fn run_after_help() -> String {
+    format!(
+        "{}\nExit status: 0 the exam ended (submitted, or left to be resumed later with \
+         the same command), 2 it could not start or go on (the reason is on stderr; \
+         answers already given are saved).",
+        crate::tui::keymap::reference()
+    )
 }
 
 /// Runs the parsed command line.
@@ -64,6 +118,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => verify::run(&args),
         Command::Kiosk(args) => kiosk::run(&args),
         Command::Results(args) => results::run(&args),
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man(args) => docs::man(&args),
     }
 }
 

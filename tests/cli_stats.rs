@@ -16,7 +16,7 @@ fn the_demo_bank_warns_about_its_small_pools() {
     brevet()
         .args(["stats", demo])
         .assert()
-        .code(1)
+        .code(0)
         .stdout(predicate::str::contains("6 of 8 questions drawn"))
         .stdout(
             predicate::str::is_match(
@@ -30,6 +30,12 @@ fn the_demo_bank_warns_about_its_small_pools() {
         .stdout(predicate::str::contains(
             "warning: section `sizes` draws 2 of 3",
         ));
+    // For CI: warnings fail only when asked.
+    brevet()
+        .args(["stats", "--deny-warnings", demo])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("warning: section `sharing`"));
 }
 
 #[test]
@@ -55,6 +61,11 @@ fn big_pools_give_no_warning_and_an_invalid_bank_exit_2() {
         .stdout(predicate::str::contains("2 of 4 questions drawn"))
         .stdout(predicate::str::is_match(r"s +4 +2 +50% +4 true-false +1 ").unwrap())
         .stdout(predicate::str::contains("warning").not());
+    brevet()
+        .args(["stats", "--deny-warnings"])
+        .arg(&good)
+        .assert()
+        .code(0);
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, bank.replace("draw = 2", "draw = 9")).unwrap();
     brevet()

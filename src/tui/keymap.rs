@@ -145,9 +145,130 @@ pub fn action(key: KeyEvent, mode: Mode) -> Option<Action> {
     }
 }
 
+/// What an action does, in a few English words (for `brevet run --help`
+/// and the manual page; the screens have their own translated help).
+fn describe(action: Action) -> &'static str {
+    match action {
+        Action::Up => "highlight the previous choice, scroll up",
+        Action::Down => "highlight the next choice, scroll down",
+        Action::Previous => "previous question",
+        Action::Next => "next question",
+        Action::Pick(_) => "choose or tick that choice",
+        Action::Toggle => "choose or tick the highlighted choice",
+        Action::Confirm => "confirm: save a typed answer, open, continue",
+        Action::Flag => "flag or unflag the question",
+        Action::Review => "review the paper, then submit",
+        Action::Submit => "submit (on the review screen)",
+        Action::Help => "show or hide the help",
+        Action::Back => "go back, close",
+        Action::Quit => "quit (answers are saved; the clock keeps running)",
+        Action::Yes => "yes, to a question on screen",
+        Action::No => "no, to a question on screen",
+        Action::Type(_) => "type",
+        Action::Backspace => "delete the character before the cursor",
+        Action::Delete => "delete the character under the cursor",
+        Action::CursorLeft => "cursor left",
+        Action::CursorRight => "cursor right",
+        Action::Home => "cursor to the start",
+        Action::End => "cursor to the end",
+        Action::NextField => "next field",
+    }
+}
+
+fn key_name(code: KeyCode, mods: KeyModifiers) -> String {
+    let base = match code {
+        KeyCode::Up => "Up".to_owned(),
+        KeyCode::Down => "Down".to_owned(),
+        KeyCode::Left => "Left".to_owned(),
+        KeyCode::Right => "Right".to_owned(),
+        KeyCode::PageUp => "PgUp".to_owned(),
+        KeyCode::PageDown => "PgDn".to_owned(),
+        KeyCode::Home => "Home".to_owned(),
+        KeyCode::End => "End".to_owned(),
+        KeyCode::Enter => "Enter".to_owned(),
+        KeyCode::Esc => "Esc".to_owned(),
+        KeyCode::Tab => "Tab".to_owned(),
+        KeyCode::Backspace => "Backspace".to_owned(),
+        KeyCode::Delete => "Delete".to_owned(),
+        KeyCode::F(n) => format!("F{n}"),
+        KeyCode::Char(' ') => "Space".to_owned(),
+        KeyCode::Char(c) => c.to_string(),
+        other => format!("{other:?}"),
+    };
+    if mods.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{}", base.to_uppercase())
+    } else {
+        base
+    }
+}
+
+/// The keys of both modes as a reference table, made from the keymap
+/// itself so that it cannot drift from what the keys do.
+pub fn reference() -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for (title, specific, extra) in [
+        (
+            "Keys on choice questions and other screens:",
+            COMMAND,
+            "  1-9               choose or tick that choice; n: no, to a question on screen\n",
+        ),
+        (
+            "Keys in a text or numeric answer (letters and digits type):",
+            TEXT,
+            "",
+        ),
+    ] {
+        let _ = writeln!(out, "{title}");
+        let mut rows: Vec<(Action, Vec<String>)> = Vec::new();
+        // Common keys first, in their order; a key of the mode's own table
+        // shadows the common one (as `action` does).
+        let mut seen = Vec::new();
+        for (code, mods, _) in COMMON.iter().chain(specific) {
+            if seen.contains(&(*code, *mods)) || *mods == KeyModifiers::SHIFT {
+                continue; // listed already, or `?` typed with Shift: the same key
+            }
+            seen.push((*code, *mods));
+            let Some((_, _, action)) = specific
+                .iter()
+                .chain(COMMON)
+                .find(|(c, m, _)| c == code && m == mods)
+            else {
+                continue;
+            };
+            let name = key_name(*code, *mods);
+            match rows.iter_mut().find(|(a, _)| a == action) {
+                Some((_, keys)) => keys.push(name),
+                None => rows.push((*action, vec![name])),
+            }
+        }
+        for (action, keys) in rows {
+            let _ = writeln!(out, "  {:<18}{}", keys.join(", "), describe(action));
+        }
+        out.push_str(extra);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reference_names_every_key_of_the_tables() {
+        let text = reference();
+        for (code, mods, action) in COMMON.iter().chain(COMMAND).chain(TEXT) {
+            if *mods == KeyModifiers::SHIFT {
+                continue;
+            }
+            assert!(text.contains(&key_name(*code, *mods)), "{code:?}\n{text}");
+            assert!(text.contains(describe(*action)), "{action:?}\n{text}");
+        }
+        // In text answers, letters are not commands.
+        let text_part = text.split("text or numeric").nth(1).unwrap();
+        assert!(!text_part.contains("  f "), "{text_part}");
+        assert!(text_part.contains("Left"), "{text_part}");
+    }
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
