@@ -152,6 +152,7 @@ pub fn run<W: Write>(
     print_result(&mut d, &session, &result)?;
     if let Some(path) = on_finish(exam, &session, &result)? {
         d.say(format!("{} {}", s.credential_written, path.display()))?;
+        d.say(s.credential_purpose)?;
         if demo_issuer {
             d.say(s.demo_issuer)?;
         }

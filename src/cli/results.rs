@@ -161,7 +161,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         args.dir.clone()
     };
-    let results = read(&path)?;
+    // A station's results folder before its first finished attempt.
+    let results = if args.dir.is_dir() && !path.exists() {
+        eprintln!("brevet: no finished attempt in {} yet", args.dir.display());
+        Vec::new()
+    } else {
+        read(&path)?
+    };
     if args.csv {
         print!("{}", to_csv(&results));
     } else {

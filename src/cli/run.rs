@@ -182,6 +182,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             );
             if let Some(path) = credential {
                 println!("{} {}", s.credential_written, path.display());
+                println!("{}", s.credential_purpose);
             }
         }
         tui::Ended::Quit | tui::Ended::Signal => {

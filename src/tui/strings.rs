@@ -95,6 +95,8 @@ pub struct Strings {
     pub no_answer: &'static str,
     pub review_score_only: &'static str,
     pub credential_written: &'static str,
+    /// What the credential file is for, said under its path.
+    pub credential_purpose: &'static str,
     pub result_hint: &'static str,
     pub help_title: &'static str,
     pub help_lines: &'static [(&'static str, &'static str)],
@@ -240,6 +242,7 @@ static EN: Strings = Strings {
     no_answer: "(no answer)",
     review_score_only: "This exam shows the score only.",
     credential_written: "Your credential was saved to",
+    credential_purpose: "It is your signed Open Badges 3.0 credential: keep it, send it to an employer or add it to a wallet; anyone can check it with `brevet verify`.",
     result_hint: "↑↓ scroll · q quit",
     help_title: "Keys",
     help_lines: &[
@@ -376,6 +379,7 @@ static FR: Strings = Strings {
     no_answer: "(pas de réponse)",
     review_score_only: "Cet examen n’affiche que le score.",
     credential_written: "Votre certificat a été enregistré dans",
+    credential_purpose: "C’est votre certificat signé (Open Badges 3.0) : conservez-le, envoyez-le à un employeur ou ajoutez-le à un portefeuille numérique ; chacun peut le vérifier avec « brevet verify ».",
     result_hint: "↑↓ défiler · q quitter",
     help_title: "Touches",
     help_lines: &[

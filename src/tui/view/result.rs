@@ -163,6 +163,7 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
             format!("{} {}", s.credential_written, path.display()),
             theme.good(),
         ));
+        lines.push(Line::raw(s.credential_purpose));
         if app.demo_issuer() {
             lines.push(Line::styled(s.demo_issuer, theme.warn()));
         }
