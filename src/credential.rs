@@ -9,8 +9,10 @@ pub mod country;
 pub mod did;
 pub mod jcs;
 pub mod key;
+pub mod ld;
 pub mod ob;
 pub mod proof;
+pub mod rdfc;
 pub mod summary;
 pub mod verify;
 
