@@ -1,12 +1,14 @@
 //! Credential benchmarks. Group `jcs`: RFC 8785 canonicalisation of a
 //! credential-sized document (benches/data/credential-2k4.json), brevet's own
-//! implementation against the two JCS crates, to justify the choice. Group
-//! `credential`: issue one credential; verify one from its bytes (and the
-//! strict Ed25519 verification alone, the floor it cannot go under).
+//! implementation against the two JCS crates, to justify the choice. Groups
+//! `credential/SUITE`, for `eddsa-rdfc-2022` and `eddsa-jcs-2022`: issue one
+//! credential; verify one from its bytes (and the strict Ed25519
+//! verification alone, the floor it cannot go under).
 
 #[path = "../tests/support/sample.rs"]
 mod sample;
 
+use brevet::credential::proof::Cryptosuite;
 use brevet::credential::verify::{VerifyOptions, verify};
 use brevet::credential::{jcs, ob, parse_datetime};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -41,17 +43,25 @@ fn jcs_implementations(c: &mut Criterion) {
 }
 
 fn issue_and_verify(c: &mut Criterion) {
+    for suite in [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022] {
+        issue_and_verify_with(c, suite);
+    }
+}
+
+fn issue_and_verify_with(c: &mut Criterion, suite: Cryptosuite) {
     let key = sample::key();
     let input = sample::input(key.did());
-    let doc = ob::issue(&input, &key).expect("sample issues");
+    let doc = ob::issue(&input, &key, suite).expect("sample issues");
     let bytes = serde_json::to_vec_pretty(&doc).expect("serialises");
     let options = VerifyOptions {
         now: parse_datetime("2025-06-01T00:00:00Z").expect("date"),
         trusted: &[],
     };
     assert!(verify(&bytes, &options).verdict.is_valid());
-    let mut group = c.benchmark_group("credential");
-    group.bench_function("issue", |b| b.iter(|| ob::issue(black_box(&input), &key)));
+    let mut group = c.benchmark_group(format!("credential/{}", suite.name()));
+    group.bench_function("issue", |b| {
+        b.iter(|| ob::issue(black_box(&input), &key, suite))
+    });
     group.throughput(criterion::Throughput::Bytes(bytes.len() as u64));
     group.bench_function("verify_from_bytes", |b| {
         b.iter(|| verify(black_box(&bytes), &options))
@@ -61,7 +71,7 @@ fn issue_and_verify(c: &mut Criterion) {
     // does. Two verifications per iteration.
     let other_key = brevet::credential::key::IssuerKey::from_seed(&[0x5b; 32]);
     let other = serde_json::to_vec_pretty(
-        &ob::issue(&sample::input(other_key.did()), &other_key).expect("sample issues"),
+        &ob::issue(&sample::input(other_key.did()), &other_key, suite).expect("sample issues"),
     )
     .expect("serialises");
     assert!(verify(&other, &options).verdict.is_valid());

@@ -3,8 +3,11 @@
 //! folder, for measuring `brevet verify` over many files:
 //!
 //! ```sh
-//! cargo run --release --example gen_credentials -- /tmp/brevet-10k 10000
+//! cargo run --release --example gen_credentials -- /tmp/brevet-10k 10000 [jcs]
 //! ```
+//!
+//! The credentials are signed with `eddsa-rdfc-2022`, or `eddsa-jcs-2022`
+//! when the third argument is `jcs`.
 
 #![allow(clippy::unwrap_used)] // a tool: a panic is a clear failure
 
@@ -12,6 +15,7 @@
 mod sample;
 
 use brevet::credential::ob::{self, credential_id};
+use brevet::credential::proof::Cryptosuite;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -19,6 +23,10 @@ fn main() {
     let n: u32 = args
         .next()
         .map_or(10_000, |n| n.parse().expect("N is a number"));
+    let suite = match args.next().as_deref() {
+        Some("jcs") => Cryptosuite::EddsaJcs2022,
+        _ => Cryptosuite::EddsaRdfc2022,
+    };
     std::fs::create_dir_all(&folder).unwrap();
     let key = sample::key();
     let mut input = sample::input(key.did());
@@ -27,7 +35,7 @@ fn main() {
         id[..4].copy_from_slice(&i.to_be_bytes());
         input.id = credential_id(id);
         input.learner.id = Some(format!("A-2025-{i:05}"));
-        let doc = ob::issue(&input, &key).unwrap();
+        let doc = ob::issue(&input, &key, suite).unwrap();
         let bytes = serde_json::to_vec_pretty(&doc).unwrap();
         std::fs::write(folder.join(format!("c{i:05}.json")), bytes).unwrap();
     }

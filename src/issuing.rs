@@ -14,6 +14,7 @@ use crate::credential::key::{IssuerKey, Passphrase};
 use crate::credential::ob::{
     self, AttemptEvidence, CredentialInput, ProctoringCounts, Score, Supervision,
 };
+use crate::credential::proof::Cryptosuite;
 use crate::scoring;
 use crate::store::DataDir;
 use chrono::{DateTime, Utc};
@@ -35,6 +36,9 @@ struct RawIssuer {
     region: Option<String>,
     #[serde(default)]
     quality_assurance: Option<String>,
+    /// Put extra time and proctoring counts in credentials (default: no).
+    #[serde(default)]
+    include_accommodations: bool,
     key: Spanned<String>,
 }
 
@@ -43,6 +47,7 @@ pub struct Signer {
     issuer: ob::Issuer,
     key: IssuerKey,
     demo: bool,
+    suite: Cryptosuite,
 }
 
 impl std::fmt::Debug for Signer {
@@ -138,9 +143,10 @@ pub fn parse_issuer(source: &str) -> Result<(ob::Issuer, String), Vec<Diagnostic
         ob::Issuer {
             name: raw.name.into_inner(),
             url: raw.url.into_inner(),
-            country: raw.country.into_inner(),
+            country: Some(raw.country.into_inner()),
             region: raw.region,
             quality_assurance: raw.quality_assurance,
+            include_accommodations: raw.include_accommodations,
             did: placeholder,
         },
         key,
@@ -183,6 +189,7 @@ impl Signer {
             issuer,
             key,
             demo: false,
+            suite: Cryptosuite::EddsaRdfc2022,
         })
     }
 
@@ -230,16 +237,34 @@ impl Signer {
         let issuer = ob::Issuer {
             name: "brevet local demo issuer".into(),
             url: "https://brevet.invalid/demo-issuer".into(),
-            country: "FR".into(),
+            // The demo issuer is nowhere: it claims no country.
+            country: None,
             region: None,
             quality_assurance: None,
+            include_accommodations: false,
             did: key.did().clone(),
         };
         Ok(Self {
             issuer,
             key,
             demo: true,
+            suite: Cryptosuite::EddsaRdfc2022,
         })
+    }
+
+    /// Signs with `suite` instead of the default `eddsa-rdfc-2022`.
+    #[must_use]
+    pub fn with_suite(mut self, suite: Cryptosuite) -> Self {
+        self.suite = suite;
+        self
+    }
+
+    /// Puts accommodations and proctoring counts in the credentials (as
+    /// `include_accommodations = true` in `issuer.toml` does).
+    #[must_use]
+    pub fn with_accommodations(mut self, include: bool) -> Self {
+        self.issuer.include_accommodations = include;
+        self
     }
 
     /// Whether this is the demo issuer.
@@ -275,7 +300,7 @@ impl Signer {
             now,
             random_id,
         );
-        ob::issue(&input, &self.key)
+        ob::issue(&input, &self.key, self.suite)
     }
 }
 
@@ -294,30 +319,7 @@ pub fn credential_input(
     let header = attempt.header();
     let meta = &exam.meta;
     let counts = attempt.counts();
-    let minimums: Vec<String> = exam
-        .sections
-        .iter()
-        .filter_map(|s| s.min_score.map(|m| format!("{} {m} %", s.title)))
-        .collect();
-    let mut criteria = format!(
-        "Pass the timed exam \"{}\" (version {}): {} questions drawn at random from the bank, {} to answer them, {} navigation; an overall score of at least {} %",
-        meta.title,
-        meta.version,
-        exam.draw_count(),
-        crate::tui::strings::span(exam.rules.time_limit),
-        match exam.rules.navigation {
-            Navigation::Free => "free",
-            Navigation::Sequential => "sequential",
-        },
-        exam.rules.mastery_threshold
-    );
-    if !minimums.is_empty() {
-        criteria.push_str(&format!(
-            " and at least, per section: {}",
-            minimums.join(", ")
-        ));
-    }
-    criteria.push('.');
+    let criteria = criteria_narrative(exam);
     CredentialInput {
         id: ob::credential_id(random_id),
         issuer: issuer.clone(),
@@ -325,6 +327,7 @@ pub fn credential_input(
             exam_id: meta.id.clone(),
             version: meta.version.clone(),
             title: meta.title.clone(),
+            skill_block: Some(meta.skill_block.trim().to_string()).filter(|b| !b.is_empty()),
             description: meta.description.trim().to_string(),
             criteria,
             language: meta.language.clone(),
@@ -368,6 +371,51 @@ pub fn credential_input(
         },
         demo_issuer: demo,
     }
+}
+
+/// How the credential is earned, in the exam's language.
+fn criteria_narrative(exam: &Exam) -> String {
+    let meta = &exam.meta;
+    let french = meta.language.to_ascii_lowercase().starts_with("fr");
+    let minimums: Vec<String> = exam
+        .sections
+        .iter()
+        .filter_map(|s| s.min_score.map(|m| format!("{} {m}\u{a0}%", s.title)))
+        .collect();
+    let time = crate::tui::strings::span(exam.rules.time_limit);
+    let threshold = exam.rules.mastery_threshold;
+    let draw = exam.draw_count();
+    let mut text = if french {
+        format!(
+            "Réussir l’examen chronométré «\u{202f}{}\u{202f}» (version {})\u{202f}: {draw} questions tirées au hasard dans la banque, {time} pour y répondre, navigation {}\u{202f}; un score global d’au moins {threshold}\u{a0}%",
+            meta.title,
+            meta.version,
+            match exam.rules.navigation {
+                Navigation::Free => "libre",
+                Navigation::Sequential => "séquentielle",
+            },
+        )
+    } else {
+        format!(
+            "Pass the timed exam \"{}\" (version {}): {draw} questions drawn at random from the bank, {time} to answer them, {} navigation; an overall score of at least {threshold}\u{a0}%",
+            meta.title,
+            meta.version,
+            match exam.rules.navigation {
+                Navigation::Free => "free",
+                Navigation::Sequential => "sequential",
+            },
+        )
+    };
+    if !minimums.is_empty() {
+        text.push_str(if french {
+            " et au moins, par section\u{202f}: "
+        } else {
+            " and at least, per section: "
+        });
+        text.push_str(&minimums.join(", "));
+    }
+    text.push('.');
+    text
 }
 
 fn round2(x: f64) -> f64 {
@@ -444,7 +492,11 @@ mod tests {
         let good = "name = \"Centre Exemple\"\nurl = \"https://formation.example.org\"\ncountry = \"FR\"\nregion = \"Occitanie\"\nkey = \"issuer.key\"\n";
         let (issuer, key) = parse_issuer(good).unwrap();
         assert_eq!(
-            (issuer.name.as_str(), issuer.country.as_str(), key.as_str()),
+            (
+                issuer.name.as_str(),
+                issuer.country.as_deref().unwrap_or(""),
+                key.as_str()
+            ),
             ("Centre Exemple", "FR", "issuer.key")
         );
         let bad =

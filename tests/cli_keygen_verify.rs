@@ -202,7 +202,13 @@ fn write_signed(
         unreachable!()
     };
     let mut signed = Value::Object(
-        proof::sign(map, key, parse_datetime("2025-01-01T00:00:00Z").unwrap()).unwrap(),
+        proof::sign(
+            map,
+            key,
+            parse_datetime("2025-01-01T00:00:00Z").unwrap(),
+            proof::Cryptosuite::EddsaJcs2022,
+        )
+        .unwrap(),
     );
     edit(&mut signed);
     let path = dir.join(name);
@@ -310,7 +316,8 @@ fn verify_prints_what_an_issued_credential_says() {
     let key = sample::key();
     let mut input = sample::input(key.did());
     input.demo_issuer = true;
-    let doc = brevet::credential::ob::issue(&input, &key).unwrap();
+    let doc =
+        brevet::credential::ob::issue(&input, &key, proof::Cryptosuite::EddsaRdfc2022).unwrap();
     let file = tmp.path().join("camille.json");
     std::fs::write(&file, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
     let out = brevet(tmp.path()).arg("verify").arg(&file).assert().code(0);

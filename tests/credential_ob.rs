@@ -11,6 +11,9 @@ mod json_paths;
 mod sample;
 
 use brevet::credential::ob::{self, BuildError, IssueError, Supervision};
+use brevet::credential::proof::Cryptosuite;
+
+const RDFC: Cryptosuite = Cryptosuite::EddsaRdfc2022;
 use brevet::credential::verify::{Invalid, Verdict, VerifyOptions, verify};
 use brevet::credential::{format_datetime, parse_datetime};
 use serde_json::{Value, json};
@@ -29,7 +32,7 @@ fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> 
 }
 
 fn issued(input: &ob::CredentialInput) -> Value {
-    Value::Object(ob::issue(input, &sample::key()).unwrap())
+    Value::Object(ob::issue(input, &sample::key(), RDFC).unwrap())
 }
 
 fn sample_doc() -> Value {
@@ -89,7 +92,15 @@ fn the_schema_check_is_not_vacuous() {
 #[test]
 fn follows_the_interoperability_rules() {
     let doc = sample_doc();
-    assert_eq!(doc["@context"], json!([ob::VC_CONTEXT, ob::OB_CONTEXT]));
+    assert_eq!(
+        doc["@context"],
+        json!([
+            ob::VC_CONTEXT,
+            ob::OB_CONTEXT,
+            ob::OB_EXTENSIONS_CONTEXT,
+            ob::brevet_context()
+        ])
+    );
     assert_eq!(
         doc["type"],
         json!(["VerifiableCredential", "OpenBadgeCredential"])
@@ -99,7 +110,7 @@ fn follows_the_interoperability_rules() {
     let proof = &doc["proof"][0];
     assert_eq!(doc["proof"].as_array().unwrap().len(), 1);
     assert_eq!(proof["@context"], doc["@context"]);
-    assert_eq!(proof["cryptosuite"], "eddsa-jcs-2022");
+    assert_eq!(proof["cryptosuite"], "eddsa-rdfc-2022");
     assert_eq!(proof["proofPurpose"], "assertionMethod");
     let multibase = did.strip_prefix("did:key:").unwrap();
     assert_eq!(proof["verificationMethod"], format!("{did}#{multibase}"));
@@ -116,16 +127,16 @@ fn follows_the_interoperability_rules() {
         achievement["resultDescription"][0]["id"]
     );
     assert_eq!(achievement["alignment"][0]["targetCode"], "5");
+    assert_eq!(subject["supervision"], "supervised-onsite");
+    assert_eq!(subject["identityVerification"], "verified-onsite");
+    assert_eq!(subject["learningMode"], ob::MODE_PRESENTIAL);
+    assert_eq!(achievement["volumeOfLearning"], "PT50H");
     assert_eq!(
-        subject["euMicroCredential"]["supervision"],
-        "supervised-onsite"
+        achievement["skillBlock"],
+        "Bloc 2 : sécuriser un réseau d’entreprise"
     );
     assert_eq!(
-        subject["euMicroCredential"]["identityVerification"],
-        "verified-onsite"
-    );
-    assert_eq!(
-        doc["evidence"][0]["brevetAttempt"]["seed"],
+        doc["evidence"][0]["examAttempt"]["seed"],
         "18446744073709551557"
     );
 }
@@ -137,29 +148,26 @@ fn says_no_more_than_what_happened() {
     input.supervision = Supervision::Unsupervised;
     input.demo_issuer = true;
     let doc = issued(&input);
-    let eu = &doc["credentialSubject"]["euMicroCredential"];
-    assert_eq!(eu["supervision"], "unsupervised");
-    assert_eq!(eu["identityVerification"], "none");
-    assert_eq!(eu["formOfParticipation"], "online");
+    let subject = &doc["credentialSubject"];
+    assert_eq!(subject["supervision"], "unsupervised");
+    assert_eq!(subject["identityVerification"], "none");
+    assert_eq!(subject["learningMode"], ob::MODE_ONLINE);
+    assert_eq!(subject["idVerification"], ob::UNSUPERVISED_NO_ID);
+    // A French credential says it in French.
     assert!(
         doc["name"]
             .as_str()
             .unwrap()
-            .contains("demo issuer, not for real certification")
+            .contains("émetteur de démonstration, sans valeur de certification")
     );
-    assert_eq!(doc["issuer"]["brevetDemoIssuer"], true);
+    assert_eq!(doc["issuer"]["demoIssuer"], true);
     input.supervision = Supervision::SupervisedOnsite {
         identity_verified: false,
     };
     let doc = issued(&input);
-    assert_eq!(
-        doc["credentialSubject"]["euMicroCredential"]["identityVerification"],
-        "none"
-    );
-    assert_eq!(
-        doc["credentialSubject"]["euMicroCredential"]["supervision"],
-        "supervised-onsite"
-    );
+    assert_eq!(doc["credentialSubject"]["identityVerification"], "none");
+    assert_eq!(doc["credentialSubject"]["supervision"], "supervised-onsite");
+    assert!(doc["credentialSubject"].get("idVerification").is_none());
     let report = verify(
         &serde_json::to_vec(&doc).unwrap(),
         &VerifyOptions {
@@ -180,11 +188,11 @@ fn refuses_bad_input_and_the_wrong_key() {
     type Edit = fn(&mut ob::CredentialInput);
     let cases: Vec<(Edit, BuildError)> = vec![
         (
-            |i| i.issuer.country = "UK".into(),
+            |i| i.issuer.country = Some("UK".into()),
             BuildError::Country("UK".into()),
         ),
         (
-            |i| i.issuer.country = "fr".into(),
+            |i| i.issuer.country = Some("fr".into()),
             BuildError::Country("fr".into()),
         ),
         (
@@ -230,7 +238,7 @@ fn refuses_bad_input_and_the_wrong_key() {
     assert!(matches!(ob::build(&input), Err(BuildError::Language(_))));
     let other = brevet::credential::key::IssuerKey::from_seed(&[1; 32]);
     assert!(matches!(
-        ob::issue(&good, &other),
+        ob::issue(&good, &other, RDFC),
         Err(IssueError::WrongKey { .. })
     ));
 }
@@ -311,17 +319,11 @@ fn the_named_tamperings_say_why() {
         ("/issuer/name", json!("Université Exemple")),
         ("/issuer/address/addressCountryCode", json!("DE")),
         (
-            "/credentialSubject/achievement/euMicroCredential/notionalWorkloadHours",
-            json!(120),
+            "/credentialSubject/achievement/volumeOfLearning",
+            json!("PT120H"),
         ),
-        (
-            "/credentialSubject/euMicroCredential/supervision",
-            json!("unsupervised"),
-        ),
-        (
-            "/evidence/0/brevetAttempt/proctoringEvents/paste",
-            json!(0.5),
-        ),
+        ("/credentialSubject/supervision", json!("unsupervised")),
+        ("/evidence/0/examAttempt/proctoringEvents/paste", json!(1)),
         ("/proof/0/created", json!("2025-03-14T09:26:54Z")),
     ];
     for (path, value) in cases {
@@ -414,7 +416,7 @@ fn re_serialising_keeps_it_valid() {
     let mut text = String::new();
     rewrite(&doc, &mut text);
     assert!(
-        text.contains("\\u00E9") && text.contains("\\/") && text.contains("5E1"),
+        text.contains("\\u00E9") && text.contains("\\/") && text.contains("33.0"),
         "{text}"
     );
     assert_ne!(text.find("\"validFrom\""), None);

@@ -11,6 +11,8 @@ use brevet::credential::key::IssuerKey;
 use brevet::credential::verify::{Invalid, Verdict, VerifyOptions, verify};
 use brevet::credential::{jcs, parse_datetime, proof};
 use serde_json::{Map, Value};
+
+const JCS: proof::Cryptosuite = proof::Cryptosuite::EddsaJcs2022;
 use sha2::{Digest, Sha256};
 
 fn vector(name: &str) -> Vec<u8> {
@@ -79,9 +81,9 @@ fn proof_options_and_hash_data_match() {
     let unsigned = object("unsigned.json");
     let config = object("proofConfigJCS.json");
     let created = parse_datetime(config["created"].as_str().unwrap()).unwrap();
-    let options = proof::proof_options(&unsigned, vector_key().did(), created);
+    let options = proof::proof_options(&unsigned, vector_key().did(), created, JCS);
     assert_eq!(options, config);
-    let data = proof::hash_data(&options, &unsigned);
+    let data = proof::hash_data(JCS, &options, &unsigned).unwrap();
     assert_eq!(hex(&data[..32]), vector_text("proofHashJCS.txt"));
     assert_eq!(hex(&data[32..]), vector_text("docHashJCS.txt"));
     assert_eq!(hex(&data), vector_text("combinedHashJCS.txt"));
@@ -91,7 +93,7 @@ fn proof_options_and_hash_data_match() {
 fn signing_reproduces_the_proof_value() {
     let config = object("proofConfigJCS.json");
     let created = parse_datetime(config["created"].as_str().unwrap()).unwrap();
-    let signed = proof::sign(object("unsigned.json"), &vector_key(), created).unwrap();
+    let signed = proof::sign(object("unsigned.json"), &vector_key(), created, JCS).unwrap();
     let proofs = signed["proof"].as_array().unwrap();
     assert_eq!(proofs.len(), 1, "proof is written as an array");
     let proof_value = proofs[0]["proofValue"].as_str().unwrap();

@@ -385,17 +385,31 @@ fn the_menu_grants_extra_time_and_ends_the_attempt_on_record() {
     let signer = brevet::issuing::Signer::demo(&brevet::store::DataDir::at(data.path())).unwrap();
     let app = &k.seat().unwrap().app;
     let session = app.session().unwrap();
-    let doc = signer
-        .issue(
-            &exam,
-            session.attempt(),
-            &session.head_hash(),
-            app.result().unwrap(),
-            t(5),
-            [1; 16],
-        )
-        .unwrap();
-    let events = &doc["evidence"][0]["brevetAttempt"]["proctoringEvents"];
+    let issue = |signer: &brevet::issuing::Signer| {
+        signer
+            .issue(
+                &exam,
+                session.attempt(),
+                &session.head_hash(),
+                app.result().unwrap(),
+                t(5),
+                [1; 16],
+            )
+            .unwrap()
+    };
+    // By default the credential keeps accommodations and proctor actions
+    // to the journal and the room's records.
+    let doc = issue(&signer);
+    assert!(
+        doc["evidence"][0]["examAttempt"]
+            .get("proctoringEvents")
+            .is_none(),
+        "{}",
+        doc["evidence"][0]
+    );
+    // An issuer that asks for them gets them, counted.
+    let doc = issue(&signer.with_accommodations(true));
+    let events = &doc["evidence"][0]["examAttempt"]["proctoringEvents"];
     assert_eq!(events["extraTime"], 1, "{events}");
     assert_eq!(events["endedByProctor"], 1, "{events}");
 }

@@ -16,6 +16,11 @@ fn demo() -> String {
 
 /// Takes the demo exam in plain mode with seed 4; returns stdout.
 fn take(data: &Path, out: &Path, answers: &str) -> String {
+    take_with(data, out, answers, &[])
+}
+
+/// [`take`] with more arguments for `brevet run`.
+fn take_with(data: &Path, out: &Path, answers: &str, extra: &[&str]) -> String {
     let output = Command::cargo_bin("brevet")
         .unwrap()
         .args([
@@ -32,6 +37,7 @@ fn take(data: &Path, out: &Path, answers: &str) -> String {
         .arg(data)
         .arg("--out")
         .arg(out)
+        .args(extra)
         .write_stdin(format!("\n{answers}"))
         .assert()
         .success()
@@ -55,7 +61,7 @@ fn a_passed_attempt_leaves_a_valid_credential_and_an_edited_copy_is_invalid() {
     let data = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     // Seed 4: every answer right.
-    let text = take(data.path(), out.path(), "1\n1\n3\n2 3\nexpiry\n4.5\nyes\n");
+    let text = take(data.path(), out.path(), ALL_RIGHT);
     assert!(text.contains("== Result: PASSED =="), "{text}");
     let files = credentials(out.path());
     assert_eq!(files.len(), 1, "{files:?}");
@@ -101,6 +107,50 @@ fn a_passed_attempt_leaves_a_valid_credential_and_an_edited_copy_is_invalid() {
         .code(1);
     let summary = String::from_utf8(verdict.get_output().stdout.clone()).unwrap();
     assert!(summary.contains("INVALID"), "{summary}");
+}
+
+/// Seed 4: every answer right.
+const ALL_RIGHT: &str = "1\n1\n3\n2 3\nexpiry\n4.5\nyes\n";
+
+#[test]
+fn the_credential_is_json_ld_that_loses_nothing_signed_with_rdfc_unless_asked() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    take(data.path(), out.path(), ALL_RIGHT);
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(&credentials(out.path())[0]).unwrap()).unwrap();
+    assert_eq!(doc["proof"][0]["cryptosuite"], "eddsa-rdfc-2022");
+    // Every property and type expands in safe mode (an error otherwise).
+    let quads = brevet::credential::ld::to_rdf(&doc).unwrap();
+    assert!(quads.len() > 40, "{} quads", quads.len());
+    // The demo issuer claims no country; nothing of the accommodations.
+    assert!(doc["issuer"].get("address").is_none(), "{}", doc["issuer"]);
+    assert!(
+        doc["evidence"][0]["examAttempt"]
+            .get("extraTimePercent")
+            .is_none()
+    );
+    assert_eq!(
+        doc["credentialSubject"]["achievement"]["skillBlock"],
+        "Demo skill block"
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    take_with(
+        data.path(),
+        out.path(),
+        ALL_RIGHT,
+        &["--cryptosuite", "eddsa-jcs-2022", "--learner-id", "second"],
+    );
+    let file = &credentials(out.path())[0];
+    let doc: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    assert_eq!(doc["proof"][0]["cryptosuite"], "eddsa-jcs-2022");
+    Command::cargo_bin("brevet")
+        .unwrap()
+        .arg("verify")
+        .arg(file)
+        .assert()
+        .success();
 }
 
 #[test]

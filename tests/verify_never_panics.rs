@@ -52,7 +52,15 @@ fn signed() -> Value {
     let Value::Object(map) = doc else {
         unreachable!()
     };
-    Value::Object(proof::sign(map, &key, parse_datetime("2025-01-01T00:00:00Z").unwrap()).unwrap())
+    Value::Object(
+        proof::sign(
+            map,
+            &key,
+            parse_datetime("2025-01-01T00:00:00Z").unwrap(),
+            proof::Cryptosuite::EddsaJcs2022,
+        )
+        .unwrap(),
+    )
 }
 
 fn check(bytes: &[u8]) -> bool {

@@ -46,6 +46,30 @@ pub struct Args {
     /// The data folder (default: $BREVET_DATA, else the XDG data folder).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// How the credential is signed: `eddsa-rdfc-2022` (what wallets and
+    /// Open Badges verifiers accept) or `eddsa-jcs-2022` (brevet 0.1's).
+    #[arg(long, value_enum, default_value_t = Suite::EddsaRdfc2022)]
+    pub cryptosuite: Suite,
+}
+
+/// The cryptosuites a credential can be signed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Suite {
+    /// RDF canonicalisation (RDFC-1.0); the default.
+    #[value(name = "eddsa-rdfc-2022")]
+    EddsaRdfc2022,
+    /// JSON canonicalisation (RFC 8785).
+    #[value(name = "eddsa-jcs-2022")]
+    EddsaJcs2022,
+}
+
+impl From<Suite> for crate::credential::proof::Cryptosuite {
+    fn from(suite: Suite) -> Self {
+        match suite {
+            Suite::EddsaRdfc2022 => Self::EddsaRdfc2022,
+            Suite::EddsaJcs2022 => Self::EddsaJcs2022,
+        }
+    }
 }
 
 /// Runs `brevet run`.
@@ -101,7 +125,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Signer::from_file(path, passphrase.as_ref())?
         }
         None => Signer::demo(&launch.data)?,
-    };
+    }
+    .with_suite(args.cryptosuite.into());
     let demo_issuer = signer.is_demo();
     let out = args.out.clone();
     // A credential folder that cannot be written would only show at the end

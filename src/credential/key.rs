@@ -140,7 +140,7 @@ impl IssuerKey {
     }
 
     /// Signs `message` with Ed25519.
-    pub(crate) fn sign(&self, message: &[u8]) -> Signature {
+    pub fn sign(&self, message: &[u8]) -> Signature {
         self.signing.sign(message)
     }
 

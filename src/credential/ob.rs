@@ -15,7 +15,7 @@ use super::country::is_country_code;
 use super::did::DidKey;
 use super::format_datetime;
 use super::key::IssuerKey;
-use super::proof::{self, SignError};
+use super::proof::{self, Cryptosuite, SignError};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
@@ -23,9 +23,64 @@ use serde_json::{Map, Value, json};
 pub const VC_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 /// The Open Badges 3.0 context, always second.
 pub const OB_CONTEXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+/// The Open Badges extensions context, which defines the
+/// `1EdTechJsonSchemaValidator2019` of `credentialSchema`.
+pub const OB_EXTENSIONS_CONTEXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json";
 /// The official OB 3.0 JSON Schema, named in `credentialSchema`.
 pub const OB_SCHEMA: &str =
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
+/// The namespace of brevet's own terms (see `docs/credential.md`).
+pub const BREVET_VOCAB: &str = "https://w3id.org/brevet/vocab#";
+/// The namespace of the European Learning Model 3.
+pub const ELM: &str = "http://data.europa.eu/snb/model/elm/";
+/// ELM "mode of learning and assessment": online.
+pub const MODE_ONLINE: &str = "http://data.europa.eu/snb/learning-assessment/920fbb3cbe";
+/// ELM "mode of learning and assessment": presential (in a room).
+pub const MODE_PRESENTIAL: &str = "http://data.europa.eu/snb/learning-assessment/9191af2ed9";
+/// ELM "methods of supervision and verification": unsupervised without ID
+/// verification (the only one of the list a brevet attempt can claim
+/// without a proctor).
+pub const UNSUPERVISED_NO_ID: &str =
+    "http://data.europa.eu/snb/supervision-verification/c598449d64";
+
+/// The context that defines every term brevet adds to Open Badges: ELM 3
+/// terms where ELM has one, brevet's vocabulary ([`BREVET_VOCAB`]) for the
+/// rest. It travels inline, after the standard context URLs, so that no
+/// verifier has to fetch anything.
+pub fn brevet_context() -> Value {
+    const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
+    let count = |term: &str| json!({"@id": format!("brevet:{term}"), "@type": XSD_INTEGER});
+    json!({
+        "@protected": true,
+        "brevet": BREVET_VOCAB,
+        "elm": ELM,
+        "learningOutcome": "elm:learningOutcome",
+        "volumeOfLearning": {"@id": "elm:volumeOfLearning", "@type": "http://www.w3.org/2001/XMLSchema#duration"},
+        "entryRequirement": "elm:entryRequirement",
+        "learningMode": {"@id": "elm:mode", "@type": "@id"},
+        "idVerification": {"@id": "elm:idVerification", "@type": "@id"},
+        "skillBlock": "brevet:skillBlock",
+        "assessmentType": "brevet:assessmentType",
+        "stackability": "brevet:stackability",
+        "qualityAssurance": "brevet:qualityAssurance",
+        "supervision": "brevet:supervision",
+        "identityVerification": "brevet:identityVerification",
+        "demoIssuer": {"@id": "brevet:demoIssuer", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
+        "examAttempt": "brevet:examAttempt",
+        "bankSha256": "brevet:bankSha256",
+        "seed": "brevet:seed",
+        "journalHeadSha256": "brevet:journalHeadSha256",
+        "extraTimePercent": count("extraTimePercent"),
+        "proctoringEvents": "brevet:proctoringEvents",
+        "focusLost": count("focusLost"),
+        "paste": count("paste"),
+        "resize": count("resize"),
+        "resume": count("resume"),
+        "extraTime": count("extraTime"),
+        "endedByProctor": count("endedByProctor"),
+    })
+}
+
 /// The European Commission's description of the eight EQF levels.
 pub const EQF_URL: &str = "https://europa.eu/europass/en/description-eight-eqf-levels";
 
@@ -60,12 +115,18 @@ pub struct Issuer {
     pub name: String,
     /// Its web site.
     pub url: String,
-    /// Its country, ISO 3166-1 alpha-2 (`FR`).
-    pub country: String,
+    /// Its country, ISO 3166-1 alpha-2 (`FR`); `None` claims none (the
+    /// demo issuer).
+    pub country: Option<String>,
     /// Its region, where it has one.
     pub region: Option<String>,
     /// Its quality assurance (accreditation, certification), in its words.
     pub quality_assurance: Option<String>,
+    /// Whether its credentials carry accommodations (extra time) and
+    /// proctoring counts. Off by default: extra time is usually tied to a
+    /// disability, and every employer who opens the file would see it; the
+    /// journal and the room's results keep both.
+    pub include_accommodations: bool,
     /// Its key: the credential's `issuer.id`.
     pub did: DidKey,
 }
@@ -79,6 +140,8 @@ pub struct Achievement {
     pub version: String,
     /// Title of the micro-credential.
     pub title: String,
+    /// The skill block the exam certifies (a "bloc de compétences").
+    pub skill_block: Option<String>,
     /// What it covers.
     pub description: String,
     /// How it is earned, in words.
@@ -240,39 +303,74 @@ pub fn build(input: &CredentialInput) -> Result<Map<String, Value>, BuildError> 
         urn_part(&a.version)
     );
     let result_id = format!("{achievement_id}#score");
-    let demo_note = " (demo issuer, not for real certification)";
+    let t = Texts::for_language(&a.language);
     let mut name = a.title.clone();
     if input.demo_issuer {
-        name.push_str(demo_note);
+        name.push_str(t.demo_suffix);
     }
     let issued = format_datetime(input.issued_at);
+    let mut subject = json!({
+        "type": ["AchievementSubject"],
+        "identifier": identifiers(&input.learner),
+        "achievement": achievement(a, &achievement_id, &result_id, input, &t),
+        "result": [{
+            "type": ["Result"],
+            "resultDescription": result_id,
+            "value": percent_text(input.score.percent),
+            "status": if input.score.passed { "Completed" } else { "Failed" },
+        }],
+    });
+    assessment(&mut subject, input.supervision);
     let document = json!({
-        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "@context": [VC_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT, brevet_context()],
         "id": input.id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": name,
         "description": a.description,
-        "issuer": issuer(&input.issuer, input.demo_issuer),
+        "issuer": issuer(&input.issuer, input.demo_issuer, &t),
         "validFrom": issued,
         "awardedDate": issued,
         "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": identifiers(&input.learner),
-            "achievement": achievement(a, &achievement_id, &result_id, input),
-            "result": [{
-                "type": ["Result"],
-                "resultDescription": result_id,
-                "value": percent_text(input.score.percent),
-                "status": if input.score.passed { "Completed" } else { "Failed" },
-            }],
-            "euMicroCredential": assessment(input.supervision),
-        },
-        "evidence": [evidence(&input.evidence)],
+        "credentialSubject": subject,
+        "evidence": [evidence(&input.evidence, input.issuer.include_accommodations, &t)],
     });
     match document {
         Value::Object(map) => Ok(map),
         _ => unreachable!("json! of an object literal is an object"),
+    }
+}
+
+/// The fixed sentences of a credential, in its language.
+struct Texts {
+    demo_suffix: &'static str,
+    demo_description: &'static str,
+    overall_score: &'static str,
+    assessment_type: &'static str,
+    evidence_name: &'static str,
+    evidence_narrative: &'static str,
+}
+
+impl Texts {
+    fn for_language(tag: &str) -> Texts {
+        if tag.to_ascii_lowercase().starts_with("fr") {
+            Texts {
+                demo_suffix: " (émetteur de démonstration, sans valeur de certification)",
+                demo_description: "Émetteur de démonstration créé par brevet sur l’ordinateur de l’apprenant : ses certificats n’ont pas valeur de certification.",
+                overall_score: "Score global",
+                assessment_type: "Examen chronométré, corrigé automatiquement",
+                evidence_name: "Tentative d’examen",
+                evidence_narrative: "La tentative qui a obtenu ce certificat : la banque de questions et le journal de la tentative sont identifiés par leur SHA-256, la copie par sa graine.",
+            }
+        } else {
+            Texts {
+                demo_suffix: " (demo issuer, not for real certification)",
+                demo_description: "Demo issuer created by brevet on the learner's computer: its credentials are not for real certification.",
+                overall_score: "Overall score",
+                assessment_type: "Timed exam, automatically scored",
+                evidence_name: "Exam attempt",
+                evidence_narrative: "The attempt that earned this credential: the exam bank and the attempt journal are identified by their SHA-256, the paper by its seed.",
+            }
+        }
     }
 }
 
@@ -281,7 +379,11 @@ pub fn build(input: &CredentialInput) -> Result<Map<String, Value>, BuildError> 
 ///
 /// # Errors
 /// Bad input, or a key that is not the issuer's.
-pub fn issue(input: &CredentialInput, key: &IssuerKey) -> Result<Map<String, Value>, IssueError> {
+pub fn issue(
+    input: &CredentialInput,
+    key: &IssuerKey,
+    suite: Cryptosuite,
+) -> Result<Map<String, Value>, IssueError> {
     if key.did() != &input.issuer.did {
         return Err(IssueError::WrongKey {
             key: key.did().to_string(),
@@ -289,7 +391,7 @@ pub fn issue(input: &CredentialInput, key: &IssuerKey) -> Result<Map<String, Val
         });
     }
     let document = build(input)?;
-    Ok(proof::sign(document, key, input.issued_at)?)
+    Ok(proof::sign(document, key, input.issued_at, suite)?)
 }
 
 fn check(input: &CredentialInput) -> Result<(), BuildError> {
@@ -313,8 +415,10 @@ fn check(input: &CredentialInput) -> Result<(), BuildError> {
     if a.learning_outcomes.iter().all(|o| o.trim().is_empty()) {
         return Err(BuildError::Empty("the list of learning outcomes"));
     }
-    if !is_country_code(&i.country) {
-        return Err(BuildError::Country(i.country.clone()));
+    if let Some(country) = &i.country
+        && !is_country_code(country)
+    {
+        return Err(BuildError::Country(country.clone()));
     }
     if !(i.url.starts_with("https://") || i.url.starts_with("http://")) {
         return Err(BuildError::Url(i.url.clone()));
@@ -352,23 +456,26 @@ fn check(input: &CredentialInput) -> Result<(), BuildError> {
     Ok(())
 }
 
-fn issuer(i: &Issuer, demo: bool) -> Value {
-    let mut address = json!({"type": ["Address"], "addressCountryCode": i.country});
-    if let Some(region) = &i.region {
-        address["addressRegion"] = json!(region);
-    }
+fn issuer(i: &Issuer, demo: bool, t: &Texts) -> Value {
     let mut profile = json!({
         "id": i.did.to_string(),
         "type": ["Profile"],
         "name": i.name,
         "url": i.url,
-        "address": address,
     });
+    if i.country.is_some() || i.region.is_some() {
+        let mut address = json!({"type": ["Address"]});
+        if let Some(country) = &i.country {
+            address["addressCountryCode"] = json!(country);
+        }
+        if let Some(region) = &i.region {
+            address["addressRegion"] = json!(region);
+        }
+        profile["address"] = address;
+    }
     if demo {
-        profile["description"] = json!(
-            "Demo issuer created by brevet on the learner's computer: its credentials are not for real certification."
-        );
-        profile["brevetDemoIssuer"] = json!(true);
+        profile["description"] = json!(t.demo_description);
+        profile["demoIssuer"] = json!(true);
     }
     profile
 }
@@ -382,7 +489,13 @@ fn identifiers(learner: &Learner) -> Value {
     Value::Array(list)
 }
 
-fn achievement(a: &Achievement, id: &str, result_id: &str, input: &CredentialInput) -> Value {
+fn achievement(
+    a: &Achievement,
+    id: &str,
+    result_id: &str,
+    input: &CredentialInput,
+    t: &Texts,
+) -> Value {
     let mut achievement = json!({
         "id": id,
         "type": ["Achievement"],
@@ -396,12 +509,15 @@ fn achievement(a: &Achievement, id: &str, result_id: &str, input: &CredentialInp
         "resultDescription": [{
             "id": result_id,
             "type": ["ResultDescription"],
-            "name": "Overall score",
+            "name": t.overall_score,
             "resultType": "Percent",
             "requiredValue": percent_text(input.score.threshold_percent),
             "valueMin": "0",
             "valueMax": "100",
         }],
+        "learningOutcome": a.learning_outcomes.iter().filter(|o| !o.trim().is_empty()).collect::<Vec<_>>(),
+        "volumeOfLearning": hours_duration(a.workload_hours),
+        "assessmentType": t.assessment_type,
     });
     if let Some(ects) = a.ects {
         achievement["creditsAvailable"] = number(ects);
@@ -415,30 +531,35 @@ fn achievement(a: &Achievement, id: &str, result_id: &str, input: &CredentialInp
             "targetUrl": EQF_URL,
         }]);
     }
-    let mut eu = json!({
-        "learningOutcomes": a.learning_outcomes.iter().filter(|o| !o.trim().is_empty()).collect::<Vec<_>>(),
-        "notionalWorkloadHours": number(a.workload_hours),
-        "assessmentType": "Timed exam, automatically scored",
-    });
+    if let Some(block) = &a.skill_block {
+        achievement["skillBlock"] = json!(block);
+    }
     if !a.prerequisites.is_empty() {
-        eu["prerequisites"] = json!(a.prerequisites);
+        achievement["entryRequirement"] = json!(a.prerequisites);
     }
     if let Some(stackability) = &a.stackability {
-        eu["stackability"] = json!(stackability);
+        achievement["stackability"] = json!(stackability);
     }
     if let Some(qa) = &input.issuer.quality_assurance {
-        eu["qualityAssurance"] = json!(qa);
+        achievement["qualityAssurance"] = json!(qa);
     }
-    achievement["euMicroCredential"] = eu;
     achievement
 }
 
+/// A workload in hours as an `xsd:duration` (`PT50H`, `PT7.5H`).
+fn hours_duration(hours: f64) -> String {
+    match number(hours) {
+        Value::Number(n) => format!("PT{n}H"),
+        other => format!("PT{other}H"),
+    }
+}
+
 /// How this learner was assessed: exactly what happened, nothing more.
-fn assessment(supervision: Supervision) -> Value {
-    let (participation, supervised, identity) = match supervision {
-        Supervision::Unsupervised => ("online", "unsupervised", "none"),
+fn assessment(subject: &mut Value, supervision: Supervision) {
+    let (mode, supervised, identity) = match supervision {
+        Supervision::Unsupervised => (MODE_ONLINE, "unsupervised", "none"),
         Supervision::SupervisedOnsite { identity_verified } => (
-            "onsite",
+            MODE_PRESENTIAL,
             "supervised-onsite",
             if identity_verified {
                 "verified-onsite"
@@ -447,33 +568,37 @@ fn assessment(supervision: Supervision) -> Value {
             },
         ),
     };
-    json!({
-        "formOfParticipation": participation,
-        "supervision": supervised,
-        "identityVerification": identity,
-    })
+    subject["learningMode"] = json!(mode);
+    subject["supervision"] = json!(supervised);
+    subject["identityVerification"] = json!(identity);
+    if supervision == Supervision::Unsupervised {
+        subject["idVerification"] = json!(UNSUPERVISED_NO_ID);
+    }
 }
 
-fn evidence(e: &AttemptEvidence) -> Value {
+fn evidence(e: &AttemptEvidence, accommodations: bool, t: &Texts) -> Value {
+    let mut attempt = json!({
+        "bankSha256": e.bank_sha256,
+        // A string: a seed above 2^53 is no exact JSON number.
+        "seed": e.seed.to_string(),
+        "journalHeadSha256": e.journal_head_sha256,
+    });
+    if accommodations {
+        attempt["proctoringEvents"] = json!({
+            "focusLost": e.proctoring.focus_lost,
+            "paste": e.proctoring.paste,
+            "resize": e.proctoring.resize,
+            "resume": e.proctoring.resume,
+            "extraTime": e.proctoring.extra_time,
+            "endedByProctor": e.proctoring.ended_by_proctor,
+        });
+        attempt["extraTimePercent"] = json!(e.extra_time_percent);
+    }
     json!({
         "type": ["Evidence"],
-        "name": "Exam attempt",
-        "narrative": "The attempt that earned this credential: the exam bank and the attempt journal are identified by their SHA-256, the paper by its seed.",
-        "brevetAttempt": {
-            "bankSha256": e.bank_sha256,
-            // A string: JSON numbers above 2^53 do not survive JCS.
-            "seed": e.seed.to_string(),
-            "journalHeadSha256": e.journal_head_sha256,
-            "proctoringEvents": {
-                "focusLost": e.proctoring.focus_lost,
-                "paste": e.proctoring.paste,
-                "resize": e.proctoring.resize,
-                "resume": e.proctoring.resume,
-                "extraTime": e.proctoring.extra_time,
-                "endedByProctor": e.proctoring.ended_by_proctor,
-            },
-            "extraTimePercent": e.extra_time_percent,
-        },
+        "name": t.evidence_name,
+        "narrative": t.evidence_narrative,
+        "examAttempt": attempt,
     })
 }
 

@@ -1,10 +1,13 @@
-//! The `eddsa-jcs-2022` Data Integrity proof (W3C "Data Integrity EdDSA
-//! Cryptosuites v1.0", section 3.3): creating it, and checking it exactly as
-//! the specification's verification algorithm says.
+//! The Data Integrity proofs of W3C "Data Integrity EdDSA Cryptosuites
+//! v1.0": `eddsa-rdfc-2022` (section 3.2) and `eddsa-jcs-2022` (3.3):
+//! creating them, and checking them exactly as the verification algorithm
+//! says.
 //!
-//! What is signed is `sha256(JCS(proof options)) || sha256(JCS(document
-//! without proof))`, where the proof options are the proof without its
-//! `proofValue` and carry a copy of the document's `@context`.
+//! What is signed is `sha256(C(proof options)) || sha256(C(document without
+//! proof))`, where the proof options are the proof without its `proofValue`
+//! and carry a copy of the document's `@context`, and `C` is the suite's
+//! canonical form: RDFC-1.0 N-Quads of the JSON-LD (see [`super::ld`] and
+//! [`super::rdfc`]) or RFC 8785 JSON (see [`super::jcs`]).
 
 use super::did::{DidKey, decode_base58btc, encode_base58btc};
 use super::jcs;
@@ -18,8 +21,52 @@ use sha2::{Digest, Sha256};
 
 /// The proof `type` of every Data Integrity proof.
 pub const PROOF_TYPE: &str = "DataIntegrityProof";
-/// The cryptosuite this module implements.
-pub const CRYPTOSUITE: &str = "eddsa-jcs-2022";
+/// The two cryptosuites brevet signs and verifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cryptosuite {
+    /// RDF canonicalisation (RDFC-1.0) of the JSON-LD: what wallets and
+    /// Open Badges verifiers accept; the default.
+    EddsaRdfc2022,
+    /// JSON canonicalisation (RFC 8785): what brevet 0.1 issued.
+    EddsaJcs2022,
+}
+
+impl Cryptosuite {
+    /// The `cryptosuite` value of the proof.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cryptosuite::EddsaRdfc2022 => "eddsa-rdfc-2022",
+            Cryptosuite::EddsaJcs2022 => "eddsa-jcs-2022",
+        }
+    }
+
+    /// The suite named `name`, if brevet knows it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "eddsa-rdfc-2022" => Some(Cryptosuite::EddsaRdfc2022),
+            "eddsa-jcs-2022" => Some(Cryptosuite::EddsaJcs2022),
+            _ => None,
+        }
+    }
+
+    /// The canonical form of a document or of proof options.
+    ///
+    /// # Errors
+    /// For `eddsa-rdfc-2022`, a document that is not JSON-LD brevet can
+    /// process without losing anything, or that cannot be canonicalised.
+    pub fn canonical(self, document: &Map<String, Value>) -> Result<Vec<u8>, Invalid> {
+        match self {
+            Cryptosuite::EddsaJcs2022 => Ok(jcs::canonicalize_object(document)),
+            Cryptosuite::EddsaRdfc2022 => {
+                let quads = super::ld::to_rdf(&Value::Object(document.clone()))
+                    .map_err(|e| Invalid::JsonLd(e.to_string()))?;
+                let nquads = super::rdfc::canonicalize(&quads)
+                    .map_err(|e| Invalid::JsonLd(e.to_string()))?;
+                Ok(nquads.into_bytes())
+            }
+        }
+    }
+}
 /// The proof purpose of a credential's proof.
 pub const ASSERTION_METHOD: &str = "assertionMethod";
 
@@ -29,6 +76,9 @@ pub enum SignError {
     /// The document already has a `proof`.
     #[error("the document already has a proof")]
     AlreadySigned,
+    /// The document cannot be canonicalised by the suite.
+    #[error("the document cannot be signed: {0}")]
+    NotCanonical(String),
 }
 
 /// The proof options of a new proof, without `proofValue`: type,
@@ -38,10 +88,11 @@ pub fn proof_options(
     document: &Map<String, Value>,
     did: &DidKey,
     created: DateTime<Utc>,
+    suite: Cryptosuite,
 ) -> Map<String, Value> {
     let mut options = Map::new();
     options.insert("type".into(), PROOF_TYPE.into());
-    options.insert("cryptosuite".into(), CRYPTOSUITE.into());
+    options.insert("cryptosuite".into(), suite.name().into());
     options.insert("created".into(), format_datetime(created).into());
     options.insert(
         "verificationMethod".into(),
@@ -54,30 +105,42 @@ pub fn proof_options(
     options
 }
 
-/// The data that is signed: `sha256(JCS(proof options))` followed by
-/// `sha256(JCS(document))`, the document being without its proof.
-pub fn hash_data(proof_options: &Map<String, Value>, document: &Map<String, Value>) -> [u8; 64] {
-    let mut data = [0u8; 64];
-    data[..32].copy_from_slice(&Sha256::digest(jcs::canonicalize_object(proof_options)));
-    data[32..].copy_from_slice(&Sha256::digest(jcs::canonicalize_object(document)));
-    data
-}
-
-/// Signs `document` with `key`, adding `proof` as an array of one
-/// `eddsa-jcs-2022` proof created at `created`.
+/// The data that is signed: `sha256(C(proof options))` followed by
+/// `sha256(C(document))`, the document being without its proof and `C` the
+/// suite's canonical form.
 ///
 /// # Errors
-/// [`SignError::AlreadySigned`] if the document has a `proof` already.
+/// See [`Cryptosuite::canonical`].
+pub fn hash_data(
+    suite: Cryptosuite,
+    proof_options: &Map<String, Value>,
+    document: &Map<String, Value>,
+) -> Result<[u8; 64], Invalid> {
+    let mut data = [0u8; 64];
+    data[..32].copy_from_slice(&Sha256::digest(suite.canonical(proof_options)?));
+    data[32..].copy_from_slice(&Sha256::digest(suite.canonical(document)?));
+    Ok(data)
+}
+
+/// Signs `document` with `key`, adding `proof` as an array of one proof of
+/// `suite` created at `created`.
+///
+/// # Errors
+/// [`SignError::AlreadySigned`] if the document has a `proof` already;
+/// [`SignError::NotCanonical`] when `eddsa-rdfc-2022` cannot process it.
 pub fn sign(
     mut document: Map<String, Value>,
     key: &IssuerKey,
     created: DateTime<Utc>,
+    suite: Cryptosuite,
 ) -> Result<Map<String, Value>, SignError> {
     if document.contains_key("proof") {
         return Err(SignError::AlreadySigned);
     }
-    let mut options = proof_options(&document, key.did(), created);
-    let signature = key.sign(&hash_data(&options, &document));
+    let mut options = proof_options(&document, key.did(), created, suite);
+    let data = hash_data(suite, &options, &document)
+        .map_err(|e| SignError::NotCanonical(e.to_string()))?;
+    let signature = key.sign(&data);
     options.insert(
         "proofValue".into(),
         encode_base58btc(&signature.to_bytes()).into(),
@@ -121,6 +184,8 @@ pub struct SignedData {
     pub signature: Signature,
     /// The key named by `verificationMethod`.
     pub signer: DidKey,
+    /// The proof's cryptosuite.
+    pub suite: Cryptosuite,
 }
 
 impl SignedData {
@@ -156,10 +221,9 @@ pub fn prepare_proof(
         PROOF_TYPE => {}
         other => return Err(Invalid::UnsupportedProofType(other.to_owned())),
     }
-    match text(&proof, "cryptosuite")? {
-        CRYPTOSUITE => {}
-        other => return Err(Invalid::UnknownCryptosuite(other.to_owned())),
-    }
+    let suite = Cryptosuite::from_name(text(&proof, "cryptosuite")?).ok_or_else(|| {
+        Invalid::UnknownCryptosuite(text(&proof, "cryptosuite").unwrap_or("").to_owned())
+    })?;
     match text(&proof, "proofPurpose")? {
         ASSERTION_METHOD => {}
         other => return Err(Invalid::WrongProofPurpose(other.to_owned())),
@@ -196,20 +260,21 @@ pub fn prepare_proof(
         None => None,
     };
     let data = match hashed_context {
-        None => hash_data(&proof, document),
+        None => hash_data(suite, &proof, document)?,
         Some(context) => {
             let original = document.insert("@context".into(), context);
-            let data = hash_data(&proof, document);
+            let data = hash_data(suite, &proof, document);
             if let Some(original) = original {
                 document.insert("@context".into(), original);
             }
-            data
+            data?
         }
     };
     Ok(SignedData {
         message: data,
         signature,
         signer,
+        suite,
     })
 }
 
@@ -291,7 +356,7 @@ mod tests {
 
     fn signed() -> (IssuerKey, Map<String, Value>) {
         let key = IssuerKey::from_seed(&[9; 32]);
-        let signed = sign(doc(), &key, now()).unwrap();
+        let signed = sign(doc(), &key, now(), Cryptosuite::EddsaJcs2022).unwrap();
         (key, signed)
     }
 
@@ -309,7 +374,7 @@ mod tests {
         assert_eq!(verify_proof(&mut signed, now()).unwrap(), *key.did());
         assert_eq!(signed, doc(), "verification leaves the unsecured document");
         assert_eq!(
-            sign(signed_again(), &key, now()).unwrap_err(),
+            sign(signed_again(), &key, now(), Cryptosuite::EddsaJcs2022).unwrap_err(),
             SignError::AlreadySigned
         );
     }
@@ -361,9 +426,9 @@ mod tests {
             ),
             (
                 |d| {
-                    proof_of(d).insert("cryptosuite".into(), json!("eddsa-rdfc-2022"));
+                    proof_of(d).insert("cryptosuite".into(), json!("ecdsa-rdfc-2019"));
                 },
-                Invalid::UnknownCryptosuite("eddsa-rdfc-2022".into()),
+                Invalid::UnknownCryptosuite("ecdsa-rdfc-2019".into()),
             ),
             (
                 |d| {
@@ -456,7 +521,7 @@ mod tests {
             "@context".into(),
             json!(["https://www.w3.org/ns/credentials/v2"]),
         );
-        let mut signed = sign(short, &key, now()).unwrap();
+        let mut signed = sign(short, &key, now(), Cryptosuite::EddsaJcs2022).unwrap();
         signed.insert("@context".into(), doc()["@context"].clone());
         assert!(verify_proof(&mut signed, now()).is_ok());
     }

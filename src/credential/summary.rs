@@ -57,9 +57,15 @@ impl Summary {
             .and_then(|r| r.first())
             .and_then(Value::as_object);
         let required = result.and_then(|r| required_value(achievement, r));
+        // brevet 0.1 grouped these under `euMicroCredential`.
         let eu = subject
             .and_then(|s| s.get("euMicroCredential"))
             .and_then(Value::as_object);
+        let assessed = |field: &str| {
+            subject
+                .and_then(|s| string(s, field))
+                .or_else(|| eu.and_then(|e| string(e, field)))
+        };
         Summary {
             learner: subject
                 .and_then(|s| identity(s, "name"))
@@ -81,14 +87,16 @@ impl Summary {
                 .and_then(|i| i.get("address"))
                 .and_then(Value::as_object)
                 .and_then(|a| string(a, "addressCountryCode")),
-            demo_issuer: issuer.and_then(|i| i.get("brevetDemoIssuer")) == Some(&Value::Bool(true)),
+            demo_issuer: ["demoIssuer", "brevetDemoIssuer"]
+                .iter()
+                .any(|k| issuer.and_then(|i| i.get(*k)) == Some(&Value::Bool(true))),
             valid_from: string(document, "validFrom"),
             valid_until: string(document, "validUntil"),
             score: result.and_then(|r| string(r, "value")),
             required,
             status: result.and_then(|r| string(r, "status")),
-            supervision: eu.and_then(|e| string(e, "supervision")),
-            identity_verification: eu.and_then(|e| string(e, "identityVerification")),
+            supervision: assessed("supervision"),
+            identity_verification: assessed("identityVerification"),
         }
     }
 }
@@ -165,6 +173,19 @@ mod tests {
         assert_eq!(s.status.as_deref(), Some("Completed"));
         assert_eq!(s.supervision.as_deref(), Some("unsupervised"));
         assert_eq!(s.identity_verification.as_deref(), Some("none"));
+    }
+
+    #[test]
+    fn reads_the_current_layout_too() {
+        let doc = json!({
+            "issuer": {"id": "did:key:z6Mk", "name": "Org", "demoIssuer": true},
+            "credentialSubject": {"supervision": "supervised-onsite", "identityVerification": "verified-onsite"}
+        });
+        let s = Summary::read(doc.as_object().unwrap());
+        assert!(s.demo_issuer);
+        assert_eq!(s.issuer_country, None);
+        assert_eq!(s.supervision.as_deref(), Some("supervised-onsite"));
+        assert_eq!(s.identity_verification.as_deref(), Some("verified-onsite"));
     }
 
     #[test]

@@ -45,9 +45,14 @@ pub enum Invalid {
     /// A proof type other than `DataIntegrityProof`.
     #[error("unsupported proof type {0:?} (expected \"DataIntegrityProof\")")]
     UnsupportedProofType(String),
-    /// A cryptosuite other than `eddsa-jcs-2022`.
-    #[error("unknown cryptosuite {0:?} (brevet verifies \"eddsa-jcs-2022\")")]
+    /// A cryptosuite other than `eddsa-rdfc-2022` and `eddsa-jcs-2022`.
+    #[error(
+        "unknown cryptosuite {0:?} (brevet verifies \"eddsa-rdfc-2022\" and \"eddsa-jcs-2022\")"
+    )]
     UnknownCryptosuite(String),
+    /// For `eddsa-rdfc-2022`: JSON-LD that would lose or guess something.
+    #[error("not processable as JSON-LD: {0}")]
+    JsonLd(String),
     /// A proof purpose other than `assertionMethod`.
     #[error("proof purpose is {0:?}, a credential needs \"assertionMethod\"")]
     WrongProofPurpose(String),
@@ -108,6 +113,7 @@ impl Invalid {
             Invalid::MalformedProof(_) => "malformed-proof",
             Invalid::UnsupportedProofType(_) => "unsupported-proof-type",
             Invalid::UnknownCryptosuite(_) => "unknown-cryptosuite",
+            Invalid::JsonLd(_) => "json-ld",
             Invalid::WrongProofPurpose(_) => "wrong-proof-purpose",
             Invalid::ContextMismatch => "context-mismatch",
             Invalid::MalformedDidKey(_) => "malformed-did-key",
@@ -353,7 +359,8 @@ mod tests {
         let Value::Object(map) = doc else {
             unreachable!()
         };
-        let signed = proof::sign(map, key, at(2025, 1, 1)).unwrap();
+        let signed =
+            proof::sign(map, key, at(2025, 1, 1), proof::Cryptosuite::EddsaJcs2022).unwrap();
         serde_json::to_vec_pretty(&signed).unwrap()
     }
 

@@ -19,15 +19,17 @@ pub fn input(did: &DidKey) -> CredentialInput {
         issuer: Issuer {
             name: "Centre de formation Exemple".into(),
             url: "https://formation.example".into(),
-            country: "FR".into(),
+            country: Some("FR".into()),
             region: Some("Occitanie".into()),
             quality_assurance: Some("Qualiopi certified training provider".into()),
+            include_accommodations: true,
             did: did.clone(),
         },
         achievement: Achievement {
             exam_id: "netsec-2".into(),
             version: "1.4.0".into(),
             title: "Sécurité des réseaux — bloc 2".into(),
+            skill_block: Some("Bloc 2 : sécuriser un réseau d’entreprise".into()),
             description: "Firewalls, VPNs and intrusion detection on small networks.".into(),
             criteria: "Score at least 70% on a 40-question timed exam drawn from the bank.".into(),
             language: "fr".into(),
