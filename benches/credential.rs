@@ -56,6 +56,7 @@ fn issue_and_verify_with(c: &mut Criterion, suite: Cryptosuite) {
     let options = VerifyOptions {
         now: parse_datetime("2025-06-01T00:00:00Z").expect("date"),
         trusted: &[],
+        any_vc: false,
     };
     assert!(verify(&bytes, &options).verdict.is_valid());
     let mut group = c.benchmark_group(format!("credential/{}", suite.name()));

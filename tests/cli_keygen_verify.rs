@@ -192,12 +192,26 @@ fn write_signed(
     edit: impl FnOnce(&mut Value),
 ) -> std::path::PathBuf {
     let doc = json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "type": ["VerifiableCredential"],
-        "issuer": {"id": key.did().to_string(), "name": "Org"},
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": key.did().to_string(), "type": ["Profile"], "name": "Org"},
         "validFrom": "2025-01-01T00:00:00Z",
-        "credentialSubject": {"name": "Ada"}
+        "credentialSubject": {"type": ["AchievementSubject"], "name": "Ada"}
     });
+    sign_and_write(dir, name, key, doc, edit)
+}
+
+/// Signs `doc` (eddsa-rdfc-2022), applies `edit`, writes it as `dir/name`.
+fn sign_and_write(
+    dir: &Path,
+    name: &str,
+    key: &IssuerKey,
+    doc: Value,
+    edit: impl FnOnce(&mut Value),
+) -> std::path::PathBuf {
     let Value::Object(map) = doc else {
         unreachable!()
     };
@@ -206,7 +220,7 @@ fn write_signed(
             map,
             key,
             parse_datetime("2025-01-01T00:00:00Z").unwrap(),
-            proof::Cryptosuite::EddsaJcs2022,
+            proof::Cryptosuite::EddsaRdfc2022,
         )
         .unwrap(),
     );
@@ -349,4 +363,58 @@ fn verify_prints_what_an_issued_credential_says() {
         text.contains("score        99% (required 70%), passed"),
         "{text}"
     );
+}
+
+#[test]
+fn verify_reads_only_open_badges_with_known_contexts_unless_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = IssuerKey::from_seed(&[9; 32]);
+    // A plain Verifiable Credential, no Open Badge.
+    let plain = sign_and_write(
+        tmp.path(),
+        "plain.json",
+        &key,
+        json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": key.did().to_string(),
+            "validFrom": "2025-01-01T00:00:00Z",
+            "credentialSubject": {"name": "Ada"}
+        }),
+        |_| {},
+    );
+    brevet(tmp.path())
+        .arg("verify")
+        .arg(&plain)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("not an Open Badge"));
+    brevet(tmp.path())
+        .args(["verify", "--any-vc"])
+        .arg(&plain)
+        .assert()
+        .success();
+    // A context appended after signing, or an unknown one: refused, and said why.
+    let extra = write_signed(tmp.path(), "extra.json", &key, |doc| {
+        doc["@context"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("https://example.org/mine"));
+    });
+    brevet(tmp.path())
+        .args(["verify", "--any-vc"])
+        .arg(&extra)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("https://example.org/mine"));
+    // An issuer given as a bare id is no Open Badges Profile.
+    let bare = write_signed(tmp.path(), "bare.json", &key, |doc| {
+        doc["issuer"] = json!(key.did().to_string());
+    });
+    brevet(tmp.path())
+        .arg("verify")
+        .arg(&bare)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("not an Open Badges Profile"));
 }

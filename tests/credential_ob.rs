@@ -41,7 +41,15 @@ fn sample_doc() -> Value {
 
 fn check(bytes: &[u8]) -> Verdict {
     let now = parse_datetime("2025-06-01T00:00:00Z").unwrap();
-    verify(bytes, &VerifyOptions { now, trusted: &[] }).verdict
+    verify(
+        bytes,
+        &VerifyOptions {
+            now,
+            trusted: &[],
+            any_vc: false,
+        },
+    )
+    .verdict
 }
 
 #[test]
@@ -173,6 +181,7 @@ fn says_no_more_than_what_happened() {
         &VerifyOptions {
             now: parse_datetime("2025-06-01T00:00:00Z").unwrap(),
             trusted: &[],
+            any_vc: false,
         },
     );
     assert!(report.summary.demo_issuer);

@@ -157,6 +157,7 @@ fn a_credential_of_brevet_0_1_still_verifies() {
     let options = VerifyOptions {
         now: parse_datetime("2025-06-01T00:00:00Z").unwrap(),
         trusted: &[],
+        any_vc: false,
     };
     let report = verify(&bytes, &options);
     assert!(report.verdict.is_valid(), "{:?}", report.verdict);

@@ -25,6 +25,9 @@ pub struct Args {
     /// Print one JSON document for scripts instead of the human summary.
     #[arg(long)]
     pub json: bool,
+    /// Also accept Verifiable Credentials that are not Open Badges.
+    #[arg(long)]
+    pub any_vc: bool,
 }
 
 /// One file's outcome: a report, or why the file could not be read.
@@ -50,6 +53,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let options = VerifyOptions {
         now: chrono::Utc::now(),
         trusted: &trusted,
+        any_vc: args.any_vc,
     };
     let outcomes = verify_all(&files, &options);
     let report = if args.json {

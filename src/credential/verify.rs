@@ -33,6 +33,17 @@ pub enum Invalid {
     /// JSON, but not shaped like a credential.
     #[error("not a credential: {0}")]
     NotACredential(String),
+    /// A `@context` entry brevet does not ship, or the entries out of order.
+    #[error("{0}")]
+    UnknownContext(String),
+    /// A Verifiable Credential that is not an Open Badge (see `--any-vc`).
+    #[error(
+        "not an Open Badge: its type has no OpenBadgeCredential (--any-vc accepts other credentials)"
+    )]
+    NotAnOpenBadge,
+    /// An Open Badge whose issuer is not a `Profile` object.
+    #[error("the issuer is not an Open Badges Profile (an object with type Profile)")]
+    IssuerNotProfile,
     /// No `proof`.
     #[error("no proof: the credential is not signed")]
     NoProof,
@@ -108,6 +119,9 @@ impl Invalid {
             Invalid::TooLarge { .. } => "too-large",
             Invalid::MalformedJson(_) => "malformed-json",
             Invalid::NotACredential(_) => "not-a-credential",
+            Invalid::UnknownContext(_) => "unknown-context",
+            Invalid::NotAnOpenBadge => "not-an-open-badge",
+            Invalid::IssuerNotProfile => "issuer-not-profile",
             Invalid::NoProof => "no-proof",
             Invalid::ManyProofs(_) => "many-proofs",
             Invalid::MalformedProof(_) => "malformed-proof",
@@ -137,6 +151,8 @@ pub struct VerifyOptions<'a> {
     pub now: DateTime<Utc>,
     /// Accepted issuers; empty accepts any issuer whose proof holds.
     pub trusted: &'a [DidKey],
+    /// Accept Verifiable Credentials that are not Open Badges.
+    pub any_vc: bool,
 }
 
 /// The outcome of verifying one credential.
@@ -246,6 +262,12 @@ pub fn prepare(bytes: &[u8], options: &VerifyOptions<'_>) -> Preparation {
             ))));
         }
     };
+    if let Err(why) = shape(&document, options.any_vc) {
+        return Preparation::Done(Box::new(Report {
+            verdict: Verdict::Invalid(why),
+            summary: Summary::read(&document),
+        }));
+    }
     match proof::prepare_proof(&mut document, options.now) {
         Err(why) => Preparation::Done(Box::new(Report {
             verdict: Verdict::Invalid(why),
@@ -260,6 +282,80 @@ pub fn prepare(bytes: &[u8], options: &VerifyOptions<'_>) -> Preparation {
             }))
         }
     }
+}
+
+/// The checks that need no cryptography: the contexts are the documented
+/// ones in order, the credential is an Open Badge (unless `any_vc`), and an
+/// Open Badge's issuer is a `Profile`.
+fn shape(document: &Map<String, Value>, any_vc: bool) -> Result<(), Invalid> {
+    use super::ld::{OB_EXTENSIONS, OB_V3P0, VC_V2};
+    let contexts: &[Value] = match document.get("@context") {
+        Some(Value::Array(items)) => items,
+        Some(one) => std::slice::from_ref(one),
+        None => return Err(Invalid::NotACredential("no `@context`".into())),
+    };
+    let types: Vec<&str> = match document.get("type") {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        Some(Value::String(t)) => vec![t.as_str()],
+        _ => Vec::new(),
+    };
+    if !types.contains(&"VerifiableCredential") {
+        return Err(Invalid::NotACredential(
+            "its type has no VerifiableCredential".into(),
+        ));
+    }
+    let open_badge = types
+        .iter()
+        .any(|t| matches!(*t, "OpenBadgeCredential" | "AchievementCredential"));
+    if !open_badge && !any_vc {
+        return Err(Invalid::NotAnOpenBadge);
+    }
+    // VC, then (OB), then (OB extensions), then (brevet's inline context).
+    let brevet = super::ob::brevet_context();
+    let steps: [Value; 4] = [
+        Value::from(VC_V2),
+        Value::from(OB_V3P0),
+        Value::from(OB_EXTENSIONS),
+        brevet,
+    ];
+    let mut next = 0;
+    for (i, context) in contexts.iter().enumerate() {
+        let Some(step) = steps[next..].iter().position(|s| s == context) else {
+            let shown = match context {
+                Value::String(url) => url.clone(),
+                Value::Object(_) => "an inline context that is not brevet's".to_owned(),
+                other => other.to_string(),
+            };
+            return Err(Invalid::UnknownContext(format!(
+                "@context[{i}] is {shown}: brevet reads only the contexts it ships, in this order: {VC_V2}, {OB_V3P0}, {OB_EXTENSIONS}, its own inline context"
+            )));
+        };
+        next += step + 1;
+        if i == 0 && next != 1 {
+            return Err(Invalid::UnknownContext(format!(
+                "@context[0] must be {VC_V2}"
+            )));
+        }
+    }
+    if open_badge {
+        if !contexts.iter().any(|c| c == OB_V3P0) {
+            return Err(Invalid::UnknownContext(format!(
+                "an Open Badge needs the context {OB_V3P0}"
+            )));
+        }
+        let profile = document
+            .get("issuer")
+            .and_then(Value::as_object)
+            .is_some_and(|i| match i.get("type") {
+                Some(Value::Array(t)) => t.iter().any(|t| t == "Profile"),
+                Some(Value::String(t)) => t == "Profile",
+                _ => false,
+            });
+        if !profile {
+            return Err(Invalid::IssuerNotProfile);
+        }
+    }
+    Ok(())
 }
 
 fn invalid_unread(why: Invalid) -> Report {
@@ -365,7 +461,15 @@ mod tests {
     }
 
     fn verdict(bytes: &[u8], now: DateTime<Utc>, trusted: &[DidKey]) -> Verdict {
-        verify(bytes, &VerifyOptions { now, trusted }).verdict
+        verify(
+            bytes,
+            &VerifyOptions {
+                now,
+                trusted,
+                any_vc: true,
+            },
+        )
+        .verdict
     }
 
     #[test]
@@ -427,7 +531,7 @@ mod tests {
             (b"\xff\xfe".to_vec(), "malformed-json"),
             (b"[1,2]".to_vec(), "not-a-credential"),
             (b"{\"a\":1,\"a\":1}".to_vec(), "malformed-json"),
-            (b"{}".to_vec(), "no-proof"),
+            (b"{}".to_vec(), "not-a-credential"),
             (vec![b' '; 2 * 1024 * 1024], "too-large"),
         ];
         for (bytes, code) in cases {

@@ -60,6 +60,9 @@ impl Term {
 /// The state against which keys and values are expanded.
 #[derive(Debug, Clone, Default)]
 pub struct ActiveContext {
+    /// Identifies this state for the cache of processed contexts: 0 for the
+    /// empty context, a fresh number for each result of processing.
+    id: u64,
     pub(super) terms: Arc<HashMap<String, Arc<Term>>>,
     pub(super) vocab: Option<String>,
     pub(super) language: Option<String>,
@@ -94,6 +97,36 @@ fn remote(url: &str) -> Result<&'static Value, LdError> {
         .ok_or_else(|| LdError::UnknownContext(url.to_owned()))
 }
 
+/// What a local context is, for the cache: a scoped context of a term by
+/// its address (the cache entry holds it, so the address cannot be reused
+/// while the entry lives), or one a document holds by its text.
+pub(super) enum LocalKey {
+    /// A scoped context, shared with its term definition.
+    Shared(Arc<Value>),
+    /// A context read from a document.
+    Document,
+}
+
+/// Most processed contexts one thread keeps (a credential needs a few
+/// dozen; verifying many credentials of the same issuer reuses them).
+const CACHE_LIMIT: usize = 4096;
+
+/// (active context, override protected, propagate, scoped context's
+/// address, document context's text).
+type CacheKey = (u64, bool, bool, usize, Option<String>);
+/// The scoped context the key points at (kept alive), and the result.
+type CacheEntry = (Option<Arc<Value>>, ActiveContext);
+
+thread_local! {
+    static CACHE: std::cell::RefCell<HashMap<CacheKey, CacheEntry>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+fn fresh_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Options of one run of context processing.
 #[derive(Clone, Copy)]
 pub(super) struct Process {
@@ -112,6 +145,39 @@ impl ActiveContext {
     /// The term definition of `key`, if any.
     pub(super) fn term(&self, key: &str) -> Option<&Term> {
         self.terms.get(key).map(AsRef::as_ref)
+    }
+
+    /// [`ActiveContext::process`], remembered per thread: applying the same
+    /// local context to the same active context gives the same result.
+    pub(super) fn process_cached(
+        &self,
+        local: &Value,
+        key: LocalKey,
+        options: Process,
+    ) -> Result<ActiveContext, LdError> {
+        let (address, text, held) = match key {
+            LocalKey::Shared(arc) => (Arc::as_ptr(&arc) as usize, None, Some(arc)),
+            LocalKey::Document => (0, Some(local.to_string()), None),
+        };
+        let key: CacheKey = (
+            self.id,
+            options.override_protected,
+            options.propagate,
+            address,
+            text,
+        );
+        if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).map(|(_, ctx)| ctx.clone())) {
+            return Ok(hit);
+        }
+        let result = self.process(local, &mut Vec::new(), options)?;
+        CACHE.with(|c| {
+            let mut cache = c.borrow_mut();
+            if cache.len() >= CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.insert(key, (held, result.clone()));
+        });
+        Ok(result)
     }
 
     /// Context processing (4.1.2): `local` applied to `self`.
@@ -175,6 +241,7 @@ impl ActiveContext {
                 }
             }
         }
+        result.id = fresh_id();
         Ok(result)
     }
 

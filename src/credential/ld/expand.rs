@@ -2,7 +2,7 @@
 //! mode: what the standard algorithm would drop is an error that names the
 //! place in the document.
 
-use super::context::{ActiveContext, Process};
+use super::context::{ActiveContext, LocalKey, Process};
 use super::{LdError, is_absolute_iri, is_keyword};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -123,7 +123,9 @@ impl State {
                     )));
                 }
                 let ctx = match &scoped {
-                    Some(c) => ctx.process(c, &mut Vec::new(), Process::DEFAULT)?,
+                    Some(c) => {
+                        ctx.process_cached(c, LocalKey::Shared(c.clone()), Process::DEFAULT)?
+                    }
                     None => ctx.clone(),
                 };
                 self.expand_value(&ctx, property, scalar).map(Some)
@@ -156,9 +158,9 @@ impl State {
             }
         }
         if let Some(scoped) = scoped {
-            ctx = ctx.process(
+            ctx = ctx.process_cached(
                 &scoped,
-                &mut Vec::new(),
+                LocalKey::Shared(scoped.clone()),
                 Process {
                     override_protected: true,
                     propagate: true,
@@ -166,7 +168,7 @@ impl State {
             )?;
         }
         if let Some(local) = map.get("@context") {
-            ctx = ctx.process(local, &mut Vec::new(), Process::DEFAULT)?;
+            ctx = ctx.process_cached(local, LocalKey::Document, Process::DEFAULT)?;
         }
         let type_scoped = ctx.clone();
         // Type-scoped contexts, types in lexicographic order.
@@ -184,9 +186,9 @@ impl State {
             types.sort_unstable();
             for t in types {
                 if let Some(c) = type_scoped.term(t).and_then(|d| d.context.clone()) {
-                    ctx = ctx.process(
+                    ctx = ctx.process_cached(
                         &c,
-                        &mut Vec::new(),
+                        LocalKey::Shared(c.clone()),
                         Process {
                             override_protected: false,
                             propagate: false,
