@@ -125,6 +125,15 @@ pub fn to_rdf(document: &Value) -> Result<Vec<Quad>, LdError> {
     to_rdf::dataset(&expanded)
 }
 
+/// [`to_rdf`] of a document given as a JSON object.
+///
+/// # Errors
+/// See [`LdError`].
+pub fn to_rdf_object(document: &serde_json::Map<String, Value>) -> Result<Vec<Quad>, LdError> {
+    let expanded = expand::expand_object_document(document)?;
+    to_rdf::dataset(&expanded)
+}
+
 /// The expanded form of a document (JSON-LD 1.1 expansion, safe mode).
 ///
 /// # Errors

@@ -58,7 +58,7 @@ impl Cryptosuite {
         match self {
             Cryptosuite::EddsaJcs2022 => Ok(jcs::canonicalize_object(document)),
             Cryptosuite::EddsaRdfc2022 => {
-                let quads = super::ld::to_rdf(&Value::Object(document.clone()))
+                let quads = super::ld::to_rdf_object(document)
                     .map_err(|e| Invalid::JsonLd(e.to_string()))?;
                 let nquads = super::rdfc::canonicalize(&quads)
                     .map_err(|e| Invalid::JsonLd(e.to_string()))?;

@@ -64,6 +64,17 @@ pub enum CanonError {
 }
 
 fn escape_iri(out: &mut String, iri: &str) {
+    let plain = |b: u8| {
+        b > 0x20
+            && !matches!(
+                b,
+                b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\'
+            )
+    };
+    if iri.bytes().all(plain) {
+        out.push_str(iri);
+        return;
+    }
     for c in iri.chars() {
         if matches!(
             c,
@@ -77,6 +88,13 @@ fn escape_iri(out: &mut String, iri: &str) {
 }
 
 fn escape_literal(out: &mut String, value: &str) {
+    if value
+        .bytes()
+        .all(|b| b >= 0x20 && b != 0x7f && b != b'"' && b != b'\\')
+    {
+        out.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             '\u{8}' => out.push_str("\\b"),

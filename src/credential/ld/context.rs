@@ -122,6 +122,29 @@ thread_local! {
         std::cell::RefCell::new(HashMap::new());
 }
 
+/// How many distinct document contexts one thread remembers by value.
+const INTERNED_LIMIT: usize = 16;
+
+thread_local! {
+    static INTERNED: std::cell::RefCell<Vec<Value>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A small number standing for `local` when an earlier document had the
+/// same context (compared by value, cheaper than writing it out as text).
+fn interned(local: &Value) -> Option<usize> {
+    INTERNED.with(|i| {
+        let mut interned = i.borrow_mut();
+        if let Some(n) = interned.iter().position(|v| v == local) {
+            return Some(n + 1);
+        }
+        if interned.len() < INTERNED_LIMIT {
+            interned.push(local.clone());
+            return Some(interned.len());
+        }
+        None
+    })
+}
+
 fn fresh_id() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -157,7 +180,11 @@ impl ActiveContext {
     ) -> Result<ActiveContext, LdError> {
         let (address, text, held) = match key {
             LocalKey::Shared(arc) => (Arc::as_ptr(&arc) as usize, None, Some(arc)),
-            LocalKey::Document => (0, Some(local.to_string()), None),
+            LocalKey::Document => match interned(local) {
+                // The same context as an earlier document: its number.
+                Some(n) => (n, Some(String::new()), None),
+                None => (0, Some(local.to_string()), None),
+            },
         };
         let key: CacheKey = (
             self.id,

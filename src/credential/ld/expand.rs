@@ -17,6 +17,21 @@ pub(super) fn expand_document(document: &Value) -> Result<Value, LdError> {
         depth: 0,
     };
     let expanded = state.expand(&ActiveContext::default(), None, document, false)?;
+    top_level(expanded)
+}
+
+/// [`expand_document`] of a document that is a JSON object.
+pub(super) fn expand_object_document(document: &Map<String, Value>) -> Result<Value, LdError> {
+    let mut state = State {
+        path: Vec::new(),
+        depth: 1,
+    };
+    let expanded = state.expand_object(&ActiveContext::default(), None, document, None, false)?;
+    top_level(expanded)
+}
+
+/// The document's expanded form as an array of node objects.
+fn top_level(expanded: Option<Value>) -> Result<Value, LdError> {
     // A top-level object with only @graph stands for its graph.
     let expanded = match expanded {
         Some(Value::Object(mut map)) if map.len() == 1 && map.contains_key("@graph") => {
