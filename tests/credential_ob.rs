@@ -345,18 +345,19 @@ fn the_named_tamperings_say_why() {
         );
     }
     let other = brevet::credential::key::IssuerKey::from_seed(&[1; 32]);
+    // Another issuer named: no proof of the set is that issuer's.
     let mut edited = doc.clone();
     edited["issuer"]["id"] = json!(other.did().to_string());
-    assert_eq!(
+    assert!(matches!(
         check(&serde_json::to_vec(&edited).unwrap()),
-        Verdict::Invalid(Invalid::BadSignature)
-    );
+        Verdict::Invalid(Invalid::IssuerMismatch { .. })
+    ));
     let mut edited = doc.clone();
     edited["proof"][0]["verificationMethod"] = json!(other.did().verification_method());
-    assert_eq!(
+    assert!(matches!(
         check(&serde_json::to_vec(&edited).unwrap()),
-        Verdict::Invalid(Invalid::BadSignature)
-    );
+        Verdict::Invalid(Invalid::IssuerMismatch { .. })
+    ));
 }
 
 /// JSON text of `value` written another way: members in reverse order, odd
@@ -460,4 +461,61 @@ fn the_documented_example_is_what_brevet_issues() {
         serde_json::to_string_pretty(&sample_doc()).unwrap()
     );
     assert!(check(example.as_bytes()).is_valid());
+}
+
+/// The sample credential with a second proof, by `other`, over the same
+/// document (a proof set).
+fn with_second_proof(other: &brevet::credential::key::IssuerKey) -> Value {
+    let input = sample::input(sample::key().did());
+    let issued = issued(&input);
+    let unsigned = ob::build(&input).unwrap();
+    let created = parse_datetime("2025-03-15T10:00:00Z").unwrap();
+    let second = brevet::credential::proof::sign(unsigned, other, created, RDFC).unwrap();
+    let mut doc = issued;
+    doc["proof"]
+        .as_array_mut()
+        .unwrap()
+        .push(second["proof"][0].clone());
+    doc
+}
+
+#[test]
+fn a_proof_set_is_valid_when_every_proof_holds_and_says_each() {
+    let other = brevet::credential::key::IssuerKey::from_seed(&[0x77; 32]);
+    let doc = with_second_proof(&other);
+    let now = parse_datetime("2025-06-01T00:00:00Z").unwrap();
+    let options = VerifyOptions {
+        now,
+        trusted: &[],
+        any_vc: false,
+    };
+    let report = verify(&serde_json::to_vec(&doc).unwrap(), &options);
+    assert!(report.verdict.is_valid(), "{:?}", report.verdict);
+    assert_eq!(report.proofs.len(), 2);
+    assert!(report.proofs[0].issuer && report.proofs[0].valid);
+    assert!(!report.proofs[1].issuer && report.proofs[1].valid);
+    assert_eq!(report.proofs[1].signer, other.did().to_string());
+
+    // The second proof broken: the file is invalid, and says whose.
+    let mut broken = doc.clone();
+    broken["proof"][1]["created"] = json!("2025-03-15T10:00:01Z");
+    let report = verify(&serde_json::to_vec(&broken).unwrap(), &options);
+    assert_eq!(
+        report.verdict,
+        Verdict::Invalid(Invalid::OtherProofInvalid(other.did().to_string()))
+    );
+    assert!(report.proofs[0].valid && !report.proofs[1].valid);
+
+    // Without the issuer's proof, the other key's proof does not vouch.
+    let mut alone = doc;
+    alone["proof"].as_array_mut().unwrap().remove(0);
+    let report = verify(&serde_json::to_vec(&alone).unwrap(), &options);
+    assert!(
+        matches!(
+            report.verdict,
+            Verdict::Invalid(Invalid::IssuerMismatch { .. })
+        ),
+        "{:?}",
+        report.verdict
+    );
 }

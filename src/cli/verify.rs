@@ -136,6 +136,7 @@ fn verify_file(path: &Path, options: &VerifyOptions<'_>) -> Outcome {
                 max: MAX_CREDENTIAL_BYTES,
             }),
             summary: Summary::default(),
+            proofs: Vec::new(),
         })),
         Err(e) => Outcome::Unreadable(format!("cannot read: {e}")),
     }
@@ -170,6 +171,20 @@ fn text_report(files: &[PathBuf], outcomes: &[Outcome], color: bool) -> String {
                     }
                 }
                 summary_lines(&report.summary, report.verdict.is_valid(), &mut out);
+                // A proof set: each proof's own verdict.
+                if report.proofs.len() > 1 {
+                    for (i, p) in report.proofs.iter().enumerate() {
+                        let _ = writeln!(
+                            out,
+                            "  proof {}     {} by {}{}: {}",
+                            i + 1,
+                            p.cryptosuite,
+                            p.signer,
+                            if p.issuer { " (the issuer)" } else { "" },
+                            if p.valid { "holds" } else { "DOES NOT HOLD" }
+                        );
+                    }
+                }
             }
         }
     }
@@ -280,6 +295,7 @@ fn json_report(files: &[PathBuf], outcomes: &[Outcome]) -> anyhow::Result<String
                     "issuer": issuer,
                     "reason": reason,
                     "summary": report.summary,
+                    "proofs": report.proofs,
                 })
             }
         })

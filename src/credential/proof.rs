@@ -211,7 +211,61 @@ pub fn prepare_proof(
     document: &mut Map<String, Value>,
     now: DateTime<Utc>,
 ) -> Result<SignedData, Invalid> {
-    let mut proof = take_single_proof(document)?;
+    let proof = take_single_proof(document)?;
+    prepare_one(proof, document, now)
+}
+
+/// The most proofs a proof set may hold.
+pub const MAX_PROOFS: usize = 8;
+
+/// Every step of [`verify_proof`] but the signature check, for each proof
+/// of a proof set (W3C Data Integrity, "proof sets"): each proof signs the
+/// document without any proof. The proofs are taken out of `document`.
+/// Proof chains (`previousProof`) are refused.
+///
+/// # Errors
+/// The exact reason a proof is malformed, as an [`Invalid`].
+pub fn prepare_proofs(
+    document: &mut Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<Vec<SignedData>, Invalid> {
+    let proofs = match document.remove("proof") {
+        None => return Err(Invalid::NoProof),
+        Some(Value::Object(proof)) => vec![proof],
+        Some(Value::Array(proofs)) => proofs
+            .into_iter()
+            .map(|p| match p {
+                Value::Object(p) => Ok(p),
+                _ => Err(malformed("a proof is not an object")),
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(_) => return Err(malformed("`proof` is neither an object nor an array")),
+    };
+    if proofs.is_empty() {
+        return Err(Invalid::NoProof);
+    }
+    if proofs.len() > MAX_PROOFS {
+        return Err(Invalid::ManyProofs(proofs.len()));
+    }
+    proofs
+        .into_iter()
+        .map(|proof| {
+            if proof.contains_key("previousProof") {
+                return Err(malformed(
+                    "proof chains (`previousProof`) are not supported",
+                ));
+            }
+            prepare_one(proof, document, now)
+        })
+        .collect()
+}
+
+/// Checks one proof taken out of `document` and computes its signed data.
+fn prepare_one(
+    mut proof: Map<String, Value>,
+    document: &mut Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<SignedData, Invalid> {
     let proof_value = match proof.remove("proofValue") {
         Some(Value::String(v)) => v,
         Some(_) => return Err(malformed("`proofValue` is not a string")),

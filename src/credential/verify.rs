@@ -47,9 +47,12 @@ pub enum Invalid {
     /// No `proof`.
     #[error("no proof: the credential is not signed")]
     NoProof,
-    /// More than one proof (brevet verifies credentials with one proof).
-    #[error("{0} proofs: brevet verifies credentials that carry exactly one")]
+    /// More proofs than a credential needs.
+    #[error("{0} proofs: brevet verifies at most {max}", max = proof::MAX_PROOFS)]
     ManyProofs(usize),
+    /// A proof of the set other than the issuer's does not hold.
+    #[error("the proof by {0} does not hold (every proof of a proof set must)")]
+    OtherProofInvalid(String),
     /// The proof lacks a field or has one of the wrong type.
     #[error("malformed proof: {0}")]
     MalformedProof(String),
@@ -124,6 +127,7 @@ impl Invalid {
             Invalid::IssuerNotProfile => "issuer-not-profile",
             Invalid::NoProof => "no-proof",
             Invalid::ManyProofs(_) => "many-proofs",
+            Invalid::OtherProofInvalid(_) => "other-proof-invalid",
             Invalid::MalformedProof(_) => "malformed-proof",
             Invalid::UnsupportedProofType(_) => "unsupported-proof-type",
             Invalid::UnknownCryptosuite(_) => "unknown-cryptosuite",
@@ -175,112 +179,116 @@ impl Verdict {
 }
 
 /// A verdict with what the credential says (read even when it is invalid,
-/// so a report can show what was claimed).
+/// so a report can show what was claimed), and a verdict per proof.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// Valid, or why not.
     pub verdict: Verdict,
     /// What the credential claims; empty when it is not readable JSON.
     pub summary: Summary,
+    /// Each proof of the credential, in order, once they could be read.
+    pub proofs: Vec<ProofVerdict>,
 }
 
-/// Verifies a credential file's bytes.
+/// One proof of a proof set: who made it, with which suite, whether it
+/// holds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProofVerdict {
+    /// The key that made it (`did:key:…`).
+    pub signer: String,
+    /// Its cryptosuite.
+    pub cryptosuite: &'static str,
+    /// Whether its signature holds.
+    pub valid: bool,
+    /// Whether it is the issuer's proof.
+    pub issuer: bool,
+}
+
+/// Verifies a credential file's bytes: size, JSON, the contexts and shape,
+/// every proof of its proof set (the issuer's must be among them, and each
+/// must hold), then the issuer's trust and the dates.
 pub fn verify(bytes: &[u8], options: &VerifyOptions<'_>) -> Report {
-    match prepare(bytes, options) {
-        Preparation::Done(report) => *report,
-        Preparation::Signature(prepared) => {
-            let holds = prepared.signed().verify_strict();
-            prepared.finish(holds)
-        }
-    }
-}
-
-/// A credential checked in every way but its signature.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    signed: proof::SignedData,
-    /// The verdict of the checks that come after the signature's: issuer
-    /// binding, trusted issuers, dates.
-    then: Result<(), Invalid>,
-    summary: Summary,
-}
-
-impl Prepared {
-    /// The signed data, signature and key that remain to be checked.
-    pub fn signed(&self) -> &proof::SignedData {
-        &self.signed
-    }
-
-    /// The report, given whether the signature holds under strict Ed25519
-    /// verification: what [`verify`] says of the same bytes.
-    pub fn finish(self, signature_holds: bool) -> Report {
-        let verdict = match (signature_holds, self.then) {
-            (false, _) => Verdict::Invalid(Invalid::BadSignature),
-            (true, Ok(())) => Verdict::Valid {
-                issuer: self.signed.signer,
-            },
-            (true, Err(why)) => Verdict::Invalid(why),
-        };
-        Report {
-            verdict,
-            summary: self.summary,
-        }
-    }
-}
-
-/// The first step of [`verify`]: a verdict already, or a credential whose
-/// signature remains to be checked.
-#[derive(Debug, Clone)]
-pub enum Preparation {
-    /// Invalid whatever its signature: the report.
-    Done(Box<Report>),
-    /// Every check but the signature's was made.
-    Signature(Box<Prepared>),
-}
-
-/// Runs every check of [`verify`] but the signature's (size, JSON, proof,
-/// then issuer binding, trust and dates, whose verdict waits for the
-/// signature's): the signature can then be checked alone or in a batch.
-pub fn prepare(bytes: &[u8], options: &VerifyOptions<'_>) -> Preparation {
     let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if size > MAX_CREDENTIAL_BYTES {
-        return Preparation::Done(Box::new(invalid_unread(Invalid::TooLarge {
+        return invalid_unread(Invalid::TooLarge {
             size,
             max: MAX_CREDENTIAL_BYTES,
-        })));
+        });
     }
     let mut document = match jcs::parse_strict(bytes) {
         Ok(Value::Object(map)) => map,
         Ok(_) => {
-            return Preparation::Done(Box::new(invalid_unread(Invalid::NotACredential(
-                "the JSON is not an object".into(),
-            ))));
+            return invalid_unread(Invalid::NotACredential("the JSON is not an object".into()));
         }
-        Err(e) => {
-            return Preparation::Done(Box::new(invalid_unread(Invalid::MalformedJson(
-                e.to_string(),
-            ))));
-        }
+        Err(e) => return invalid_unread(Invalid::MalformedJson(e.to_string())),
+    };
+    let summary = Summary::read(&document);
+    let report = |verdict: Verdict, proofs: Vec<ProofVerdict>| Report {
+        verdict,
+        summary: summary.clone(),
+        proofs,
     };
     if let Err(why) = shape(&document, options.any_vc) {
-        return Preparation::Done(Box::new(Report {
-            verdict: Verdict::Invalid(why),
-            summary: Summary::read(&document),
-        }));
+        return report(Verdict::Invalid(why), Vec::new());
     }
-    match proof::prepare_proof(&mut document, options.now) {
-        Err(why) => Preparation::Done(Box::new(Report {
-            verdict: Verdict::Invalid(why),
-            summary: Summary::read(&document),
-        })),
-        Ok(signed) => {
-            let then = after_signature(&document, &signed.signer, options);
-            Preparation::Signature(Box::new(Prepared {
-                signed,
-                then,
-                summary: Summary::read(&document),
-            }))
-        }
+    let signed = match proof::prepare_proofs(&mut document, options.now) {
+        Ok(signed) => signed,
+        Err(why) => return report(Verdict::Invalid(why), Vec::new()),
+    };
+    let issuer = match issuer_id(&document) {
+        Ok(issuer) => issuer,
+        Err(why) => return report(Verdict::Invalid(why), Vec::new()),
+    };
+    // `issuer == signer.to_string()`, without building the string.
+    let is_issuer =
+        |s: &proof::SignedData| issuer.strip_prefix("did:key:") == Some(s.signer.multibase());
+    let proofs: Vec<ProofVerdict> = signed
+        .iter()
+        .map(|s| ProofVerdict {
+            signer: s.signer.to_string(),
+            cryptosuite: s.suite.name(),
+            valid: s.verify_strict(),
+            issuer: is_issuer(s),
+        })
+        .collect();
+    let Some(issuers) = signed.iter().position(is_issuer) else {
+        let why = Invalid::IssuerMismatch {
+            issuer: issuer.to_owned(),
+            signer: signed[0].signer.to_string(),
+        };
+        return report(Verdict::Invalid(why), proofs);
+    };
+    if !proofs[issuers].valid {
+        return report(Verdict::Invalid(Invalid::BadSignature), proofs);
+    }
+    if let Some(other) = proofs.iter().find(|p| !p.valid) {
+        let why = Invalid::OtherProofInvalid(other.signer.clone());
+        return report(Verdict::Invalid(why), proofs);
+    }
+    let signer = &signed[issuers].signer;
+    match after_signature(&document, signer, options) {
+        Ok(()) => report(
+            Verdict::Valid {
+                issuer: signer.clone(),
+            },
+            proofs,
+        ),
+        Err(why) => report(Verdict::Invalid(why), proofs),
+    }
+}
+
+/// The credential's issuer id, from a string or a profile's `id`.
+fn issuer_id(document: &Map<String, Value>) -> Result<&str, Invalid> {
+    match document.get("issuer") {
+        Some(Value::String(id)) => Ok(id),
+        Some(Value::Object(profile)) => match profile.get("id") {
+            Some(Value::String(id)) => Ok(id),
+            _ => Err(Invalid::NotACredential("the issuer has no `id`".into())),
+        },
+        Some(_) => Err(Invalid::NotACredential(
+            "`issuer` is neither a string nor an object".into(),
+        )),
+        None => Err(Invalid::NotACredential("no `issuer`".into())),
     }
 }
 
@@ -362,36 +370,17 @@ fn invalid_unread(why: Invalid) -> Report {
     Report {
         verdict: Verdict::Invalid(why),
         summary: Summary::default(),
+        proofs: Vec::new(),
     }
 }
 
-/// The checks after the signature's, in order: issuer binding, trusted
-/// issuers, `validFrom`, `validUntil`.
+/// The checks after the signatures', in order: trusted issuers,
+/// `validFrom`, `validUntil`.
 fn after_signature(
     document: &Map<String, Value>,
     signer: &DidKey,
     options: &VerifyOptions<'_>,
 ) -> Result<(), Invalid> {
-    let issuer = match document.get("issuer") {
-        Some(Value::String(id)) => id.as_str(),
-        Some(Value::Object(profile)) => match profile.get("id") {
-            Some(Value::String(id)) => id.as_str(),
-            _ => return Err(Invalid::NotACredential("the issuer has no `id`".into())),
-        },
-        Some(_) => {
-            return Err(Invalid::NotACredential(
-                "`issuer` is neither a string nor an object".into(),
-            ));
-        }
-        None => return Err(Invalid::NotACredential("no `issuer`".into())),
-    };
-    // `issuer == signer.to_string()`, without building the string.
-    if issuer.strip_prefix("did:key:") != Some(signer.multibase()) {
-        return Err(Invalid::IssuerMismatch {
-            issuer: issuer.to_owned(),
-            signer: signer.to_string(),
-        });
-    }
     if !options.trusted.is_empty()
         && !options
             .trusted
