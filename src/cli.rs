@@ -8,6 +8,7 @@ pub mod docs;
 pub mod import;
 pub mod keygen;
 pub mod kiosk;
+pub mod paper;
 pub mod results;
 pub mod run;
 pub mod secret;
@@ -82,6 +83,14 @@ pub enum Command {
         read."
     )]
     Results(results::Args),
+    /// Print the exact paper an attempt was given, from the bank and a
+    /// credential (or a seed), and check the bank is the one it names.
+    #[command(
+        after_help = "Exit status: 0 the paper was printed (and the credential is \
+        valid and names this bank), 1 the credential is invalid or names another bank, \
+        2 the bank or the credential cannot be read."
+    )]
+    Paper(paper::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(after_help = docs::COMPLETIONS_HELP)]
     Completions(docs::CompletionsArgs),
@@ -118,6 +127,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => verify::run(&args),
         Command::Kiosk(args) => kiosk::run(&args),
         Command::Results(args) => results::run(&args),
+        Command::Paper(args) => paper::run(&args),
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
     }

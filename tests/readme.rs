@@ -414,6 +414,17 @@ fn step(ws: &Workspace, cmd: &str) {
             let (out, _) = run("", 0);
             let _: serde_json::Value = serde_json::from_str(&out).unwrap();
         }
+        "brevet paper exams/demo.toml --credential brevet-demo_*.json" => {
+            let (out, err) = run("", 0);
+            assert!(
+                out.contains("seed ") && out.contains("6 questions"),
+                "{out}"
+            );
+            assert!(
+                err.contains("credential: valid") && err.contains("bank: the one"),
+                "{err}"
+            );
+        }
         c if c.starts_with("brevet verify --trust did:key:") && c.ends_with(" .") => {
             // Another issuer than the demo's: refused, and said why.
             let (out, _) = run("", 1);

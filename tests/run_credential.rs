@@ -191,3 +191,63 @@ fn an_unwritable_credential_folder_is_refused_before_the_exam() {
         .code(2)
         .stderr(predicates::str::contains("credential folder"));
 }
+
+#[test]
+fn an_auditor_re_derives_the_paper_from_the_bank_and_the_credential() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    take(data.path(), out.path(), ALL_RIGHT);
+    let credential = &credentials(out.path())[0];
+    let paper = Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["paper", &demo(), "--json", "--credential"])
+        .arg(credential)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let paper: Value = serde_json::from_slice(&paper).unwrap();
+    assert_eq!(paper["seed"], "4");
+    assert_eq!(paper["checksPassed"], true);
+    // The same paper as the engine draws for seed 4.
+    let exam = brevet::bank::load_str(&std::fs::read_to_string(demo()).unwrap())
+        .exam
+        .unwrap();
+    let drawn: Vec<&str> = brevet::attempt::draw::draw(&exam, 4)
+        .iter()
+        .map(|i| exam.questions[i.question].id.as_str())
+        .collect();
+    let listed: Vec<&str> = paper["paper"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, drawn);
+    // A bank changed since (an explanation reworded): said, exit 1.
+    let edited = out.path().join("edited.toml");
+    std::fs::write(
+        &edited,
+        std::fs::read_to_string(demo())
+            .unwrap()
+            .replace("Expiry dates and named", "Reworded: expiry dates and named"),
+    )
+    .unwrap();
+    Command::cargo_bin("brevet")
+        .unwrap()
+        .arg("paper")
+        .arg(&edited)
+        .arg("--credential")
+        .arg(credential)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("bank: DIFFERENT"));
+    // Without a credential, from a seed.
+    Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["paper", &demo(), "--seed", "4"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("seed 4: 6 questions"));
+}
