@@ -5,6 +5,9 @@
 
 use assert_cmd::cargo::cargo_bin;
 use rexpect::process::WaitStatus;
+#[path = "support/data.rs"]
+mod data;
+
 use rexpect::session::{PtySession, spawn_command};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -365,6 +368,21 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
         "{verified}"
     );
     assert!(verified.contains("supervised-onsite"), "{verified}");
+    // The kiosk's credential: JSON-LD that loses nothing, and the official
+    // schema accepts it.
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(credential).unwrap()).unwrap();
+    assert_eq!(doc["proof"][0]["cryptosuite"], "eddsa-rdfc-2022");
+    brevet::credential::ld::to_rdf(&doc).unwrap();
+    let errors: Vec<String> = data::ob_schema_validator()
+        .iter_errors(&doc)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        doc["credentialSubject"]["learningMode"],
+        brevet::credential::ob::MODE_PRESENTIAL
+    );
 }
 
 /// Every journal under `dir`, concatenated.
