@@ -299,9 +299,9 @@ pub fn load(bytes: &[u8]) -> (Loaded, std::borrow::Cow<'_, str>) {
     if bytes.len() > MAX_BANK_BYTES {
         let d = Diagnostic::error(
             "too-large",
+            // Readers stop one byte past the limit: the size is "more".
             format!(
-                "the bank is {:.1} MiB; a bank may be at most {} MiB",
-                mib(bytes.len()),
+                "the bank is larger than {} MiB, the most a bank may be",
                 MAX_BANK_BYTES / (1024 * 1024)
             ),
             0..0,
@@ -353,9 +353,4 @@ fn failed(d: Diagnostic) -> Loaded {
         diagnostics: vec![d],
         id_span: None,
     }
-}
-
-#[allow(clippy::cast_precision_loss)]
-fn mib(bytes: usize) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
 }

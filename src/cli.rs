@@ -151,8 +151,21 @@ pub fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
 /// file), else every `*.EXTENSION` below it, recursively, in sorted order.
 ///
 /// # Errors
-/// A folder that cannot be listed.
+/// A folder that cannot be listed, or that holds no such file (a command
+/// that checked nothing must not say all is well).
 pub fn collect_files(path: &Path, extension: &str, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let before = out.len();
+    collect_below(path, extension, out)?;
+    if path.is_dir() && out.len() == before {
+        anyhow::bail!(
+            "{} holds no *.{extension} file: name the files, or the folder that holds them",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn collect_below(path: &Path, extension: &str, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     use anyhow::Context;
     if !path.is_dir() {
         out.push(path.to_path_buf());
@@ -166,7 +179,7 @@ pub fn collect_files(path: &Path, extension: &str, out: &mut Vec<PathBuf>) -> an
     entries.sort();
     for entry in entries {
         if entry.is_dir() {
-            collect_files(&entry, extension, out)?;
+            collect_below(&entry, extension, out)?;
         } else if entry.extension().is_some_and(|e| e == extension) {
             out.push(entry);
         }

@@ -153,6 +153,23 @@ pub fn parse_issuer(source: &str) -> Result<(ob::Issuer, String), Vec<Diagnostic
     ))
 }
 
+/// A refused or unreadable input file as an I/O error on `path`.
+fn input_error(path: &Path, e: crate::input::InputError) -> IssuerError {
+    let source = match e {
+        crate::input::InputError::Io { source, .. } => source,
+        crate::input::InputError::NotAFile { kind, .. } => {
+            std::io::Error::other(format!("not a regular file ({kind})"))
+        }
+        crate::input::InputError::TooLarge { limit, .. } => {
+            std::io::Error::other(format!("larger than {limit} bytes"))
+        }
+    };
+    IssuerError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IssuerError + '_ {
     move |source| IssuerError::Io {
         path: path.to_path_buf(),
@@ -167,7 +184,8 @@ impl Signer {
     /// # Errors
     /// See [`IssuerError`].
     pub fn from_file(path: &Path, passphrase: Option<&Passphrase>) -> Result<Self, IssuerError> {
-        let source = std::fs::read_to_string(path).map_err(io(path))?;
+        let source = crate::input::read_text(path, crate::input::SMALL_TEXT)
+            .map_err(|e| input_error(path, e))?;
         let (mut issuer, key_path) = parse_issuer(&source).map_err(|d| IssuerError::Invalid {
             path: path.to_path_buf(),
             rendered: crate::bank::diagnostic::render_text(
@@ -178,8 +196,10 @@ impl Signer {
             ),
         })?;
         let key_path = path.parent().unwrap_or(Path::new(".")).join(key_path);
-        let pem =
-            zeroize::Zeroizing::new(std::fs::read_to_string(&key_path).map_err(io(&key_path))?);
+        let pem = zeroize::Zeroizing::new(
+            crate::input::read_text(&key_path, crate::input::SMALL_TEXT)
+                .map_err(|e| input_error(&key_path, e))?,
+        );
         let key = IssuerKey::from_pem(&pem, passphrase).map_err(|source| IssuerError::Key {
             path: key_path.clone(),
             source,
@@ -229,7 +249,10 @@ impl Signer {
                 Err(e) => return Err(io(&path)(e)),
             }
         }
-        let pem = zeroize::Zeroizing::new(std::fs::read_to_string(&path).map_err(io(&path))?);
+        let pem = zeroize::Zeroizing::new(
+            crate::input::read_text(&path, crate::input::SMALL_TEXT)
+                .map_err(|e| input_error(&path, e))?,
+        );
         let key = IssuerKey::from_pem(&pem, None).map_err(|source| IssuerError::Key {
             path: path.clone(),
             source,

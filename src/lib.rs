@@ -16,6 +16,7 @@ pub mod attempt;
 pub mod bank;
 pub mod cli;
 pub mod credential;
+pub mod input;
 pub mod issuing;
 pub mod kiosk;
 pub mod launch;

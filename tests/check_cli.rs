@@ -165,7 +165,7 @@ fn a_huge_file_is_refused_clearly() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("error[too-large]: the bank is 47.7 MiB; a bank may be at most 32 MiB"),
+        text.contains("error[too-large]: the bank is larger than 32 MiB, the most a bank may be"),
         "{text}"
     );
     assert!(out.stderr.is_empty());

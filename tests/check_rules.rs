@@ -222,7 +222,8 @@ fn too_large() {
     let d = &loaded.diagnostics[0];
     assert_eq!((d.code, d.severity), ("too-large", Severity::Error));
     assert!(
-        d.message.contains("a bank may be at most 32 MiB"),
+        d.message
+            .contains("larger than 32 MiB, the most a bank may be"),
         "{}",
         d.message
     );

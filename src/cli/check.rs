@@ -1,7 +1,7 @@
 //! `brevet check PATH...`: validate banks and print every problem like rustc.
 
 use crate::bank::{self, Diagnostic, diagnostic::JsonDiagnostic};
-use anyhow::Context;
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -48,8 +48,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let mut banks = Vec::with_capacity(files.len());
     for file in files {
-        let bytes =
-            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let bytes = crate::input::read_limited(&file, crate::bank::MAX_BANK_BYTES as u64)?;
         let (loaded, source) = bank::load(&bytes);
         banks.push(Checked {
             path: file.display().to_string(),

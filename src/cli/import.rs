@@ -10,7 +10,6 @@ use super::atomic::{WriteOptions, write_file};
 use crate::bank::import::{self, Format, Report};
 use anyhow::{Context, bail};
 
-use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -65,7 +64,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
     }
     let bytes =
-        fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+        crate::input::read_limited(&args.file, crate::bank::import::MAX_SOURCE_BYTES as u64)?;
     let shown = args.file.display().to_string();
     let name = args
         .file

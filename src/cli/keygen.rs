@@ -110,8 +110,8 @@ fn read_passphrase(args: &Args) -> anyhow::Result<Option<Passphrase>> {
         return Ok(None);
     } else if let Some(file) = &args.passphrase_file {
         let text = Zeroizing::new(
-            std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read the passphrase file {}", file.display()))?,
+            crate::input::read_text(file, crate::input::SMALL_TEXT)
+                .context("cannot read the passphrase file")?,
         );
         text.lines().next().unwrap_or("").to_owned()
     } else if let Some(var) = &args.passphrase_env {

@@ -39,8 +39,7 @@ fn stderr_color() -> bool {
 
 /// Reads and checks the configuration, printing its problems like `check` does.
 fn load_config(path: &Path) -> anyhow::Result<(String, Config)> {
-    let source =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let source = crate::input::read_text(path, crate::input::SMALL_TEXT)?;
     match config::parse(&source) {
         Ok(c) => Ok((source, c)),
         Err(problems) => {
@@ -101,8 +100,7 @@ fn load_exams(base: &Path, config: &Config) -> anyhow::Result<Vec<Exam>> {
     }
     let mut exams: Vec<Exam> = Vec::new();
     for file in files {
-        let bytes =
-            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let bytes = crate::input::read_limited(&file, bank::MAX_BANK_BYTES as u64)?;
         let (loaded, source) = bank::load(&bytes);
         let Some(exam) = loaded.exam else {
             let name = file.display().to_string();

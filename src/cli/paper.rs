@@ -70,8 +70,7 @@ fn evidence(doc: &Value) -> anyhow::Result<Evidence> {
 /// # Errors
 /// A bank or credential that cannot be read (exit status 2).
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let source = std::fs::read(&args.bank)
-        .with_context(|| format!("cannot read {}", args.bank.display()))?;
+    let source = crate::input::read_limited(&args.bank, crate::bank::MAX_BANK_BYTES as u64)?;
     let (loaded, _) = bank::load(&source);
     let Some(exam) = loaded.exam else {
         bail!(
@@ -86,7 +85,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let seed = match (&args.credential, args.seed) {
         (Some(path), _) => {
             let bytes =
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+                crate::input::read_limited(path, crate::credential::verify::MAX_CREDENTIAL_BYTES)?;
             let report = verify(
                 &bytes,
                 &VerifyOptions {

@@ -23,8 +23,8 @@ pub struct Args {
 /// # Errors
 /// The file cannot be read, or a line is not a result.
 pub fn read(path: &Path) -> anyhow::Result<Vec<ResultLine>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // 256 MiB: about 800,000 finished attempts.
+    let text = crate::input::read_text(path, 256 * 1024 * 1024)?;
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())

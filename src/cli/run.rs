@@ -77,8 +77,7 @@ impl From<Suite> for crate::credential::proof::Cryptosuite {
 /// # Errors
 /// The bank is invalid or unreadable, or the terminal or data folder failed.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(&args.exam)
-        .with_context(|| format!("cannot read {}", args.exam.display()))?;
+    let bytes = crate::input::read_limited(&args.exam, crate::bank::MAX_BANK_BYTES as u64)?;
     let (loaded, source) = bank::load(&bytes);
     let Some(exam) = loaded.exam else {
         let path = args.exam.display().to_string();

@@ -1,7 +1,7 @@
 //! `brevet stats EXAM.toml`: pool statistics for authors, as a table.
 
 use crate::bank::{self, duration, stats};
-use anyhow::{Context, bail};
+use anyhow::bail;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,8 +24,7 @@ pub struct Args {
 /// # Errors
 /// A bank that cannot be read or does not validate (exit status 2).
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(&args.bank)
-        .with_context(|| format!("cannot read {}", args.bank.display()))?;
+    let bytes = crate::input::read_limited(&args.bank, crate::bank::MAX_BANK_BYTES as u64)?;
     let (loaded, _) = bank::load(&bytes);
     let Some(exam) = loaded.exam else {
         bail!(

@@ -8,7 +8,7 @@ use crate::credential::verify::{
 };
 use anyhow::Context;
 use std::fmt::Write as _;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -117,28 +117,20 @@ fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>) -> Vec<Outcome> {
 }
 
 fn verify_file(path: &Path, options: &VerifyOptions<'_>) -> Outcome {
-    let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
-        let file = std::fs::File::open(path)?;
-        let size = file.metadata()?.len();
-        if size > MAX_CREDENTIAL_BYTES {
-            return Ok(Err(size));
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    match crate::input::read_limited(path, MAX_CREDENTIAL_BYTES) {
+        Ok(bytes) if bytes.len() as u64 > MAX_CREDENTIAL_BYTES => {
+            Outcome::Checked(Box::new(Report {
+                verdict: Verdict::Invalid(Invalid::TooLarge {
+                    size: size.max(bytes.len() as u64),
+                    max: MAX_CREDENTIAL_BYTES,
+                }),
+                summary: Summary::default(),
+                proofs: Vec::new(),
+            }))
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        file.take(MAX_CREDENTIAL_BYTES + 1)
-            .read_to_end(&mut bytes)?;
-        Ok(Ok(bytes))
-    };
-    match read() {
-        Ok(Ok(bytes)) => Outcome::Checked(Box::new(verify(&bytes, options))),
-        Ok(Err(size)) => Outcome::Checked(Box::new(Report {
-            verdict: Verdict::Invalid(Invalid::TooLarge {
-                size,
-                max: MAX_CREDENTIAL_BYTES,
-            }),
-            summary: Summary::default(),
-            proofs: Vec::new(),
-        })),
-        Err(e) => Outcome::Unreadable(format!("cannot read: {e}")),
+        Ok(bytes) => Outcome::Checked(Box::new(verify(&bytes, options))),
+        Err(e) => Outcome::Unreadable(e.reason()),
     }
 }
 
