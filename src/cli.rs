@@ -171,14 +171,22 @@ fn collect_below(path: &Path, extension: &str, out: &mut Vec<PathBuf>) -> anyhow
         out.push(path.to_path_buf());
         return Ok(());
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+    // The entry's type comes with the listing: no `stat` per file (10,000
+    // files cost 10,000 system calls otherwise). A link is followed.
+    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(path)
         .with_context(|| format!("cannot list {}", path.display()))?
-        .map(|e| e.map(|e| e.path()))
+        .map(|e| {
+            e.and_then(|e| {
+                let kind = e.file_type()?;
+                let dir = kind.is_dir() || (kind.is_symlink() && e.path().is_dir());
+                Ok((e.path(), dir))
+            })
+        })
         .collect::<Result<_, _>>()
         .with_context(|| format!("cannot list {}", path.display()))?;
     entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
+    for (entry, dir) in entries {
+        if dir {
             collect_below(&entry, extension, out)?;
         } else if entry.extension().is_some_and(|e| e == extension) {
             out.push(entry);

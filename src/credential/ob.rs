@@ -48,6 +48,16 @@ pub const UNSUPERVISED_NO_ID: &str =
 /// rest. It travels inline, after the standard context URLs, so that no
 /// verifier has to fetch anything.
 pub fn brevet_context() -> Value {
+    brevet_context_ref().clone()
+}
+
+/// [`brevet_context`], built once.
+pub fn brevet_context_ref() -> &'static Value {
+    static CONTEXT: std::sync::LazyLock<Value> = std::sync::LazyLock::new(build_brevet_context);
+    &CONTEXT
+}
+
+fn build_brevet_context() -> Value {
     const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
     let count = |term: &str| json!({"@id": format!("brevet:{term}"), "@type": XSD_INTEGER});
     json!({

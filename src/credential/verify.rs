@@ -319,16 +319,15 @@ fn shape(document: &Map<String, Value>, any_vc: bool) -> Result<(), Invalid> {
         return Err(Invalid::NotAnOpenBadge);
     }
     // VC, then (OB), then (OB extensions), then (brevet's inline context).
-    let brevet = super::ob::brevet_context();
-    let steps: [Value; 4] = [
-        Value::from(VC_V2),
-        Value::from(OB_V3P0),
-        Value::from(OB_EXTENSIONS),
-        brevet,
+    let steps: [&dyn Fn(&Value) -> bool; 4] = [
+        &|c| c == VC_V2,
+        &|c| c == OB_V3P0,
+        &|c| c == OB_EXTENSIONS,
+        &|c| c == super::ob::brevet_context_ref(),
     ];
     let mut next = 0;
     for (i, context) in contexts.iter().enumerate() {
-        let Some(step) = steps[next..].iter().position(|s| s == context) else {
+        let Some(step) = steps[next..].iter().position(|is| is(context)) else {
             let shown = match context {
                 Value::String(url) => url.clone(),
                 Value::Object(_) => "an inline context that is not brevet's".to_owned(),
