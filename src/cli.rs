@@ -133,6 +133,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Reads and validates the bank at `path`, for commands that need a valid
+/// one; a bank with errors is refused, pointing at `brevet check`.
+///
+/// # Errors
+/// The bank cannot be read or has errors.
+pub fn load_valid_bank(path: &Path) -> anyhow::Result<crate::bank::Exam> {
+    let bytes = crate::input::read_limited(path, crate::bank::MAX_BANK_BYTES as u64)?;
+    let (loaded, _) = crate::bank::load(&bytes);
+    match loaded.exam {
+        Some(exam) => Ok(exam),
+        None => anyhow::bail!(
+            "{} has {} error(s); run `brevet check {}` to see them",
+            path.display(),
+            loaded.errors(),
+            path.display()
+        ),
+    }
+}
+
 /// Whether to colour what goes to stdout: a terminal, and no `NO_COLOR`.
 pub fn stdout_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()

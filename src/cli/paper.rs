@@ -6,7 +6,7 @@
 
 use crate::attempt::bank_hash;
 use crate::attempt::draw::{Item, draw};
-use crate::bank::{self, Exam, Kind};
+use crate::bank::{Exam, Kind};
 use crate::credential::jcs;
 use crate::credential::verify::{VerifyOptions, verify};
 use anyhow::{Context as _, bail};
@@ -70,16 +70,7 @@ fn evidence(doc: &Value) -> anyhow::Result<Evidence> {
 /// # Errors
 /// A bank or credential that cannot be read (exit status 2).
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let source = crate::input::read_limited(&args.bank, crate::bank::MAX_BANK_BYTES as u64)?;
-    let (loaded, _) = bank::load(&source);
-    let Some(exam) = loaded.exam else {
-        bail!(
-            "{} has {} error(s); run `brevet check {}` to see them",
-            args.bank.display(),
-            loaded.errors(),
-            args.bank.display()
-        );
-    };
+    let exam = super::load_valid_bank(&args.bank)?;
     let mut ok = true;
     let mut notes = String::new();
     let seed = match (&args.credential, args.seed) {

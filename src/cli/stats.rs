@@ -1,7 +1,6 @@
 //! `brevet stats EXAM.toml`: pool statistics for authors, as a table.
 
-use crate::bank::{self, duration, stats};
-use anyhow::bail;
+use crate::bank::{duration, stats};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,16 +23,7 @@ pub struct Args {
 /// # Errors
 /// A bank that cannot be read or does not validate (exit status 2).
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let bytes = crate::input::read_limited(&args.bank, crate::bank::MAX_BANK_BYTES as u64)?;
-    let (loaded, _) = bank::load(&bytes);
-    let Some(exam) = loaded.exam else {
-        bail!(
-            "{} has {} error(s); run `brevet check {}` to see them",
-            args.bank.display(),
-            loaded.errors(),
-            args.bank.display()
-        );
-    };
+    let exam = super::load_valid_bank(&args.bank)?;
     let s = stats::stats(&exam);
     print!("{}", table(&exam.meta.id, &exam.meta.title, &s));
     Ok(if args.deny_warnings && !s.warnings.is_empty() {

@@ -620,21 +620,16 @@ impl ActiveContext {
         if keyword_like(value) {
             return Ok(None);
         }
-        if local.contains_key(value) && defined.get(value) != Some(&true) {
-            let protected = local
-                .get("@protected")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            self.define(local, value, defined, protected, options, remotes)?;
-        }
-        if let Some(colon) = inner_colon_at(value) {
-            let prefix = &value[..colon];
-            if local.contains_key(prefix) && defined.get(prefix) != Some(&true) {
+        // The value itself, then its prefix, when the context being
+        // processed defines them and they are not defined yet.
+        let prefix = inner_colon_at(value).map(|colon| &value[..colon]);
+        for term in std::iter::once(value).chain(prefix) {
+            if local.contains_key(term) && defined.get(term) != Some(&true) {
                 let protected = local
                     .get("@protected")
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
-                self.define(local, prefix, defined, protected, options, remotes)?;
+                self.define(local, term, defined, protected, options, remotes)?;
             }
         }
         self.expand_iri(value, false, true)
