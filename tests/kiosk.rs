@@ -19,7 +19,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
 
-const PIN: &str = "2468";
+const PIN: &str = "246813";
 
 fn t(secs: i64) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-03-01T09:00:00Z")
@@ -258,7 +258,7 @@ fn neither_the_pin_nor_its_hash_shows_in_debug_output() {
         !debug.contains(PIN) && !debug.contains("$argon2id$"),
         "{debug}"
     );
-    assert!(debug.contains("PinInput(4 chars)"), "{debug}");
+    assert!(debug.contains("PinInput(6 chars)"), "{debug}");
 }
 
 #[test]

@@ -12,7 +12,7 @@ use rexpect::session::{PtySession, spawn_command};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const PIN: &str = "4321";
+const PIN: &str = "432187";
 const F12: &str = "\x1b[24~";
 const F3: &str = "\x1bOR";
 const PAGE_DOWN: &str = "\x1b[6~";
@@ -174,6 +174,31 @@ fn set_pin_stores_only_an_argon2id_hash_and_keeps_the_file() {
         std::fs::read_to_string(room.path("kiosk.toml")).unwrap(),
         text
     );
+    // A PIN a learner would guess is refused, the file left alone.
+    for weak in ["2468", "123456", "000000"] {
+        assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .args(["kiosk", "--set-pin"])
+            .arg(room.path("kiosk.toml"))
+            .write_stdin(format!("{weak}\n{weak}\n"))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("PIN"));
+    }
+    assert_eq!(
+        std::fs::read_to_string(room.path("kiosk.toml")).unwrap(),
+        text
+    );
+    // Only its owner may write the file that holds the PIN's hash.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(room.path("kiosk.toml"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 }
 
 #[test]

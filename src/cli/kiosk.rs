@@ -56,6 +56,28 @@ fn load_config(path: &Path) -> anyhow::Result<(String, Config)> {
     }
 }
 
+/// A warning when others than the owner may write the configuration (they
+/// could change the PIN's hash or turn off the identity check).
+fn permission_warning(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o022 != 0).then(|| {
+            format!(
+                "warning: {} is writable by others than its owner (mode {mode:o}): they could change the proctor PIN or turn off the identity check; run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 fn set_pin(path: &Path) -> anyhow::Result<ExitCode> {
     let (source, _) = load_config(path)?;
     let Some(first) = super::secret::read_twice("New proctor PIN: ", "Same PIN again: ")? else {
@@ -68,26 +90,19 @@ fn set_pin(path: &Path) -> anyhow::Result<ExitCode> {
             bank::diagnostic::render_text(&path.display().to_string(), &source, &p, false)
         )
     })?;
-    let mode = {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777)
-        }
-        #[cfg(not(unix))]
-        0o644
-    };
+    // Whoever can write the file can change the PIN or turn off the
+    // identity check: only its owner may.
     crate::cli::atomic::write_file(
         path,
         updated.as_bytes(),
         crate::cli::atomic::WriteOptions {
-            mode,
+            mode: 0o600,
             overwrite: true,
         },
     )
     .with_context(|| format!("cannot write {}", path.display()))?;
     eprintln!(
-        "brevet: proctor PIN set in {} (argon2id hash only)",
+        "brevet: proctor PIN set in {} (argon2id hash only; the file is now mode 0600)",
         path.display()
     );
     Ok(ExitCode::SUCCESS)
@@ -165,6 +180,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return set_pin(&args.config);
     }
     let (_, config) = load_config(&args.config)?;
+    if let Some(warning) = permission_warning(&args.config) {
+        eprintln!("brevet: {warning}");
+    }
     let Some(pin_hash) = config.pin_hash.clone() else {
         anyhow::bail!(
             "no proctor PIN: set one with `brevet kiosk --set-pin {}`",
@@ -251,4 +269,23 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_configuration_others_may_write_is_warned_about() {
+        let dir = std::env::temp_dir().join(format!("brevet-kiosk-mode-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("kiosk.toml");
+        std::fs::write(&path, "").unwrap();
+        for (mode, warned) in [(0o600, false), (0o644, false), (0o664, true), (0o666, true)] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            assert_eq!(permission_warning(&path).is_some(), warned, "{mode:o}");
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

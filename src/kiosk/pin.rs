@@ -21,8 +21,11 @@ pub const MAX_DELAY_SECS: i64 = 600;
 #[derive(Debug, thiserror::Error)]
 pub enum PinError {
     /// Too short to be a PIN.
-    #[error("the PIN must have at least 4 characters")]
+    #[error("the PIN must have at least {MIN_PIN_CHARS} characters")]
     TooShort,
+    /// Easy to guess (one repeated character, a run of digits).
+    #[error("the PIN is too easy to guess ({0}): choose one a learner would not try")]
+    Weak(&'static str),
     /// The two entries differ.
     #[error("the two PINs differ")]
     Mismatch,
@@ -31,10 +34,40 @@ pub enum PinError {
     Hash(String),
 }
 
+/// The fewest characters a new PIN may have.
+pub const MIN_PIN_CHARS: usize = 6;
+
+/// Refuses a new PIN that a learner at the station would guess: shorter
+/// than [`MIN_PIN_CHARS`], one character repeated, or a run of consecutive
+/// digits (`123456`, `987654`).
+///
+/// # Errors
+/// [`PinError::TooShort`] or [`PinError::Weak`].
+pub fn check_new(pin: &str) -> Result<(), PinError> {
+    let chars: Vec<char> = pin.chars().collect();
+    if chars.len() < MIN_PIN_CHARS {
+        return Err(PinError::TooShort);
+    }
+    if chars.iter().all(|c| *c == chars[0]) {
+        return Err(PinError::Weak("one character repeated"));
+    }
+    let digits: Option<Vec<i32>> = chars
+        .iter()
+        .map(|c| c.to_digit(10).and_then(|d| i32::try_from(d).ok()))
+        .collect();
+    if let Some(d) = digits {
+        let steps: Vec<i32> = d.windows(2).map(|w| w[1] - w[0]).collect();
+        if steps.iter().all(|s| *s == 1) || steps.iter().all(|s| *s == -1) {
+            return Err(PinError::Weak("a run of consecutive digits"));
+        }
+    }
+    Ok(())
+}
+
 /// Hashes `pin` with argon2id (the crate's default cost) and `salt`.
 ///
 /// # Errors
-/// The PIN is shorter than 4 characters, or hashing failed.
+/// The PIN is too easy to guess (see [`check_new`]), or hashing failed.
 pub fn hash(pin: &str, salt: [u8; 16]) -> Result<String, PinError> {
     hash_with(pin, salt, Params::default())
 }
@@ -42,11 +75,9 @@ pub fn hash(pin: &str, salt: [u8; 16]) -> Result<String, PinError> {
 /// Hashes `pin` with explicit argon2id parameters (cheap ones in tests).
 ///
 /// # Errors
-/// The PIN is shorter than 4 characters, or hashing failed.
+/// The PIN is too easy to guess (see [`check_new`]), or hashing failed.
 pub fn hash_with(pin: &str, salt: [u8; 16], params: Params) -> Result<String, PinError> {
-    if pin.chars().count() < 4 {
-        return Err(PinError::TooShort);
-    }
+    check_new(pin)?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| PinError::Hash(e.to_string()))?;
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password(pin.as_bytes(), &salt)
@@ -210,15 +241,25 @@ mod tests {
 
     #[test]
     fn a_hash_is_argon2id_salted_and_checks_only_its_pin() {
-        let h = cheap_hash("2468");
+        let h = cheap_hash("246813");
         assert!(h.starts_with("$argon2id$v=19$"), "{h}");
-        assert!(!h.contains("2468"));
-        assert!(matches("2468", &h));
-        assert!(!matches("2469", &h));
-        assert!(!matches("2468", "not a hash"));
-        let other_salt = hash_with("2468", [8; 16], Params::new(8, 1, 1, None).unwrap()).unwrap();
+        assert!(!h.contains("246813"));
+        assert!(matches("246813", &h));
+        assert!(!matches("246814", &h));
+        assert!(!matches("246813", "not a hash"));
+        let other_salt = hash_with("246813", [8; 16], Params::new(8, 1, 1, None).unwrap()).unwrap();
         assert_ne!(h, other_salt);
         assert!(matches!(hash("123", [0; 16]), Err(PinError::TooShort)));
+    }
+
+    #[test]
+    fn new_pins_a_learner_would_guess_are_refused() {
+        for weak in ["2468", "12345", "000000", "123456", "987654", "aaaaaa"] {
+            assert!(check_new(weak).is_err(), "{weak}");
+        }
+        for fine in ["246813", "482916", "salle-2", "135790"] {
+            assert!(check_new(fine).is_ok(), "{fine}");
+        }
     }
 
     #[test]
