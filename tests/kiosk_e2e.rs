@@ -587,8 +587,8 @@ fn the_result_is_on_record_even_when_the_credential_cannot_be_written() {
     assert!(line.get("credential").is_none(), "{line}");
 }
 
-#[test]
-fn a_station_started_with_its_key_locked_is_unlocked_by_the_proctor() {
+/// A room whose issuer key is encrypted at rest with "correct horse battery".
+fn room_with_encrypted_key() -> Room {
     let room = Room::new(false);
     // An issuer whose key is encrypted at rest.
     std::fs::create_dir_all(room.path("keys")).unwrap();
@@ -611,6 +611,32 @@ fn a_station_started_with_its_key_locked_is_unlocked_by_the_proctor() {
     )
     .unwrap();
 
+    room
+}
+
+#[test]
+fn a_wrong_passphrase_at_start_can_be_typed_again() {
+    let room = room_with_encrypted_key();
+    let mut cmd = room.command();
+    cmd.env_remove("BREVET_KEY_PASSPHRASE");
+    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+    see(&mut p, "passphrase");
+    key(&mut p, "not the passphrase\r");
+    see(&mut p, "try again");
+    key(&mut p, "correct horse battery\r");
+    see(&mut p, "Exam station");
+    // Unlocked: the welcome screen says nothing of a locked key, and the
+    // log has no `key_locked`.
+    key(&mut p, "\r");
+    see(&mut p, "Who is taking");
+    let log = std::fs::read_to_string(room.path("results/kiosk-log.jsonl")).unwrap();
+    assert!(!log.contains("key_locked"), "{log}");
+    room.exit(p);
+}
+
+#[test]
+fn a_station_started_with_its_key_locked_is_unlocked_by_the_proctor() {
+    let room = room_with_encrypted_key();
     let mut cmd = room.command();
     cmd.env_remove("BREVET_KEY_PASSPHRASE");
     let mut p = spawn_command(cmd, Some(20_000)).unwrap();

@@ -158,14 +158,37 @@ fn signer_for(base: &Path, config: &Config, data: &DataDir) -> anyhow::Result<Op
             source: KeyError::NeedsPassphrase,
             ..
         }) if passphrase.is_none() => {
-            let typed = super::secret::read(
-                "Issuer key passphrase (Enter alone: start locked, unlock later with F12): ",
-            )?;
-            if typed.is_empty() {
-                return Ok(None);
+            // Three tries, as at a login prompt; then the station starts
+            // locked and the proctor unlocks it from the menu.
+            for attempt in 1..=3 {
+                let typed = super::secret::read(
+                    "Issuer key passphrase (Enter alone: start locked, unlock later with F12): ",
+                )?;
+                if typed.is_empty() {
+                    return Ok(None);
+                }
+                let passphrase = Passphrase::new(typed.to_string())?;
+                match Signer::from_file(&path, Some(&passphrase)) {
+                    Ok(signer) => return Ok(Some(signer)),
+                    Err(IssuerError::Key {
+                        source: KeyError::WrongPassphrase,
+                        ..
+                    }) if attempt < 3 => {
+                        eprintln!("That passphrase does not open the key; try again.");
+                    }
+                    Err(IssuerError::Key {
+                        source: KeyError::WrongPassphrase,
+                        ..
+                    }) => {
+                        eprintln!(
+                            "Three wrong passphrases: the station starts locked (unlock it from the proctor menu, F12)."
+                        );
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
-            let passphrase = Passphrase::new(typed.to_string())?;
-            Ok(Some(Signer::from_file(&path, Some(&passphrase))?))
+            Ok(None)
         }
         other => Ok(Some(other?)),
     }
