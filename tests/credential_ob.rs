@@ -519,3 +519,74 @@ fn a_proof_set_is_valid_when_every_proof_holds_and_says_each() {
         report.verdict
     );
 }
+
+#[test]
+fn statements_written_around_the_terms_are_refused_not_misread() {
+    // Each edit keeps the RDF (so the signature would still hold) but hides
+    // a statement from whoever reads the credential by its terms.
+    let doc = sample_doc();
+    let now = parse_datetime("2025-06-01T00:00:00Z").unwrap();
+    let options = VerifyOptions {
+        now,
+        trusted: &[],
+        any_vc: false,
+    };
+    let rename = |doc: &mut Value, pointer: &str, from: &str, to: &str, value: Value| {
+        let map = doc.pointer_mut(pointer).unwrap().as_object_mut().unwrap();
+        map.remove(from).unwrap();
+        map.insert(to.into(), value);
+    };
+    let cases: Vec<(&str, Value)> = vec![
+        {
+            let mut d = doc.clone();
+            rename(
+                &mut d,
+                "",
+                "validFrom",
+                "https://www.w3.org/2018/credentials#validFrom",
+                json!({"@value": "2025-03-14T09:26:53Z", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}),
+            );
+            ("validFrom as an IRI", d)
+        },
+        {
+            let mut d = doc.clone();
+            rename(
+                &mut d,
+                "/credentialSubject/result/0",
+                "status",
+                "https://purl.imsglobal.org/spec/vc/ob/vocab.html#status",
+                json!("Completed"),
+            );
+            ("status as an IRI", d)
+        },
+        {
+            let mut d = doc.clone();
+            rename(
+                &mut d,
+                "/credentialSubject",
+                "type",
+                "@type",
+                json!(["AchievementSubject"]),
+            );
+            ("a keyword for a term", d)
+        },
+        {
+            let mut d = doc.clone();
+            d["credentialSubject"]["@context"] =
+                json!({"supervision": "https://example.org/other"});
+            ("a nested @context", d)
+        },
+        {
+            let mut d = doc.clone();
+            d["credentialSubject"]["id"] = json!("type");
+            ("a keyword as an identifier", d)
+        },
+    ];
+    for (what, edited) in cases {
+        let report = verify(&serde_json::to_vec(&edited).unwrap(), &options);
+        match report.verdict {
+            Verdict::Invalid(why) => assert_eq!(why.code(), "json-ld", "{what}: {why}"),
+            Verdict::Valid { .. } => panic!("{what}: judged valid"),
+        }
+    }
+}

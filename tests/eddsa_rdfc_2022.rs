@@ -191,3 +191,22 @@ fn symmetric_blank_nodes_are_refused_in_bounded_time() {
         Err(rdfc::CanonError::TooComplex)
     );
 }
+
+#[test]
+fn a_ring_of_many_alike_blank_nodes_is_refused_at_once() {
+    // Every node of a ring has the same first-degree hash: the N-degree step
+    // would take cubic time and recurse as deep as the ring is long.
+    let n = 2000;
+    let quads: Vec<rdfc::Quad> = (0..n)
+        .map(|i| rdfc::Quad {
+            subject: rdfc::Term::Blank(format!("r{i}")),
+            predicate: "urn:ex:next".into(),
+            object: rdfc::Term::Blank(format!("r{}", (i + 1) % n)),
+            graph: None,
+        })
+        .collect();
+    assert_eq!(
+        rdfc::canonicalize(&quads),
+        Err(rdfc::CanonError::TooComplex)
+    );
+}

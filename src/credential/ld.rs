@@ -106,6 +106,17 @@ fn is_keyword(s: &str) -> bool {
     )
 }
 
+/// Whether `tag` has the form of a BCP 47 language tag (letters, then
+/// `-`-separated letters and digits), so that it cannot break the N-Quads
+/// line it is written into.
+pub(crate) fn valid_language(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    parts
+        .next()
+        .is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()))
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// Whether `s` is an absolute IRI (a scheme, then `:`).
 pub(crate) fn is_absolute_iri(s: &str) -> bool {
     let Some((scheme, _)) = s.split_once(':') else {
@@ -140,4 +151,26 @@ pub fn to_rdf_object(document: &serde_json::Map<String, Value>) -> Result<Vec<Qu
 /// See [`LdError`].
 pub fn expand(document: &Value) -> Result<Value, LdError> {
     expand::expand_document(document)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_tags_cannot_break_an_n_quads_line() {
+        for good in ["fr", "en-GB", "zh-Hant-TW", "de-1996"] {
+            assert!(valid_language(good), "{good}");
+        }
+        for bad in [
+            "",
+            "en .\n<s> <p> \"v\"@en",
+            "fr_FR",
+            "-en",
+            "en-",
+            "toolongtag",
+        ] {
+            assert!(!valid_language(bad), "{bad}");
+        }
+    }
 }

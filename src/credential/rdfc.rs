@@ -5,14 +5,19 @@
 //! implementations agreed on (first-degree hashes use `_:a`/`_:z` even for
 //! nodes already labelled; permutations in Steinhaus–Johnson–Trotter order).
 //! A dataset built to make the N-degree step explode (a "poison graph") is
-//! refused: the N-degree hashing steps are capped at the square of the
-//! number of blank nodes whose first-degree hashes collide (the reference
-//! implementation allows their number, to the power of a work factor), and
-//! the permutations tried at [`MAX_PERMUTATIONS`].
+//! refused: at most [`MAX_SHARED`] blank nodes may share a first-degree
+//! hash, the N-degree hashing steps are capped at the square of their
+//! number (the reference implementation allows their number, to the power
+//! of a work factor), and the permutations tried at [`MAX_PERMUTATIONS`].
 
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+
+/// The most blank nodes whose first-degree hashes collide (a credential's
+/// blank nodes usually all differ): beyond it, the N-degree step's time and
+/// recursion depth are no longer small.
+pub const MAX_SHARED: usize = 32;
 
 /// The most permutations of related blank nodes one canonicalisation may
 /// try (a credential's blank nodes are all distinct: it tries none).
@@ -453,6 +458,9 @@ pub fn canonicalize(quads: &[Quad]) -> Result<String, CanonError> {
         }
     }
     let shared_count: usize = shared.iter().map(Vec::len).sum();
+    if shared_count > MAX_SHARED {
+        return Err(CanonError::TooComplex);
+    }
     state.deep_left = shared_count.saturating_mul(shared_count);
     for list in shared {
         let mut results = Vec::new();

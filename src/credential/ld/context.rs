@@ -6,6 +6,10 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+/// The most terms one context may define (the credential contexts define
+/// about 150).
+const MAX_TERMS: usize = 2000;
+
 /// How many remote contexts one chain may load (the spec's guard against
 /// recursive inclusion; the credential contexts need three).
 const MAX_REMOTE: usize = 16;
@@ -183,7 +187,9 @@ impl ActiveContext {
             LocalKey::Document => match interned(local) {
                 // The same context as an earlier document: its number.
                 Some(n) => (n, Some(String::new()), None),
-                None => (0, Some(local.to_string()), None),
+                // Too many different contexts: not cached (the cache would
+                // hold a copy of each, however large).
+                None => return self.process(local, &mut Vec::new(), options),
             },
         };
         let key: CacheKey = (
@@ -309,7 +315,7 @@ impl ActiveContext {
         if let Some(language) = map.get("@language") {
             self.language = match language {
                 Value::Null => None,
-                Value::String(l) => Some(l.to_ascii_lowercase()),
+                Value::String(l) if super::valid_language(l) => Some(l.to_ascii_lowercase()),
                 _ => return Err(LdError::InvalidContext("invalid @language".into())),
             };
         }
@@ -363,6 +369,11 @@ impl ActiveContext {
         }
         if term.is_empty() {
             return Err(LdError::InvalidContext("an empty term".into()));
+        }
+        // Terms defined through one another nest the definitions: a bound
+        // keeps a hostile chain from exhausting the stack.
+        if defined.len() > MAX_TERMS {
+            return Err(LdError::TooDeep);
         }
         defined.insert(term, false);
         let value = &local[term];
@@ -569,7 +580,7 @@ impl ActiveContext {
             {
                 def.language = Some(match l {
                     Value::Null => None,
-                    Value::String(s) => Some(s.to_ascii_lowercase()),
+                    Value::String(s) if super::valid_language(s) => Some(s.to_ascii_lowercase()),
                     _ => {
                         return Err(LdError::InvalidContext(format!(
                             "invalid @language for {term}"

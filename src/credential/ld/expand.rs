@@ -15,6 +15,7 @@ pub(super) fn expand_document(document: &Value) -> Result<Value, LdError> {
     let mut state = State {
         path: Vec::new(),
         depth: 0,
+        top_context: None,
     };
     let expanded = state.expand(&ActiveContext::default(), None, document, false)?;
     top_level(expanded)
@@ -25,6 +26,7 @@ pub(super) fn expand_object_document(document: &Map<String, Value>) -> Result<Va
     let mut state = State {
         path: Vec::new(),
         depth: 1,
+        top_context: None,
     };
     let expanded = state.expand_object(&ActiveContext::default(), None, document, None, false)?;
     top_level(expanded)
@@ -50,6 +52,9 @@ struct State {
     /// Where expansion is, for messages (`credentialSubject.achievement`).
     path: Vec<String>,
     depth: usize,
+    /// The document's own `@context`, the only one a nested node may
+    /// repeat.
+    top_context: Option<Value>,
 }
 
 fn as_array(v: Value) -> Vec<Value> {
@@ -76,9 +81,10 @@ impl State {
         what: &str,
     ) -> Result<String, LdError> {
         match ctx.expand_iri(value, true, vocab)? {
-            Some(iri) if is_keyword(&iri) || is_absolute_iri(&iri) || iri.starts_with("_:") => {
-                Ok(iri)
-            }
+            Some(iri) if is_keyword(&iri) => Err(LdError::Invalid(format!(
+                "{what} {value:?} stands for the keyword {iri}, not an IRI"
+            ))),
+            Some(iri) if is_absolute_iri(&iri) || iri.starts_with("_:") => Ok(iri),
             Some(_) => Err(LdError::RelativeIri(value.to_owned())),
             None => Err(LdError::Dropped(format!("{what} {value:?}"))),
         }
@@ -138,9 +144,14 @@ impl State {
                     )));
                 }
                 let ctx = match &scoped {
-                    Some(c) => {
-                        ctx.process_cached(c, LocalKey::Shared(c.clone()), Process::DEFAULT)?
-                    }
+                    Some(c) => ctx.process_cached(
+                        c,
+                        LocalKey::Shared(c.clone()),
+                        Process {
+                            override_protected: true,
+                            propagate: true,
+                        },
+                    )?,
                     None => ctx.clone(),
                 };
                 self.expand_value(&ctx, property, scalar).map(Some)
@@ -183,6 +194,17 @@ impl State {
             )?;
         }
         if let Some(local) = map.get("@context") {
+            // Compact form: the contexts are the document's, at its top; one
+            // further down could redefine what a verifier reads by name.
+            // (A proof may repeat the document's: that changes nothing.)
+            if self.path.is_empty() {
+                self.top_context = Some(local.clone());
+            } else if self.top_context.as_ref() != Some(local) {
+                return Err(LdError::Invalid(format!(
+                    "{} holds a @context: a credential's contexts are at its top only",
+                    self.here("@context")
+                )));
+            }
             ctx = ctx.process_cached(local, LocalKey::Document, Process::DEFAULT)?;
         }
         let type_scoped = ctx.clone();
@@ -221,6 +243,22 @@ impl State {
                 Some(k) if is_keyword(&k) || k.contains(':') => k,
                 _ => return Err(LdError::Dropped(format!("the property {}", self.here(key)))),
             };
+            // Compact form: every key is a term of the contexts. The same
+            // statement written with an IRI or a keyword as its key would
+            // sign the same but escape whoever reads the credential by its
+            // terms (a verifier reading `validUntil`, a summary reading
+            // `status`).
+            if ctx.term(key).is_none() {
+                return Err(LdError::Invalid(format!(
+                    "{} is written as {}: a credential uses the terms of its contexts",
+                    self.here(key),
+                    if is_keyword(key) {
+                        "a keyword"
+                    } else {
+                        "an IRI"
+                    }
+                )));
+            }
             if is_keyword(&expanded_key) {
                 self.keyword_entry(
                     &ctx,
@@ -354,10 +392,12 @@ impl State {
                 value.clone()
             }
             "@language" => match value {
-                Value::String(s) => Value::String(s.to_ascii_lowercase()),
+                Value::String(s) if super::valid_language(s) => {
+                    Value::String(s.to_ascii_lowercase())
+                }
                 _ => {
                     return Err(LdError::Invalid(format!(
-                        "{} must be a string",
+                        "{} must be a language tag",
                         self.here(key)
                     )));
                 }
