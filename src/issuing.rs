@@ -107,7 +107,7 @@ pub fn parse_issuer(source: &str) -> Result<(ob::Issuer, String), Vec<Diagnostic
     }
     let url = raw.url.get_ref();
     if !(url.starts_with("https://") || url.starts_with("http://"))
-        || url.contains(char::is_whitespace)
+        || url.contains(|c: char| c.is_whitespace() || c.is_control() || "<>\"{}|^`\\".contains(c))
     {
         problems.push(
             Diagnostic::error(

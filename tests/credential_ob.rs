@@ -581,6 +581,11 @@ fn statements_written_around_the_terms_are_refused_not_misread() {
             d["credentialSubject"]["id"] = json!("type");
             ("a keyword as an identifier", d)
         },
+        {
+            let mut d = doc.clone();
+            d["credentialSubject"]["id"] = json!("urn:x:a b");
+            ("a space in an identifier", d)
+        },
     ];
     for (what, edited) in cases {
         let report = verify(&serde_json::to_vec(&edited).unwrap(), &options);

@@ -84,6 +84,16 @@ impl State {
             Some(iri) if is_keyword(&iri) => Err(LdError::Invalid(format!(
                 "{what} {value:?} stands for the keyword {iri}, not an IRI"
             ))),
+            Some(iri)
+                if iri.contains(|c: char| {
+                    c <= ' ' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\')
+                }) =>
+            {
+                // What N-Quads would have to escape, and processors disagree on.
+                Err(LdError::Invalid(format!(
+                    "{what} {value:?} holds characters an IRI may not hold"
+                )))
+            }
             Some(iri) if is_absolute_iri(&iri) || iri.starts_with("_:") => Ok(iri),
             Some(_) => Err(LdError::RelativeIri(value.to_owned())),
             None => Err(LdError::Dropped(format!("{what} {value:?}"))),
