@@ -92,7 +92,15 @@ fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>) -> Vec<Outcome> {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break };
-                        mine.push((i, verify_file(file, options)));
+                        // A bug must cost one file its verdict, not the others.
+                        let outcome =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                verify_file(file, options)
+                            }))
+                            .unwrap_or_else(|_| {
+                                Outcome::Unreadable("internal error while verifying".into())
+                            });
+                        mine.push((i, outcome));
                     }
                     mine
                 })
