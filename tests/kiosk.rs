@@ -238,7 +238,18 @@ fn wrong_pins_are_logged_then_delayed_and_the_right_one_opens_the_menu() {
             purpose: Purpose::Menu
         }]
     );
-    assert_eq!(enter(&mut k, t(13)), Step::Exit);
+    // Closing asks again, "Back" highlighted: Enter alone goes back.
+    assert_eq!(enter(&mut k, t(13)), Step::None);
+    let Some(Overlay::Menu { items, cursor }) = k.overlay() else {
+        panic!("no confirmation");
+    };
+    assert_eq!(items, &[MenuItem::Close, MenuItem::ConfirmExit]);
+    assert_eq!(*cursor, 0);
+    // A digit with Alt held chooses nothing.
+    let alt_two = KeyEvent::new(KeyCode::Char('2'), KeyModifiers::ALT);
+    assert_eq!(k.key(alt_two, t(13)).unwrap(), Step::None);
+    assert!(k.overlay().is_some());
+    assert_eq!(k.key(key(KeyCode::Char('2')), t(13)).unwrap(), Step::Exit);
     assert_eq!(
         kinds(&mut k),
         [Kind::KioskStopped {
@@ -463,6 +474,36 @@ fn an_unattended_result_goes_back_to_the_welcome_screen_after_the_idle_timeout()
         log.last(),
         Some(&Kind::LearnerCleared { by: "idle".into() })
     );
+}
+
+#[test]
+fn a_proctor_window_left_open_times_out_with_the_learner() {
+    let exam = demo();
+    let mut k = kiosk(&exam, false);
+    // On the welcome screen: the PIN prompt closes after the idle timeout.
+    k.key(key(KeyCode::F(12)), t(0)).unwrap();
+    assert!(k.overlay().is_some());
+    assert_eq!(k.tick(t(59)).unwrap(), Step::None);
+    assert!(k.overlay().is_some());
+    k.tick(t(61)).unwrap();
+    assert!(k.overlay().is_none());
+    // Over a result: the prompt goes, and the learner with it.
+    start(&mut k, &exam, t(100));
+    for c in ['r', 's', 'y'] {
+        k.key(key(KeyCode::Char(c)), t(101)).unwrap();
+    }
+    k.key(key(KeyCode::F(12)), t(102)).unwrap();
+    assert_eq!(k.tick(t(170)).unwrap(), Step::Cleared);
+    assert!(k.overlay().is_none() && k.seat().is_none());
+    // During an attempt: the menu closes, the attempt goes on.
+    start(&mut k, &exam, t(200));
+    k.key(key(KeyCode::F(12)), t(201)).unwrap();
+    typed(&mut k, PIN, t(201));
+    enter(&mut k, t(201));
+    assert!(matches!(k.overlay(), Some(Overlay::Menu { .. })));
+    k.tick(t(270)).unwrap();
+    assert!(k.overlay().is_none());
+    assert_eq!(screen(&k), Some(Screen::Question));
 }
 
 #[test]

@@ -136,8 +136,10 @@ impl Room {
         key(&mut p, F12);
         key(&mut p, &format!("{PIN}\r"));
         wait_for_lines(&log, "pin_right", before + 1);
-        // "Close the exam station" is the first entry when no attempt runs.
+        // "Close the exam station" is the first entry when no attempt runs;
+        // it asks again, "Back" highlighted: the second entry confirms.
         key(&mut p, "\r");
+        key(&mut p, "2");
         see(&mut p, "closed by the proctor");
         p.exp_eof().unwrap();
         assert!(

@@ -474,6 +474,22 @@ impl<'a, S: Sink> Kiosk<'a, S> {
     /// The journal could not be written.
     pub fn tick(&mut self, now: DateTime<Utc>) -> std::io::Result<Step> {
         self.now = now;
+        let idle = TimeDelta::from_std(self.settings.idle_timeout).unwrap_or(TimeDelta::MAX);
+        // A proctor window left open times out like every screen: with the
+        // learner when no attempt runs (nothing of theirs stays behind it),
+        // alone while one runs.
+        if self.overlay.is_some() && now - self.last_input >= idle {
+            if self.attempt_running() {
+                self.overlay = None;
+                self.last_input = now;
+                return Ok(Step::None);
+            }
+            if self.seat().is_some() {
+                return Ok(self.clear("idle"));
+            }
+            self.overlay = None;
+            return Ok(Step::None);
+        }
         let Some(seat) = self.seat_mut() else {
             return Ok(Step::None);
         };
@@ -481,7 +497,6 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         if effect != Effect::None {
             return Ok(self.follow(effect));
         }
-        let idle = TimeDelta::from_std(self.settings.idle_timeout).unwrap_or(TimeDelta::MAX);
         if self.overlay.is_none() && !self.attempt_running() && now - self.last_input >= idle {
             return Ok(self.clear("idle"));
         }

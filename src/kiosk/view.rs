@@ -201,6 +201,7 @@ fn menu<S: Sink>(
                 MenuItem::EndAttempt => s.kiosk_menu_end.into(),
                 MenuItem::UnlockKey => s.kiosk_menu_unlock_key.into(),
                 MenuItem::Exit => s.kiosk_menu_exit.into(),
+                MenuItem::ConfirmExit => s.kiosk_menu_exit_confirm.into(),
                 MenuItem::Close => s.kiosk_menu_close.into(),
             };
             let line = format!("{} {}. {text}", if i == cursor { "▶" } else { " " }, i + 1);

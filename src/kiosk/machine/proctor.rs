@@ -36,8 +36,10 @@ pub enum MenuItem {
     EndAttempt,
     /// Open the issuer key with its passphrase.
     UnlockKey,
-    /// Leave the kiosk.
+    /// Leave the kiosk: asks for confirmation first.
     Exit,
+    /// Leave the kiosk, confirmed.
+    ConfirmExit,
     /// Close the menu.
     Close,
 }
@@ -208,6 +210,8 @@ impl<S: Sink> Kiosk<'_, S> {
                 if self.attempt_running() {
                     items.extend([MenuItem::ExtraTime, MenuItem::EndAttempt]);
                 }
+                // Closing the station asks again (its confirmation menu
+                // starts on "Back"): a stray Enter never closes it.
                 items.extend([MenuItem::Exit, MenuItem::Close]);
                 self.overlay = Some(Overlay::Menu { items, cursor: 0 });
                 Ok(Step::None)
@@ -242,10 +246,16 @@ impl<S: Sink> Kiosk<'_, S> {
                 None
             }
             KeyCode::Enter => items.get(cursor).copied(),
-            KeyCode::Char(c @ '1'..='9') => c
-                .to_digit(10)
-                .and_then(|d| items.get(d as usize - 1))
-                .copied(),
+            // A digit alone chooses; with Alt or Ctrl held it is no choice.
+            KeyCode::Char(c @ '1'..='9')
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL) =>
+            {
+                c.to_digit(10)
+                    .and_then(|d| items.get(d as usize - 1))
+                    .copied()
+            }
             _ => None,
         };
         let Some(item) = chosen else {
@@ -263,6 +273,13 @@ impl<S: Sink> Kiosk<'_, S> {
                 Ok(Step::None)
             }
             MenuItem::Exit => {
+                self.overlay = Some(Overlay::Menu {
+                    items: vec![MenuItem::Close, MenuItem::ConfirmExit],
+                    cursor: 0,
+                });
+                Ok(Step::None)
+            }
+            MenuItem::ConfirmExit => {
                 self.note(Kind::KioskStopped {
                     by: "proctor".into(),
                 });
