@@ -9,8 +9,11 @@
 //! 3. scoring turns the answers into a result per section and a mastery verdict;
 //! 4. on mastery, the credential module issues a signed Open Badges 3.0 credential.
 //!
-//! The core modules take time, randomness and bytes as parameters; only the
-//! command-line edges (`cli`) touch the terminal, the clock and the disk.
+//! The core modules (`bank`, `attempt`, `scoring`, `credential`) take time,
+//! randomness and bytes as parameters. The edges touch the terminal, the
+//! clock and the disk: `cli`, `tui`, `plain`, `kiosk`'s station loop,
+//! `launch`, `store` and `issuing`, and `input`, through which every file a
+//! user names is read (regular files only, never past a limit).
 
 pub mod attempt;
 pub mod bank;
