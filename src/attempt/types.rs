@@ -33,7 +33,7 @@ pub struct Header {
     pub exam_id: String,
     /// The bank's version.
     pub exam_version: String,
-    /// Hex SHA-256 of the bank's canonical content (see [`bank_hash`]).
+    /// Hex SHA-256 of the bank's canonical content (see [`crate::attempt::bank_hash`]).
     pub bank_hash: String,
     /// The seed the paper was drawn from.
     pub seed: u64,

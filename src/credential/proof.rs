@@ -201,8 +201,7 @@ impl SignedData {
 
 /// Every step of [`verify_proof`] but the signature check: takes the proof
 /// out of `document`, checks it, and computes the signed data. The signature
-/// is then checked by [`SignedData::verify_strict`], or in a batch (see
-/// [`super::batch`]).
+/// is then checked by [`SignedData::verify_strict`].
 ///
 /// # Errors
 /// The exact reason the proof does not hold, as an [`Invalid`], for every
