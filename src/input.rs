@@ -148,8 +148,8 @@ mod tests {
 
     #[test]
     fn reads_stop_after_the_limit() {
-        let dir = tempfile_dir();
-        let path = dir.join("big");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
         std::fs::write(&path, vec![b'x'; 100]).unwrap();
         assert_eq!(read_limited(&path, 10).unwrap().len(), 11);
         assert!(matches!(
@@ -157,12 +157,5 @@ mod tests {
             Err(InputError::TooLarge { limit: 10, .. })
         ));
         assert_eq!(read_capped(&path, 100).unwrap().len(), 100);
-        std::fs::remove_dir_all(dir).unwrap();
-    }
-
-    fn tempfile_dir() -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("brevet-input-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
     }
 }

@@ -301,14 +301,12 @@ mod tests {
 
     #[test]
     fn a_configuration_others_may_write_is_warned_about() {
-        let dir = std::env::temp_dir().join(format!("brevet-kiosk-mode-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("kiosk.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.toml");
         std::fs::write(&path, "").unwrap();
         for (mode, warned) in [(0o600, false), (0o644, false), (0o664, true), (0o666, true)] {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
             assert_eq!(permission_warning(&path).is_some(), warned, "{mode:o}");
         }
-        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -125,9 +125,10 @@ fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>) -> Vec<Outcome> {
 }
 
 fn verify_file(path: &Path, options: &VerifyOptions<'_>) -> Outcome {
-    let size = std::fs::metadata(path).map_or(0, |m| m.len());
     match crate::input::read_limited(path, MAX_CREDENTIAL_BYTES) {
+        // Reading stopped one byte past the limit: the file says its size.
         Ok(bytes) if bytes.len() as u64 > MAX_CREDENTIAL_BYTES => {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
             Outcome::Checked(Box::new(Report {
                 verdict: Verdict::Invalid(Invalid::TooLarge {
                     size: size.max(bytes.len() as u64),

@@ -145,14 +145,6 @@ pub fn to_rdf_object(document: &serde_json::Map<String, Value>) -> Result<Vec<Qu
     to_rdf::dataset(&expanded)
 }
 
-/// The expanded form of a document (JSON-LD 1.1 expansion, safe mode).
-///
-/// # Errors
-/// See [`LdError`].
-pub fn expand(document: &Value) -> Result<Value, LdError> {
-    expand::expand_document(document)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

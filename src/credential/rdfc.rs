@@ -167,14 +167,6 @@ fn line(quad: &Quad, label: &dyn Fn(&str) -> String) -> String {
     out
 }
 
-/// The dataset as N-Quads, one line per quad, lines sorted.
-pub fn to_nquads(quads: &[Quad]) -> String {
-    let mut lines: Vec<String> = quads.iter().map(|q| line(q, &|b| b.to_owned())).collect();
-    lines.sort();
-    lines.dedup();
-    lines.concat()
-}
-
 fn sha256_hex(parts: &[&str]) -> String {
     let mut h = Sha256::new();
     for p in parts {
@@ -528,7 +520,7 @@ mod tests {
             },
         );
         assert_eq!(
-            to_nquads(&[quad]),
+            canonicalize(&[quad]).unwrap(),
             "<urn:ex:s> <urn:ex:p> \"\\b\\t\\n\\u000B\\f\\r\\\"\\\\\\u007Fé\" .\n"
         );
     }
