@@ -90,11 +90,28 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
             kind: kind(&meta),
         });
     }
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    // Room for the size the file says plus one byte, so that one read
+    // takes it all and the next one sees its end (or that it grew).
+    let cap = limit.saturating_add(1);
+    let mut bytes = vec![0; usize::try_from(meta.len().saturating_add(1).min(cap)).unwrap_or(0)];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            if filled as u64 >= cap {
+                break;
+            }
+            let grown = (filled as u64).saturating_mul(2).clamp(8192, cap);
+            bytes.resize(usize::try_from(grown).unwrap_or(usize::MAX), 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    bytes.truncate(filled);
     Ok(bytes)
 }
 
@@ -157,5 +174,29 @@ mod tests {
             Err(InputError::TooLarge { limit: 10, .. })
         ));
         assert_eq!(read_capped(&path, 100).unwrap().len(), 100);
+    }
+
+    #[test]
+    fn every_byte_is_read_whatever_the_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        for size in [0, 1, 8191, 8192, 8193, 100_000] {
+            let content: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, &content).unwrap();
+            assert_eq!(read_limited(&path, 1 << 20).unwrap(), content, "{size}");
+            assert_eq!(read_capped(&path, size as u64).unwrap(), content, "{size}");
+            if size > 0 {
+                let cut = read_limited(&path, size as u64 - 1).unwrap();
+                assert_eq!(cut, content, "one past the limit: {size}");
+            }
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_longer_than_it_says_is_read_to_its_end() {
+        // Files of /proc say they are empty.
+        let status = read_limited(Path::new("/proc/self/status"), 1 << 20).unwrap();
+        assert!(String::from_utf8(status).unwrap().contains("\nPid:"));
     }
 }

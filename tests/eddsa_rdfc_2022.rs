@@ -7,7 +7,7 @@
 #[path = "support/data.rs"]
 mod data;
 
-use brevet::credential::did::decode_base58btc;
+use brevet::credential::did::{DidKey, decode_base58btc};
 use brevet::credential::key::IssuerKey;
 use brevet::credential::proof::{self, Cryptosuite};
 use brevet::credential::verify::{VerifyOptions, verify};
@@ -95,12 +95,36 @@ fn the_open_badges_vector_hashes_and_signs_byte_for_byte() {
     assert_eq!(hex(&key.sign(&data).to_bytes()), vector["signatureHex"]);
 }
 
+/// `doc` with the W3C examples context, which brevet does not ship (it
+/// never loads a context from outside the binary), written inline: JSON-LD
+/// gives a context URL the meaning of its document's `@context`, so the
+/// canonical form is the same.
+fn with_examples_context_inline(mut doc: Value) -> Value {
+    const EXAMPLES: &str = "https://www.w3.org/ns/credentials/examples/v2";
+    let inline = json("contexts/credentials-examples-v2.jsonld")["@context"].clone();
+    for context in doc["@context"].as_array_mut().unwrap() {
+        if context == EXAMPLES {
+            *context = inline.clone();
+        }
+    }
+    doc
+}
+
 #[test]
-fn the_w3c_vector_hashes_and_signs_byte_for_byte() {
-    // Its document uses the W3C examples context, which brevet does not
-    // ship: the vector is checked from its canonical N-Quads on.
-    let doc_canon = text("vectors/eddsa-rdfc-2022/canonDocDataInt.txt");
-    let proof_canon = text("vectors/eddsa-rdfc-2022/proofCanonDataInt.txt");
+fn the_w3c_vector_canonicalises_hashes_and_signs_byte_for_byte() {
+    let unsigned = with_examples_context_inline(json("vectors/eddsa-rdfc-2022/unsigned.json"));
+    let config =
+        with_examples_context_inline(json("vectors/eddsa-rdfc-2022/proofConfigDataInt.json"));
+    let doc_canon = canonical(&unsigned);
+    let proof_canon = canonical(&config);
+    assert_eq!(
+        doc_canon,
+        text("vectors/eddsa-rdfc-2022/canonDocDataInt.txt")
+    );
+    assert_eq!(
+        proof_canon,
+        text("vectors/eddsa-rdfc-2022/proofCanonDataInt.txt")
+    );
     let doc_hash = sha256_hex(doc_canon.as_bytes());
     let proof_hash = sha256_hex(proof_canon.as_bytes());
     assert_eq!(
@@ -111,9 +135,14 @@ fn the_w3c_vector_hashes_and_signs_byte_for_byte() {
         proof_hash,
         text("vectors/eddsa-rdfc-2022/proofHashDataInt.txt").trim()
     );
-    let combined = format!("{proof_hash}{doc_hash}");
+    let data = proof::hash_data(
+        Cryptosuite::EddsaRdfc2022,
+        config.as_object().unwrap(),
+        unsigned.as_object().unwrap(),
+    )
+    .unwrap();
     assert_eq!(
-        combined,
+        hex(&data),
         text("vectors/eddsa-rdfc-2022/combinedHashDataInt.txt").trim()
     );
     let pair = json("vectors/eddsa-rdfc-2022/keyPair.json");
@@ -124,7 +153,7 @@ fn the_w3c_vector_hashes_and_signs_byte_for_byte() {
         format!("did:key:{}", pair["publicKeyMultibase"].as_str().unwrap()),
         key.did().to_string()
     );
-    let signature = key.sign(&unhex(&combined));
+    let signature = key.sign(&data);
     assert_eq!(
         hex(&signature.to_bytes()),
         text("vectors/eddsa-rdfc-2022/sigHexDataInt.txt").trim()
@@ -134,6 +163,38 @@ fn the_w3c_vector_hashes_and_signs_byte_for_byte() {
         signed["proof"]["proofValue"],
         text("vectors/eddsa-rdfc-2022/sigBTC58DataInt.txt").trim()
     );
+}
+
+#[test]
+fn the_signed_w3c_vector_verifies_and_an_edit_breaks_it() {
+    // Its issuer (`https://vc.example/issuers/5678`) is not the key's
+    // controller, which `brevet verify` requires: the proof itself is
+    // checked here, as a verifier of the suite would.
+    let check = |signed: Value| {
+        let mut doc = with_examples_context_inline(signed);
+        let mut proof = doc.as_object_mut().unwrap().remove("proof").unwrap();
+        proof["@context"] = doc["@context"].clone();
+        let value = proof.as_object_mut().unwrap().remove("proofValue").unwrap();
+        let signature = decode_base58btc(value.as_str().unwrap()).unwrap();
+        let signature = ed25519_dalek::Signature::from_slice(&signature).unwrap();
+        let method = proof["verificationMethod"].as_str().unwrap();
+        let did = DidKey::parse(method.split('#').next().unwrap()).unwrap();
+        let data = proof::hash_data(
+            Cryptosuite::EddsaRdfc2022,
+            proof.as_object().unwrap(),
+            doc.as_object().unwrap(),
+        )
+        .unwrap();
+        did.verifying_key().verify_strict(&data, &signature).is_ok()
+    };
+    let signed = json("vectors/eddsa-rdfc-2022/signedDataInt.json");
+    assert!(check(signed.clone()));
+    let mut edited = signed.clone();
+    edited["credentialSubject"]["alumniOf"] = "The School of Others".into();
+    assert!(!check(edited));
+    let mut edited = signed;
+    edited["proof"]["created"] = "2023-02-24T23:36:39Z".into();
+    assert!(!check(edited));
 }
 
 #[test]
@@ -165,6 +226,28 @@ fn a_credential_of_brevet_0_1_still_verifies() {
         report.summary.supervision.as_deref(),
         Some("supervised-onsite")
     );
+    let edited = String::from_utf8(bytes).unwrap().replace("82.5", "92.5");
+    assert!(!verify(edited.as_bytes(), &options).verdict.is_valid());
+}
+
+#[test]
+fn a_credential_with_an_earlier_inline_context_still_verifies() {
+    // Issued for the sample input with version 1 of brevet's inline
+    // context, kept as it was: a new version of the context must not make
+    // it unreadable.
+    let bytes = data::read("brevet-context-1-credential.json");
+    let doc: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        doc["@context"][3],
+        serde_json::from_str::<Value>(brevet::credential::ob::BREVET_CONTEXTS[0]).unwrap()
+    );
+    let options = VerifyOptions {
+        now: parse_datetime("2025-06-01T00:00:00Z").unwrap(),
+        trusted: &[],
+        any_vc: false,
+    };
+    let report = verify(&bytes, &options);
+    assert!(report.verdict.is_valid(), "{:?}", report.verdict);
     let edited = String::from_utf8(bytes).unwrap().replace("82.5", "92.5");
     assert!(!verify(edited.as_bytes(), &options).verdict.is_valid());
 }

@@ -43,52 +43,37 @@ pub const MODE_PRESENTIAL: &str = "http://data.europa.eu/snb/learning-assessment
 pub const UNSUPERVISED_NO_ID: &str =
     "http://data.europa.eu/snb/supervision-verification/c598449d64";
 
+/// Every version of brevet's inline context ever issued, oldest first: the
+/// last one goes into new credentials, and a credential that carries any of
+/// them stays readable. A released version never changes (a test pins
+/// each file's SHA-256); a change of terms is a new file added here.
+pub const BREVET_CONTEXTS: &[&str] = &[include_str!("contexts/brevet-1.json")];
+
 /// The context that defines every term brevet adds to Open Badges: ELM 3
 /// terms where ELM has one, brevet's vocabulary ([`BREVET_VOCAB`]) for the
 /// rest. It travels inline, after the standard context URLs, so that no
-/// verifier has to fetch anything.
+/// verifier has to fetch anything. This is the newest of
+/// [`BREVET_CONTEXTS`].
 pub fn brevet_context() -> Value {
     brevet_context_ref().clone()
 }
 
-/// [`brevet_context`], built once.
+/// [`brevet_context`], parsed once.
 pub fn brevet_context_ref() -> &'static Value {
-    static CONTEXT: std::sync::LazyLock<Value> = std::sync::LazyLock::new(build_brevet_context);
-    &CONTEXT
+    brevet_contexts()
+        .last()
+        .expect("brevet ships at least one context")
 }
 
-fn build_brevet_context() -> Value {
-    const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
-    let count = |term: &str| json!({"@id": format!("brevet:{term}"), "@type": XSD_INTEGER});
-    json!({
-        "@protected": true,
-        "brevet": BREVET_VOCAB,
-        "elm": ELM,
-        "learningOutcome": "elm:learningOutcome",
-        "volumeOfLearning": {"@id": "elm:volumeOfLearning", "@type": "http://www.w3.org/2001/XMLSchema#duration"},
-        "entryRequirement": "elm:entryRequirement",
-        "learningMode": {"@id": "elm:mode", "@type": "@id"},
-        "idVerification": {"@id": "elm:idVerification", "@type": "@id"},
-        "skillBlock": "brevet:skillBlock",
-        "assessmentType": "brevet:assessmentType",
-        "stackability": "brevet:stackability",
-        "qualityAssurance": "brevet:qualityAssurance",
-        "supervision": "brevet:supervision",
-        "identityVerification": "brevet:identityVerification",
-        "demoIssuer": {"@id": "brevet:demoIssuer", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
-        "examAttempt": "brevet:examAttempt",
-        "bankSha256": "brevet:bankSha256",
-        "seed": "brevet:seed",
-        "journalHeadSha256": "brevet:journalHeadSha256",
-        "extraTimePercent": count("extraTimePercent"),
-        "proctoringEvents": "brevet:proctoringEvents",
-        "focusLost": count("focusLost"),
-        "paste": count("paste"),
-        "resize": count("resize"),
-        "resume": count("resume"),
-        "extraTime": count("extraTime"),
-        "endedByProctor": count("endedByProctor"),
-    })
+/// Every one of [`BREVET_CONTEXTS`], parsed once.
+pub fn brevet_contexts() -> &'static [Value] {
+    static CONTEXTS: std::sync::LazyLock<Vec<Value>> = std::sync::LazyLock::new(|| {
+        BREVET_CONTEXTS
+            .iter()
+            .map(|text| serde_json::from_str(text).expect("brevet's contexts are JSON"))
+            .collect()
+    });
+    &CONTEXTS
 }
 
 /// The European Commission's description of the eight EQF levels.
@@ -647,6 +632,23 @@ fn urn_part(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_released_context_never_changes() {
+        use sha2::{Digest, Sha256};
+        // Credentials carry these contexts inline and are verified against
+        // them byte for byte: to change a term, add a version.
+        let pinned = ["3a2ab82cacbb6b18d1dd905979d5dc43924114bfe1e8f11b342f3cf83411d267"];
+        assert_eq!(BREVET_CONTEXTS.len(), pinned.len(), "pin the new version");
+        for (text, sha) in BREVET_CONTEXTS.iter().zip(pinned) {
+            let got: String = Sha256::digest(text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(got, sha);
+        }
+        assert_eq!(brevet_contexts().len(), BREVET_CONTEXTS.len());
+    }
 
     #[test]
     fn credential_ids_are_version_4_uuids() {

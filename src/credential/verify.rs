@@ -323,7 +323,7 @@ fn shape(document: &Map<String, Value>, any_vc: bool) -> Result<(), Invalid> {
         &|c| c == VC_V2,
         &|c| c == OB_V3P0,
         &|c| c == OB_EXTENSIONS,
-        &|c| c == super::ob::brevet_context_ref(),
+        &|c| super::ob::brevet_contexts().contains(c),
     ];
     let mut next = 0;
     for (i, context) in contexts.iter().enumerate() {

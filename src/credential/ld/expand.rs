@@ -253,12 +253,12 @@ impl State {
                 Some(k) if is_keyword(&k) || k.contains(':') => k,
                 _ => return Err(LdError::Dropped(format!("the property {}", self.here(key)))),
             };
-            // Compact form: every key is a term of the contexts. The same
-            // statement written with an IRI or a keyword as its key would
-            // sign the same but escape whoever reads the credential by its
-            // terms (a verifier reading `validUntil`, a summary reading
-            // `status`).
-            if ctx.term(key).is_none() {
+            // Compact form: no key is an IRI or a keyword standing for a
+            // term. The same statement written that way would sign the same
+            // but escape whoever reads the credential by its terms (a
+            // verifier reading `validUntil`, a summary reading `status`).
+            // A plain name that a context's `@vocab` maps is no such alias.
+            if ctx.term(key).is_none() && (is_keyword(key) || key.contains(':')) {
                 return Err(LdError::Invalid(format!(
                     "{} is written as {}: a credential uses the terms of its contexts",
                     self.here(key),
