@@ -3,10 +3,11 @@
 //!
 //! [`machine`] holds the state (welcome screen, the learner's
 //! [`crate::tui::app::App`], the proctor's PIN and menu) and knows nothing of
-//! terminals, clocks or files. This module is its edge: it owns the
-//! terminal, ignores the signals that would stop or suspend the station,
-//! turns SIGTERM and SIGHUP into a clean stop, opens attempts, issues
-//! credentials, and appends the event log and the room's results.
+//! terminals, clocks or files. This module is its edge: a front end of
+//! [`crate::terminal`]'s runtime under its station policy (SIGTERM and
+//! SIGHUP stop cleanly, every other signal is ignored and logged), it opens
+//! attempts, issues credentials, and appends the event log and the room's
+//! results.
 
 pub mod config;
 pub mod log;
@@ -17,25 +18,21 @@ pub mod view;
 use crate::issuing::{Signer, write_credential};
 use crate::launch::{Launch, LaunchError};
 use crate::store::{DataDir, FileSink};
+use crate::terminal::{self, Flow, FrontEnd, Policy, Stop};
 use crate::tui::view::Theme;
-use chrono::Utc;
-use crossterm::event::{
-    self, DisableBracketedPaste, DisableFocusChange, EnableBracketedPaste, EnableFocusChange, Event,
-};
+use chrono::{DateTime, Utc};
+use crossterm::event::Event;
 use machine::{Kiosk, Step};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 /// How the kiosk stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stopped {
     /// The proctor closed it.
     Proctor,
-    /// SIGTERM or SIGHUP (answers saved).
-    Signal,
+    /// SIGTERM, SIGHUP or a lost terminal (answers saved).
+    Runtime(Stop),
 }
 
 /// The edge's resources: where attempts, credentials and records go.
@@ -197,16 +194,11 @@ impl Edge<'_> {
     }
 
     /// Carries out one step of the machine.
-    fn step(
-        &self,
-        kiosk: &mut Kiosk<'_, FileSink>,
-        step: Step,
-        terminal: &mut ratatui::DefaultTerminal,
-    ) -> anyhow::Result<Option<Stopped>> {
+    fn step(&self, kiosk: &mut Kiosk<'_, FileSink>, step: Step) -> anyhow::Result<Flow<Stopped>> {
         match step {
             Step::None => {}
-            Step::Cleared => wipe(terminal)?,
-            Step::Exit => return Ok(Some(Stopped::Proctor)),
+            Step::Cleared => return Ok(Flow::Wipe),
+            Step::Exit => return Ok(Flow::End(Stopped::Proctor)),
             Step::Unlock { passphrase } => {
                 let opened = self.unlock(&passphrase);
                 kiosk.key_unlocked(opened);
@@ -243,7 +235,7 @@ impl Edge<'_> {
                     match launch.find_unfinished(offer.exam, &learner, Utc::now()) {
                         Ok(Some(opened)) => {
                             kiosk.resumed(exam, opened.session);
-                            wipe(terminal)?;
+                            return Ok(Flow::Wipe);
                         }
                         Ok(None) => {}
                         Err(e) => kiosk.refused(&refusal(e)?),
@@ -252,7 +244,7 @@ impl Edge<'_> {
             }
             Step::Finished { exam } => self.finish(kiosk, exam)?,
         }
-        Ok(None)
+        Ok(Flow::Go)
     }
 }
 
@@ -270,94 +262,94 @@ fn refusal(e: LaunchError) -> anyhow::Result<String> {
     }
 }
 
-/// Blanks the screen and makes the next draw repaint every cell, so that
-/// nothing of the previous learner can survive on screen. (`Terminal::clear`
-/// would do this too, but first asks the terminal for the cursor position,
-/// which some terminals never answer.)
-fn wipe(terminal: &mut ratatui::DefaultTerminal) -> std::io::Result<()> {
-    crossterm::execute!(
-        std::io::stdout(),
-        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
-    )?;
-    // Both buffers blank: the next draw is diffed against an empty screen.
-    terminal.swap_buffers();
-    Ok(())
-}
-
-/// Runs the station until the proctor closes it or a signal stops it.
+/// Runs the station until the proctor closes it or the runtime stops it
+/// (SIGTERM, SIGHUP, a lost terminal; every other signal is ignored and
+/// logged).
 ///
 /// # Errors
 /// The terminal, the data folder, the journal or a log failed; answers
 /// recorded so far are on disk.
 pub fn run(kiosk: &mut Kiosk<'_, FileSink>, edge: &Edge<'_>) -> anyhow::Result<Stopped> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let watchdog = crate::tui::stop_on_signal(Arc::clone(&stop))?;
-    // A handler that only sets an unread flag: the signals that would
-    // interrupt, quit or suspend the station do nothing (raw mode already
-    // keeps the keyboard from sending them; `kill` still could).
-    let ignored = Arc::new(AtomicBool::new(false));
-    for signal in [
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGQUIT,
-        signal_hook::consts::SIGTSTP,
-    ] {
-        signal_hook::flag::register(signal, Arc::clone(&ignored))?;
-    }
     edge.log(kiosk)?;
-    let mut terminal = ratatui::init();
-    let _ = crossterm::execute!(std::io::stdout(), EnableFocusChange, EnableBracketedPaste);
-    let result = event_loop(kiosk, edge, &mut terminal, &stop);
-    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste, DisableFocusChange);
-    ratatui::restore();
-    if matches!(result, Ok(Stopped::Signal)) {
-        kiosk.stopped_by_signal();
-    }
-    watchdog.close();
-    edge.log(kiosk)?;
-    result
+    // Should the process have to end from the runtime's watcher (the event
+    // loop stuck on a terminal that is gone), the log still says why.
+    let log = edge.results.join(log::LOG_FILE);
+    let room = kiosk.settings().room.clone();
+    let last_words = Box::new(move |why: Stop| {
+        let (by, signal) = stop_entry(why);
+        let line = log::Line {
+            time: Utc::now(),
+            room,
+            event: log::Event {
+                kind: log::Kind::KioskStopped {
+                    by: by.into(),
+                    signal: signal.map(Into::into),
+                },
+                learner: None,
+            },
+        };
+        let _ = append_line(&log, &line);
+    });
+    let mut station = Station { kiosk, edge };
+    let stopped = terminal::run(&mut station, Policy::Station, last_words);
+    edge.log(station.kiosk)?;
+    stopped
 }
 
-fn event_loop(
-    kiosk: &mut Kiosk<'_, FileSink>,
-    edge: &Edge<'_>,
-    terminal: &mut ratatui::DefaultTerminal,
-    stop: &AtomicBool,
-) -> anyhow::Result<Stopped> {
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            return Ok(Stopped::Signal);
-        }
-        let step = kiosk.tick(Utc::now())?;
-        if let Some(stopped) = edge.step(kiosk, step, terminal)? {
-            return Ok(stopped);
-        }
-        edge.log(kiosk)?;
-        terminal.draw(|f| view::render(kiosk, edge.theme, f))?;
-        // Every event already waiting is handled before the next frame (up
-        // to a bound, so that a held key cannot starve the clock): a frame
-        // then shows all that was typed before it.
-        let mut ready = event::poll(Duration::from_millis(250))?;
-        let mut handled = 0;
-        while ready && handled < EVENTS_PER_FRAME {
-            let now = Utc::now();
-            let step = match event::read()? {
-                Event::Key(key) => kiosk.key(key, now)?,
-                Event::Paste(text) => kiosk.paste(&text, now)?,
-                Event::FocusGained => kiosk.terminal_event(Some(true), None, now)?,
-                Event::FocusLost => kiosk.terminal_event(Some(false), None, now)?,
-                Event::Resize(w, h) => kiosk.terminal_event(None, Some((w, h)), now)?,
-                _ => Step::None,
-            };
-            let stopped = edge.step(kiosk, step, terminal)?;
-            edge.log(kiosk)?;
-            if let Some(stopped) = stopped {
-                return Ok(stopped);
-            }
-            handled += 1;
-            ready = event::poll(Duration::ZERO)?;
-        }
+/// How a stop from outside is logged: `by` and the signal's name.
+fn stop_entry(why: Stop) -> (&'static str, Option<&'static str>) {
+    match why {
+        Stop::Signal(name) => ("signal", Some(name)),
+        Stop::TerminalLost => ("terminal_lost", None),
     }
 }
 
-/// At most this many events are handled between two frames.
-const EVENTS_PER_FRAME: usize = 64;
+/// The station as a front end of the terminal runtime.
+struct Station<'k, 'a, 'e, 's> {
+    kiosk: &'k mut Kiosk<'a, FileSink>,
+    edge: &'e Edge<'s>,
+}
+
+impl Station<'_, '_, '_, '_> {
+    fn carry_out(&mut self, step: Step) -> anyhow::Result<Flow<Stopped>> {
+        let flow = self.edge.step(self.kiosk, step)?;
+        self.edge.log(self.kiosk)?;
+        Ok(flow)
+    }
+}
+
+impl FrontEnd for Station<'_, '_, '_, '_> {
+    type Ended = Stopped;
+
+    fn tick(&mut self, now: DateTime<Utc>) -> anyhow::Result<Flow<Stopped>> {
+        let step = self.kiosk.tick(now)?;
+        self.carry_out(step)
+    }
+
+    fn event(&mut self, event: Event, now: DateTime<Utc>) -> anyhow::Result<Flow<Stopped>> {
+        let step = match event {
+            Event::Key(key) => self.kiosk.key(key, now)?,
+            Event::Paste(text) => self.kiosk.paste(&text, now)?,
+            Event::FocusGained => self.kiosk.terminal_event(Some(true), None, now)?,
+            Event::FocusLost => self.kiosk.terminal_event(Some(false), None, now)?,
+            Event::Resize(w, h) => self.kiosk.terminal_event(None, Some((w, h)), now)?,
+            _ => Step::None,
+        };
+        self.carry_out(step)
+    }
+
+    fn render(&self, frame: &mut ratatui::Frame<'_>) {
+        view::render(self.kiosk, self.edge.theme, frame);
+    }
+
+    fn ignored_signal(&mut self, name: &'static str) {
+        self.kiosk.ignored_signal(name);
+    }
+
+    fn stopped(&mut self, why: Stop) -> anyhow::Result<Stopped> {
+        let (by, signal) = stop_entry(why);
+        self.kiosk.stopped(by, signal);
+        self.edge.log(self.kiosk)?;
+        Ok(Stopped::Runtime(why))
+    }
+}

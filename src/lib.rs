@@ -26,4 +26,5 @@ pub mod launch;
 pub mod plain;
 pub mod scoring;
 pub mod store;
+pub mod terminal;
 pub mod tui;

@@ -1,8 +1,9 @@
 //! The learner's exam in the terminal: lifecycle and event loop.
 //!
-//! This is the edge: it owns the terminal, reads the clock and the keyboard,
-//! and turns signals into a clean exit. Everything it shows comes from
-//! [`app::App`] (state) through [`view::render`] (a pure function).
+//! [`app::App`] holds the state and [`view::render`] (a pure function) shows
+//! it; this module makes them a front end of [`crate::terminal`]'s runtime,
+//! which owns the terminal, the clock, the keyboard and the signals, and
+//! carries out what the app asks for (open an attempt, issue).
 
 pub mod app;
 pub mod input;
@@ -14,14 +15,11 @@ use crate::attempt::{Learner, Session};
 use crate::bank::Exam;
 use crate::launch::{Launch, LaunchError};
 use crate::store::FileSink;
+use crate::terminal::{self, Flow, FrontEnd, Policy, Stop};
 use app::{App, Effect};
-use chrono::Utc;
-use crossterm::event::{
-    self, DisableBracketedPaste, DisableFocusChange, EnableBracketedPaste, EnableFocusChange, Event,
-};
+use chrono::{DateTime, Utc};
+use crossterm::event::Event;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// How a TUI session ended.
@@ -36,8 +34,8 @@ pub enum Ended {
     },
     /// The learner quit before the end (answers saved).
     Quit,
-    /// SIGTERM or SIGHUP (answers saved).
-    Signal,
+    /// A signal or a lost terminal ended it (answers saved).
+    Stopped(Stop),
 }
 
 /// Called once the attempt is submitted: issues the credential if earned.
@@ -62,53 +60,14 @@ pub struct Context<'a, 'f> {
     pub demo_issuer: bool,
 }
 
-/// Runs the exam in the terminal until the learner quits or the result is left.
+/// Runs the exam in the terminal until the learner quits or the result is
+/// left, on the runtime of [`crate::terminal`] (every catchable signal
+/// ends it, the terminal restored).
 ///
 /// # Errors
 /// The terminal, the data folder or the journal failed; answers recorded so
 /// far are on disk.
 pub fn run(ctx: Context<'_, '_>) -> anyhow::Result<Ended> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let watchdog = stop_on_signal(Arc::clone(&stop))?;
-    let mut terminal = ratatui::init();
-    let _ = crossterm::execute!(std::io::stdout(), EnableFocusChange, EnableBracketedPaste);
-    let result = event_loop(&mut terminal, ctx, &stop);
-    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste, DisableFocusChange);
-    ratatui::restore();
-    watchdog.close();
-    result
-}
-
-/// SIGTERM and SIGHUP set `stop`; the event loop sees it within 250 ms and
-/// restores the terminal. But when the terminal itself hung up, crossterm's
-/// read retries the closed terminal forever and the loop never comes back:
-/// then, after two seconds, the signal's default action ends the process.
-/// Nothing is lost by it: every answer is already synced to its journal,
-/// and the next start resumes the attempt.
-///
-/// # Errors
-/// The signal handlers cannot be installed.
-pub fn stop_on_signal(stop: Arc<AtomicBool>) -> std::io::Result<signal_hook::iterator::Handle> {
-    let mut signals = signal_hook::iterator::Signals::new([
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-    ])?;
-    let handle = signals.handle();
-    std::thread::spawn(move || {
-        if let Some(signal) = signals.forever().next() {
-            stop.store(true, Ordering::Relaxed);
-            std::thread::sleep(Duration::from_secs(2));
-            let _ = signal_hook::low_level::emulate_default_handler(signal);
-        }
-    });
-    Ok(handle)
-}
-
-fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
-    ctx: Context<'_, '_>,
-    stop: &AtomicBool,
-) -> anyhow::Result<Ended> {
     let Context {
         exam,
         launch,
@@ -125,77 +84,100 @@ fn event_loop(
         let resumed = launch.find_unfinished(exam, &l, now)?;
         app.identified(l, resumed.map(|o| o.session));
     }
-    let mut dirty = true;
-    let mut shown_second = None;
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            return Ok(Ended::Signal);
-        }
-        let now = Utc::now();
-        let mut effect = app.tick(now)?;
-        let left = app.session().map(|s| s.attempt().remaining(now));
-        let second = left.map(|d| d.as_secs());
-        if second != shown_second {
-            shown_second = second;
-            dirty = true;
-        }
-        if effect == Effect::None && dirty {
-            terminal.draw(|f| view::render(&app, theme, f))?;
-            dirty = false;
-        }
-        if effect == Effect::None {
-            // Wake at the next change of the displayed second, or soon.
-            let wait = left
-                .map_or(Duration::from_millis(250), |d| {
-                    Duration::from_nanos(u64::from(d.subsec_nanos()) + 1_000_000)
-                })
-                .min(Duration::from_millis(250));
-            if !event::poll(wait)? {
-                continue;
-            }
-            let now = Utc::now();
-            effect = match event::read()? {
-                Event::Key(key) => match keymap::action(key, app.mode()) {
-                    Some(action) => app.handle(action, now)?,
-                    None => Effect::None,
-                },
-                Event::Paste(text) => app.paste(&text, now)?,
-                Event::FocusGained => app.focus(true, now)?,
-                Event::FocusLost => app.focus(false, now)?,
-                Event::Resize(w, h) => app.resized(w, h, now)?,
-                _ => Effect::None,
-            };
-        }
+    let mut screen = ExamScreen {
+        app,
+        exam,
+        launch,
+        theme,
+        on_finish,
+    };
+    terminal::run(&mut screen, Policy::Personal, Box::new(|_| {}))
+}
+
+/// The learner's exam as a front end of the terminal runtime.
+struct ExamScreen<'a, 'f> {
+    app: App<'a, FileSink>,
+    exam: &'a Exam,
+    launch: &'a Launch,
+    theme: view::Theme,
+    on_finish: &'f mut OnFinish<'f>,
+}
+
+impl ExamScreen<'_, '_> {
+    /// Carries out what the app asked for.
+    fn apply(&mut self, effect: Effect) -> anyhow::Result<Flow<Ended>> {
+        let exam = self.exam;
         match effect {
             Effect::None => {}
             Effect::Identify(l) => {
-                let resumed = launch.find_unfinished(exam, &l, Utc::now())?;
-                app.identified(l, resumed.map(|o| o.session));
+                let resumed = self.launch.find_unfinished(exam, &l, Utc::now())?;
+                self.app.identified(l, resumed.map(|o| o.session));
             }
             Effect::Start(l) => {
-                let opened = launch
+                let opened = self
+                    .launch
                     .start(exam, l, Utc::now(), rand::random::<u64>)
                     .map_err(refusal)?;
-                app.started(opened.session);
+                self.app.started(opened.session);
             }
             Effect::Finished => {
-                if let (Some(session), Some(result)) = (app.session(), app.result())
-                    && let Some(path) = on_finish(exam, session, result)?
+                if let (Some(session), Some(result)) = (self.app.session(), self.app.result())
+                    && let Some(path) = (self.on_finish)(exam, session, result)?
                 {
-                    app.credential_written(path);
+                    self.app.credential_written(path);
                 }
             }
             Effect::Quit => {
-                return Ok(match app.result() {
+                return Ok(Flow::End(match self.app.result() {
                     Some(result) => Ended::Finished {
                         result: result.clone(),
-                        credential: app.credential().cloned(),
+                        credential: self.app.credential().cloned(),
                     },
                     None => Ended::Quit,
-                });
+                }));
             }
         }
-        dirty = true;
+        Ok(Flow::Go)
+    }
+}
+
+impl FrontEnd for ExamScreen<'_, '_> {
+    type Ended = Ended;
+
+    fn tick(&mut self, now: DateTime<Utc>) -> anyhow::Result<Flow<Ended>> {
+        let effect = self.app.tick(now)?;
+        self.apply(effect)
+    }
+
+    fn event(&mut self, event: Event, now: DateTime<Utc>) -> anyhow::Result<Flow<Ended>> {
+        let effect = match event {
+            Event::Key(key) => match keymap::action(key, self.app.mode()) {
+                Some(action) => self.app.handle(action, now)?,
+                None => Effect::None,
+            },
+            Event::Paste(text) => self.app.paste(&text, now)?,
+            Event::FocusGained => self.app.focus(true, now)?,
+            Event::FocusLost => self.app.focus(false, now)?,
+            Event::Resize(w, h) => self.app.resized(w, h, now)?,
+            _ => Effect::None,
+        };
+        self.apply(effect)
+    }
+
+    fn render(&self, frame: &mut ratatui::Frame<'_>) {
+        view::render(&self.app, self.theme, frame);
+    }
+
+    fn wake_after(&self, now: DateTime<Utc>) -> Duration {
+        // At the next change of the displayed second.
+        self.app.session().map_or(terminal::MAX_WAIT, |s| {
+            let left = s.attempt().remaining(now);
+            Duration::from_nanos(u64::from(left.subsec_nanos()) + 1_000_000)
+        })
+    }
+
+    fn stopped(&mut self, why: Stop) -> anyhow::Result<Ended> {
+        Ok(Ended::Stopped(why))
     }
 }
 

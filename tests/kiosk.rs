@@ -253,7 +253,8 @@ fn wrong_pins_are_logged_then_delayed_and_the_right_one_opens_the_menu() {
     assert_eq!(
         kinds(&mut k),
         [Kind::KioskStopped {
-            by: "proctor".into()
+            by: "proctor".into(),
+            signal: None,
         }]
     );
 }

@@ -232,13 +232,36 @@ fn escape_keys_and_signals_leave_the_kiosk_running_and_only_the_pin_exits() {
         key(&mut p, k);
     }
     settle(&mut p);
-    for signal in [Signal::SIGINT, Signal::SIGTSTP, Signal::SIGQUIT] {
+    let signals = [
+        Signal::SIGINT,
+        Signal::SIGTSTP,
+        Signal::SIGQUIT,
+        Signal::SIGTTIN,
+        Signal::SIGTTOU,
+        Signal::SIGUSR1,
+        Signal::SIGUSR2,
+        Signal::SIGALRM,
+        Signal::SIGPIPE,
+    ];
+    for signal in signals {
         p.process_mut().signal(signal).unwrap();
     }
     // The station keeps drawing frames: the signals were taken and ignored
     // before the next key is sent (a key sent while a signal is delivered
     // can be lost under load).
     settle(&mut p);
+    // Each one logged as ignored.
+    let log = wait_for_lines(
+        &room.path("results/kiosk-log.jsonl"),
+        "signal_ignored",
+        signals.len(),
+    );
+    for signal in signals {
+        assert!(
+            log.contains(&format!(r#""kind":"signal_ignored","signal":"{signal}""#)),
+            "{signal}: {log}"
+        );
+    }
     // Still there, and still reading keys: three wrong PINs, logged.
     key(&mut p, F12);
     see(&mut p, "Proctor PIN");
@@ -507,11 +530,15 @@ fn sigterm_restores_the_terminal_and_is_logged() {
         .unwrap();
     // Leaves the alternate screen, then says why it stopped.
     see(&mut p, "\x1b[?1049l");
-    see(&mut p, "stopped by a signal");
+    see(&mut p, "stopped by SIGTERM");
     p.exp_eof().unwrap();
+    assert!(matches!(
+        p.process_mut().wait().unwrap(),
+        WaitStatus::Exited(_, 143)
+    ));
     let log = room.log();
     assert!(
-        log.contains(r#""kind":"kiosk_stopped","by":"signal""#),
+        log.contains(r#""kind":"kiosk_stopped","by":"signal","signal":"SIGTERM""#),
         "{log}"
     );
 }

@@ -318,7 +318,7 @@ fn start_kiosk(ws: &Workspace, cmd: &str) {
     p.process_mut()
         .signal(rexpect::process::Signal::SIGTERM)
         .unwrap();
-    p.exp_string("stopped by a signal").unwrap();
+    p.exp_string("stopped by SIGTERM").unwrap();
 }
 
 #[test]

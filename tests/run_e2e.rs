@@ -180,3 +180,86 @@ fn the_plain_mode_in_french_and_sequential_refusals() {
     assert!(text.contains("Commande inconnue"), "{text}");
     assert!(text.contains("Réponses enregistrées"), "{text}");
 }
+
+#[test]
+fn every_stopping_signal_restores_the_terminal_and_says_so() {
+    use rexpect::process::{Signal, WaitStatus};
+    for (signal, status) in [
+        (Signal::SIGINT, 130),
+        (Signal::SIGUSR1, 138),
+        (Signal::SIGALRM, 142),
+        (Signal::SIGTTIN, 149),
+    ] {
+        let data = tempfile::tempdir().unwrap();
+        let mut p = tui(data.path(), &["--learner", "Ada Lovelace"]);
+        see(&mut p, "Before you start");
+        p.process_mut().signal(signal).unwrap();
+        // Bracketed paste and focus reporting off, the alternate screen
+        // left, raw mode off, then one line that says why.
+        for sequence in ["\x1b[?2004l", "\x1b[?1004l", "\x1b[?1049l"] {
+            if let Err(e) = p.exp_string(sequence) {
+                panic!("{signal}: no {sequence:?}: {e}");
+            }
+        }
+        see(&mut p, &format!("stopped by {signal}."));
+        see(&mut p, "Answers saved");
+        p.exp_eof().unwrap();
+        match p.process_mut().wait().unwrap() {
+            WaitStatus::Exited(_, code) => assert_eq!(code, status, "{signal}"),
+            other => panic!("{signal}: {other:?}"),
+        }
+    }
+}
+
+/// The pids of the processes whose command line contains `needle`.
+#[cfg(target_os = "linux")]
+fn processes_with(needle: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+            String::from_utf8_lossy(&cmdline)
+                .contains(needle)
+                .then_some(pid)
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lost_terminal_ends_the_session_at_once() {
+    // brevet in a session of its own (no SIGHUP will come), then the
+    // terminal closed under it, as when a tmux session is killed.
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "stty cols 80 rows 24 && exec setsid -w \"$0\" \"$@\""])
+        .arg(cargo_bin("brevet"))
+        .args(["run", &demo(), "--learner", "Ada", "--lang", "en", "--data"])
+        .arg(data.path())
+        .arg("--out")
+        .arg(data.path())
+        .env("TERM", "xterm-256color");
+    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+    see(&mut p, "Before you start");
+    let needle = data.path().to_str().unwrap().to_owned();
+    let brevet: Vec<u32> = processes_with(&needle)
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe.ends_with("brevet"))
+        })
+        .collect();
+    assert_eq!(brevet.len(), 1, "{brevet:?}");
+    // Closing the terminal: `setsid` is stopped and the pseudo-terminal's
+    // other end closed with it.
+    drop(p);
+    let alive = || std::path::Path::new(&format!("/proc/{}", brevet[0])).exists();
+    for _ in 0..100 {
+        if !alive() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("brevet still runs 5 s after its terminal was closed");
+}

@@ -287,8 +287,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     match station::run(&mut kiosk, &edge)? {
         Stopped::Proctor => eprintln!("brevet: the exam station was closed by the proctor"),
-        Stopped::Signal => {
-            eprintln!("brevet: stopped by a signal; answers saved, restart the kiosk to resume");
+        Stopped::Runtime(why) => {
+            eprintln!("brevet: {why}; answers saved, restart the kiosk to resume");
+            return Ok(ExitCode::from(why.exit_status()));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -209,8 +209,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 println!("{}", s.credential_purpose);
             }
         }
-        tui::Ended::Quit | tui::Ended::Signal => {
+        tui::Ended::Quit => {
             eprintln!("brevet: {}", s.plain_saved_quit);
+        }
+        tui::Ended::Stopped(why) => {
+            eprintln!("brevet: {why}. {}", s.plain_saved_quit);
+            return Ok(ExitCode::from(why.exit_status()));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -31,10 +31,19 @@ pub enum Purpose {
 pub enum Kind {
     /// The kiosk started.
     KioskStarted,
-    /// The kiosk stopped (proctor exit or signal).
+    /// The kiosk stopped (proctor exit, signal, lost terminal).
     KioskStopped {
-        /// `proctor` or `signal`.
+        /// `proctor`, `signal` or `terminal_lost`.
         by: String,
+        /// The signal's name, when one stopped it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signal: Option<String>,
+    },
+    /// A signal that would have stopped or suspended the station came, and
+    /// was ignored.
+    SignalIgnored {
+        /// Its name (`SIGUSR1`).
+        signal: String,
     },
     /// The right PIN was typed.
     PinRight {

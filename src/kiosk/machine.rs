@@ -634,10 +634,19 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         self.note(Kind::AttemptFinished { exam, passed });
     }
 
-    /// Records a stop by signal.
-    pub fn stopped_by_signal(&mut self) {
+    /// Records a stop from outside: `by` a `signal` (named) or because the
+    /// `terminal_lost`.
+    pub fn stopped(&mut self, by: &str, signal: Option<&str>) {
         self.note(Kind::KioskStopped {
-            by: "signal".into(),
+            by: by.into(),
+            signal: signal.map(Into::into),
+        });
+    }
+
+    /// Records a signal the station ignored.
+    pub fn ignored_signal(&mut self, name: &str) {
+        self.note(Kind::SignalIgnored {
+            signal: name.into(),
         });
     }
 }

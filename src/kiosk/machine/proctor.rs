@@ -282,6 +282,7 @@ impl<S: Sink> Kiosk<'_, S> {
             MenuItem::ConfirmExit => {
                 self.note(Kind::KioskStopped {
                     by: "proctor".into(),
+                    signal: None,
                 });
                 Ok(Step::Exit)
             }
