@@ -9,9 +9,9 @@ mod wire;
 
 use brevet::attempt::{Learner, Options, Session};
 use brevet::bank::{Exam, load_str};
+use brevet::present::strings::Lang;
 use brevet::tui::app::App;
 use brevet::tui::keymap::Action;
-use brevet::tui::strings::Lang;
 use brevet::tui::view::{self, Theme};
 use chrono::{DateTime, TimeDelta, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};

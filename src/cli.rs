@@ -2,7 +2,6 @@
 //! `run(args) -> Result<ExitCode>`. Only this layer touches the terminal,
 //! the clock and the disk.
 
-pub mod atomic;
 pub mod check;
 pub mod docs;
 pub mod import;

@@ -7,6 +7,7 @@
 
 pub mod country;
 pub mod did;
+pub mod invalid;
 pub mod jcs;
 pub mod key;
 pub mod ld;

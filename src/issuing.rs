@@ -6,10 +6,10 @@
 //! credential. What the credential contains is decided by the pure builder
 //! in [`crate::credential::ob`].
 
+use crate::atomic::{WriteOptions, write_file};
 use crate::attempt::Attempt;
 use crate::bank::diagnostic::Diagnostic;
 use crate::bank::{Exam, Navigation};
-use crate::cli::atomic::{WriteOptions, write_file};
 use crate::credential::key::{IssuerKey, Passphrase};
 use crate::credential::ob::{
     self, AttemptEvidence, CredentialInput, ProctoringCounts, Score, Supervision,
@@ -405,7 +405,7 @@ fn criteria_narrative(exam: &Exam) -> String {
         .iter()
         .filter_map(|s| s.min_score.map(|m| format!("{} {m}\u{a0}%", s.title)))
         .collect();
-    let time = crate::tui::strings::span(exam.rules.time_limit);
+    let time = crate::present::strings::span(exam.rules.time_limit);
     let threshold = exam.rules.mastery_threshold;
     let draw = exam.draw_count();
     let mut text = if french {

@@ -8,6 +8,10 @@ use crate::store::{DataDir, FileSink, StoreError};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
+/// Called once the attempt is submitted: issues the credential if earned.
+pub type OnFinish<'f> = dyn FnMut(&Exam, &Session<FileSink>, &crate::scoring::Outcome) -> anyhow::Result<Option<PathBuf>>
+    + 'f;
+
 /// What is needed to open attempts at one exam.
 #[derive(Debug, Clone)]
 pub struct Launch {

@@ -11,10 +11,14 @@
 //!
 //! The core modules (`bank`, `attempt`, `scoring`, `credential`) take time,
 //! randomness and bytes as parameters. The edges touch the terminal, the
-//! clock and the disk: `cli`, `tui`, `plain`, `kiosk`'s station loop,
-//! `launch`, `store` and `issuing`, and `input`, through which every file a
-//! user names is read (regular files only, never past a limit).
+//! clock and the disk: `cli`, `terminal` (the runtime of the full-screen
+//! front ends), `tui`, `plain`, `kiosk`'s station loop, `launch`, `store`,
+//! `issuing`, `atomic`, and `input`, through which every file a user names
+//! is read (regular files only, never past a limit). `present` holds what
+//! every front end says in the same words. `tests/layering.rs` checks that
+//! the arrows point down.
 
+pub mod atomic;
 pub mod attempt;
 pub mod bank;
 pub mod cli;
@@ -24,6 +28,7 @@ pub mod issuing;
 pub mod kiosk;
 pub mod launch;
 pub mod plain;
+pub mod present;
 pub mod scoring;
 pub mod store;
 pub mod terminal;

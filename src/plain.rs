@@ -10,11 +10,11 @@ use crate::attempt::journal::Sink;
 use crate::attempt::{Command, Learner, Outcome, Refusal, Response, Session, Status, SubmitReason};
 use crate::bank::{Exam, Kind, Navigation};
 use crate::launch::Launch;
+use crate::present::parse_number;
+use crate::present::strings::{self, Strings};
+use crate::present::{describe, right_answer};
 use crate::scoring;
 use crate::store::FileSink;
-use crate::tui::app::parse_number;
-use crate::tui::strings::{self, Strings};
-use crate::tui::view::{describe, right_answer};
 use chrono::{DateTime, Utc};
 use std::io::Write;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -43,7 +43,7 @@ pub struct Context<'a, 'f> {
     /// Interface text.
     pub strings: &'static Strings,
     /// Issues the credential once submitted.
-    pub on_finish: &'f mut crate::tui::OnFinish<'f>,
+    pub on_finish: &'f mut crate::launch::OnFinish<'f>,
     /// Whether the issuer is the local demo issuer (said in the dialogue).
     pub demo_issuer: bool,
 }

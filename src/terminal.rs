@@ -1,5 +1,5 @@
 //! The one terminal runtime of the full-screen front ends: `brevet run`'s
-//! exam ([`crate::tui`]) and the training-room station ([`crate::kiosk`]).
+//! exam and the training-room station.
 //!
 //! A front end ([`FrontEnd`]) holds the state and draws it; this module is
 //! the edge they share. It sets the terminal up and restores it on every

@@ -8,12 +8,11 @@
 pub mod app;
 pub mod input;
 pub mod keymap;
-pub mod strings;
 pub mod view;
 
-use crate::attempt::{Learner, Session};
+use crate::attempt::Learner;
 use crate::bank::Exam;
-use crate::launch::{Launch, LaunchError};
+use crate::launch::{Launch, LaunchError, OnFinish};
 use crate::store::FileSink;
 use crate::terminal::{self, Flow, FrontEnd, Policy, Stop};
 use app::{App, Effect};
@@ -38,10 +37,6 @@ pub enum Ended {
     Stopped(Stop),
 }
 
-/// Called once the attempt is submitted: issues the credential if earned.
-pub type OnFinish<'f> = dyn FnMut(&Exam, &Session<FileSink>, &crate::scoring::Outcome) -> anyhow::Result<Option<PathBuf>>
-    + 'f;
-
 /// What the TUI needs to run one learner's exam.
 pub struct Context<'a, 'f> {
     /// The exam.
@@ -51,7 +46,7 @@ pub struct Context<'a, 'f> {
     /// The learner, when given on the command line.
     pub learner: Option<Learner>,
     /// Interface text.
-    pub strings: &'static strings::Strings,
+    pub strings: &'static crate::present::strings::Strings,
     /// Colours or not.
     pub theme: view::Theme,
     /// Issues the credential.

@@ -10,8 +10,8 @@ use brevet::kiosk::machine::{
     Ask, EXTRA_TIME_SECS, Kiosk, MenuItem, Offer, Overlay, Settings, Stage, Step,
 };
 use brevet::kiosk::pin;
+use brevet::present::strings::Lang;
 use brevet::tui::app::Screen;
-use brevet::tui::strings::Lang;
 use brevet::tui::view::Theme;
 use chrono::{DateTime, TimeDelta, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -5,9 +5,9 @@
 
 use brevet::attempt::{Learner, Options, Session};
 use brevet::bank::{Exam, load_str};
+use brevet::present::strings::Lang;
 use brevet::tui::app::{App, Effect, Screen};
 use brevet::tui::keymap::Action;
-use brevet::tui::strings::Lang;
 use brevet::tui::view::{self, Theme};
 use chrono::{DateTime, TimeDelta, Utc};
 use ratatui::Terminal;

@@ -6,7 +6,7 @@
 //! synced, then moved into place, so that OUT is never half-written. OUT
 //! is not replaced without `--force`.
 
-use super::atomic::{WriteOptions, write_file};
+use crate::atomic::{WriteOptions, write_file};
 use crate::bank::import::{self, Format, Report};
 use anyhow::{Context, bail};
 

@@ -5,7 +5,7 @@
 //! passphrase (asked twice without echo unless a file or a variable gives
 //! it) unless `--no-passphrase` says otherwise.
 
-use super::atomic::{WriteOptions, write_file};
+use crate::atomic::{WriteOptions, write_file};
 use crate::credential::key::{IssuerKey, MIN_PASSPHRASE_CHARS, Passphrase};
 use anyhow::{Context, bail};
 use rand::TryRng;

@@ -7,8 +7,8 @@ use crate::issuing::{IssuerError, Signer};
 use crate::kiosk::config::{self, Config};
 use crate::kiosk::machine::{Kiosk, Offer, Settings};
 use crate::kiosk::{self as station, Edge, Stopped};
+use crate::present::strings::Lang;
 use crate::store::DataDir;
-use crate::tui::strings::Lang;
 use crate::tui::view::Theme;
 use anyhow::Context as _;
 use std::io::IsTerminal;
@@ -92,10 +92,10 @@ fn set_pin(path: &Path) -> anyhow::Result<ExitCode> {
     })?;
     // Whoever can write the file can change the PIN or turn off the
     // identity check: only its owner may.
-    crate::cli::atomic::write_file(
+    crate::atomic::write_file(
         path,
         updated.as_bytes(),
-        crate::cli::atomic::WriteOptions {
+        crate::atomic::WriteOptions {
             mode: 0o600,
             overwrite: true,
         },

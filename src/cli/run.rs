@@ -5,8 +5,9 @@ use crate::attempt::{Learner, Options};
 use crate::bank;
 use crate::issuing::{Signer, write_credential};
 use crate::launch::Launch;
+use crate::present::strings::Lang;
 use crate::store::DataDir;
-use crate::tui::{self, strings::Lang, view::Theme};
+use crate::tui::{self, view::Theme};
 use anyhow::Context as _;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ pub struct Args {
     pub learner_id: Option<String>,
     /// Interface language (default: the exam's language, else the locale).
     #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
+    pub lang: Option<LangArg>,
     /// Draw the paper from this seed (reproducible, for tests and audits).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -110,7 +111,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-    let lang = Lang::choose(args.lang, &exam.meta.language, locale.as_deref());
+    let lang = Lang::choose(
+        args.lang.map(Lang::from),
+        &exam.meta.language,
+        locale.as_deref(),
+    );
     let plain = args.plain
         || !std::io::stdin().is_terminal()
         || !std::io::stdout().is_terminal()
@@ -200,9 +205,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 },
                 s.score,
                 s.colon,
-                tui::strings::percent(result.percent),
+                crate::present::strings::percent(result.percent),
                 s.required,
-                tui::strings::percent(result.threshold)
+                crate::present::strings::percent(result.threshold)
             );
             if let Some(path) = credential {
                 println!("{} {}", s.credential_written, path.display());
@@ -218,6 +223,24 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--lang`: the interface languages as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// French.
+    Fr,
+}
+
+impl From<LangArg> for Lang {
+    fn from(lang: LangArg) -> Lang {
+        match lang {
+            LangArg::En => Lang::En,
+            LangArg::Fr => Lang::Fr,
+        }
+    }
 }
 
 /// Checks that credentials can be written into `dir` (creating it if needed).

@@ -10,9 +10,9 @@
 //! [`super::rdfc`]) or RFC 8785 JSON (see [`super::jcs`]).
 
 use super::did::{DidKey, decode_base58btc, encode_base58btc};
+use super::invalid::Invalid;
 use super::jcs;
 use super::key::IssuerKey;
-use super::verify::Invalid;
 use super::{format_datetime, parse_datetime};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::Signature;
@@ -244,7 +244,10 @@ pub fn prepare_proofs(
         return Err(Invalid::NoProof);
     }
     if proofs.len() > MAX_PROOFS {
-        return Err(Invalid::ManyProofs(proofs.len()));
+        return Err(Invalid::ManyProofs {
+            count: proofs.len(),
+            max: MAX_PROOFS,
+        });
     }
     proofs
         .into_iter()
@@ -342,7 +345,7 @@ fn take_single_proof(document: &mut Map<String, Value>) -> Result<Map<String, Va
                 Some(Value::Object(proof)) => Ok(proof),
                 _ => Err(malformed("the proof is not an object")),
             },
-            n => Err(Invalid::ManyProofs(n)),
+            count => Err(Invalid::ManyProofs { count, max: 1 }),
         },
         Some(_) => Err(malformed("`proof` is neither an object nor an array")),
     }
@@ -457,7 +460,7 @@ mod tests {
                     let p = d["proof"][0].clone();
                     d["proof"].as_array_mut().unwrap().push(p);
                 },
-                Invalid::ManyProofs(2),
+                Invalid::ManyProofs { count: 2, max: 1 },
             ),
             (
                 |d| {

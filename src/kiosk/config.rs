@@ -6,7 +6,7 @@
 //! written and resolved against the file's folder by the caller.
 
 use crate::bank::diagnostic::Diagnostic;
-use crate::tui::strings::Lang;
+use crate::present::strings::Lang;
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::PathBuf;

@@ -6,12 +6,12 @@ mod keys;
 
 use super::input::TextInput;
 use super::keymap::{Action, Mode};
-use super::strings::Strings;
 use crate::attempt::journal::Sink;
 use crate::attempt::{
     Command, Learner, Outcome, ProctorEvent, Refusal, Response, Session, SubmitReason,
 };
 use crate::bank::{Exam, Kind, Paste};
+use crate::present::strings::Strings;
 use crate::scoring;
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
@@ -574,14 +574,4 @@ impl<'a, S: Sink> App<'a, S> {
             crate::attempt::Status::InProgress => None,
         }
     }
-}
-
-/// Reads a number as a learner types it: `3.5`, `3,5`, ` 1 000 `.
-pub fn parse_number(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
 }

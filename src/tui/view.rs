@@ -1,10 +1,10 @@
 //! Drawing: a pure function of the app's state. Nothing here mutates.
 
 use super::app::{App, Notice, Screen};
-use super::strings::{self, Strings};
 use crate::attempt::Attempt;
 use crate::attempt::journal::Sink;
 use crate::bank::{Exam, Navigation};
+use crate::present::strings::{self, Strings};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -15,7 +15,7 @@ use std::time::Duration;
 mod paper;
 mod result;
 
-pub use result::{bar, describe, right_answer};
+pub use result::bar;
 
 /// Below this size, a "please enlarge" screen replaces everything else.
 pub const MIN_WIDTH: u16 = 40;

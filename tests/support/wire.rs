@@ -3,8 +3,8 @@
 
 use brevet::attempt::{Learner, Options, Session};
 use brevet::bank::load_str;
+use brevet::present::strings::Lang;
 use brevet::tui::app::App;
-use brevet::tui::strings::Lang;
 use brevet::tui::view::{self, Theme};
 use chrono::{DateTime, Utc};
 use ratatui::backend::CrosstermBackend;

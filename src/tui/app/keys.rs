@@ -1,10 +1,11 @@
 //! How the exam screens react to the learner's actions: choosing, typing,
 //! moving, reviewing, submitting.
 
-use super::{App, Effect, Notice, Screen, parse_number};
+use super::{App, Effect, Notice, Screen};
 use crate::attempt::journal::Sink;
 use crate::attempt::{Command, Learner, Response};
 use crate::bank::Kind;
+use crate::present::parse_number;
 use crate::tui::keymap::Action;
 
 impl<S: Sink> App<'_, S> {

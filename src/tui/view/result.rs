@@ -1,11 +1,12 @@
-//! The result screen, and the words for answers that plain mode shares.
+//! The result screen.
 
 use super::{Theme, first_line};
+use crate::attempt::SubmitReason;
 use crate::attempt::journal::Sink;
-use crate::attempt::{Response, SubmitReason};
-use crate::bank::{Kind, NumericAnswer, Question, Review};
+use crate::bank::Review;
+use crate::present::strings;
+use crate::present::{describe, right_answer};
 use crate::tui::app::App;
-use crate::tui::strings::{self, Strings};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -31,60 +32,6 @@ pub fn bar(percent: f64, minimum: Option<f64>, width: usize) -> String {
         }
     }
     cells.into_iter().collect()
-}
-
-/// The learner's answer, in words.
-pub fn describe(q: &Question, response: Option<&Response>, s: &Strings) -> String {
-    let Some(r) = response else {
-        return s.no_answer.to_string();
-    };
-    match (&q.kind, r) {
-        (Kind::Single { choices }, Response::Choice(c)) => {
-            choices.get(*c).map_or_else(String::new, |c| c.text.clone())
-        }
-        (Kind::Multiple { choices }, Response::Choices(v)) => v
-            .iter()
-            .filter_map(|c| choices.get(*c))
-            .map(|c| c.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ; "),
-        (_, Response::Bool(b)) => (if *b { s.true_ } else { s.false_ }).to_string(),
-        (_, Response::Text(t)) => t.clone(),
-        (_, Response::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// The right answer, in words.
-pub fn right_answer(q: &Question, s: &Strings) -> String {
-    match &q.kind {
-        Kind::Single { choices } | Kind::Multiple { choices } => choices
-            .iter()
-            .filter(|c| c.correct)
-            .map(|c| c.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ; "),
-        Kind::TrueFalse { answer } => (if *answer { s.true_ } else { s.false_ }).to_string(),
-        Kind::Text { accepted, .. } => accepted.join(" / "),
-        Kind::Numeric {
-            answer: NumericAnswer::Tolerance { value, tolerance },
-            unit,
-        } => {
-            let u = unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
-            if *tolerance > 0.0 {
-                format!("{value} ± {tolerance}{u}")
-            } else {
-                format!("{value}{u}")
-            }
-        }
-        Kind::Numeric {
-            answer: NumericAnswer::Range { min, max },
-            unit,
-        } => {
-            let u = unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
-            format!("{min} … {max}{u}")
-        }
-    }
 }
 
 pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Frame<'_>) {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 /// Interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     /// English.
     En,

@@ -1,0 +1,74 @@
+//! What the front ends (the full-screen exam, the plain dialogue, the
+//! kiosk) say in the same words: the interface text of each language
+//! ([`strings`]), answers and right answers in words, and numbers as a
+//! learner types them. It knows no terminal and no command line.
+
+pub mod strings;
+
+use crate::attempt::Response;
+use crate::bank::{Kind, NumericAnswer, Question};
+use strings::Strings;
+
+/// The learner's answer, in words.
+pub fn describe(q: &Question, response: Option<&Response>, s: &Strings) -> String {
+    let Some(r) = response else {
+        return s.no_answer.to_string();
+    };
+    match (&q.kind, r) {
+        (Kind::Single { choices }, Response::Choice(c)) => {
+            choices.get(*c).map_or_else(String::new, |c| c.text.clone())
+        }
+        (Kind::Multiple { choices }, Response::Choices(v)) => v
+            .iter()
+            .filter_map(|c| choices.get(*c))
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ; "),
+        (_, Response::Bool(b)) => (if *b { s.true_ } else { s.false_ }).to_string(),
+        (_, Response::Text(t)) => t.clone(),
+        (_, Response::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The right answer, in words.
+pub fn right_answer(q: &Question, s: &Strings) -> String {
+    match &q.kind {
+        Kind::Single { choices } | Kind::Multiple { choices } => choices
+            .iter()
+            .filter(|c| c.correct)
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ; "),
+        Kind::TrueFalse { answer } => (if *answer { s.true_ } else { s.false_ }).to_string(),
+        Kind::Text { accepted, .. } => accepted.join(" / "),
+        Kind::Numeric {
+            answer: NumericAnswer::Tolerance { value, tolerance },
+            unit,
+        } => {
+            let u = unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
+            if *tolerance > 0.0 {
+                format!("{value} ± {tolerance}{u}")
+            } else {
+                format!("{value}{u}")
+            }
+        }
+        Kind::Numeric {
+            answer: NumericAnswer::Range { min, max },
+            unit,
+        } => {
+            let u = unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
+            format!("{min} … {max}{u}")
+        }
+    }
+}
+
+/// Reads a number as a learner types it: `3.5`, `3,5`, ` 1 000 `.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+}
