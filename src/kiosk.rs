@@ -290,7 +290,12 @@ pub fn run(kiosk: &mut Kiosk<'_, FileSink>, edge: &Edge<'_>) -> anyhow::Result<S
         };
         let _ = append_line(&log, &line);
     });
-    let mut station = Station { kiosk, edge };
+    let mut station = Station {
+        kiosk,
+        edge,
+        log_seen: std::fs::metadata(edge.results.join(log::LOG_FILE)).map_or(0, |m| m.len()),
+        last_look: std::time::Instant::now(),
+    };
     let stopped = terminal::run(&mut station, Policy::Station, last_words);
     edge.log(station.kiosk)?;
     stopped
@@ -308,9 +313,42 @@ fn stop_entry(why: Stop) -> (&'static str, Option<&'static str>) {
 struct Station<'k, 'a, 'e, 's> {
     kiosk: &'k mut Kiosk<'a, FileSink>,
     edge: &'e Edge<'s>,
+    /// How much of the event log was read for a cleared lock-out.
+    log_seen: u64,
+    /// When it was last read.
+    last_look: std::time::Instant,
 }
 
+/// How often a station whose PIN prompt is delayed looks for a lock-out
+/// cleared from the command line.
+const LOCKOUT_LOOK: std::time::Duration = std::time::Duration::from_secs(1);
+
 impl Station<'_, '_, '_, '_> {
+    /// While a PIN prompt is delayed: whether the proctor cleared the
+    /// delays (`brevet kiosk --clear-lockout`) since the last look. Only
+    /// the lines added since are read.
+    fn lockout_cleared(&mut self) -> bool {
+        use std::io::{Read, Seek};
+        if !self.kiosk.any_locked() || self.last_look.elapsed() < LOCKOUT_LOOK {
+            return false;
+        }
+        self.last_look = std::time::Instant::now();
+        let Ok(mut file) = std::fs::File::open(self.edge.results.join(log::LOG_FILE)) else {
+            return false;
+        };
+        let mut added = Vec::new();
+        if file.seek(std::io::SeekFrom::Start(self.log_seen)).is_err()
+            || file.take(1 << 20).read_to_end(&mut added).is_err()
+        {
+            return false;
+        }
+        self.log_seen += added.len() as u64;
+        String::from_utf8_lossy(&added).lines().any(|line| {
+            serde_json::from_str::<log::Line>(line)
+                .is_ok_and(|l| l.event.kind == log::Kind::LockoutCleared)
+        })
+    }
+
     fn carry_out(&mut self, step: Step) -> anyhow::Result<Flow<Stopped>> {
         let flow = self.edge.step(self.kiosk, step)?;
         self.edge.log(self.kiosk)?;
@@ -322,6 +360,9 @@ impl FrontEnd for Station<'_, '_, '_, '_> {
     type Ended = Stopped;
 
     fn tick(&mut self, now: DateTime<Utc>) -> anyhow::Result<Flow<Stopped>> {
+        if self.lockout_cleared() {
+            self.kiosk.set_guards(pin::Guards::default());
+        }
         let step = self.kiosk.tick(now)?;
         self.carry_out(step)
     }

@@ -102,21 +102,19 @@ fn identify<'a>(k: &mut Kiosk<'a, Vec<u8>>, now: DateTime<Utc>) -> Step {
 /// Takes the learner to the first question, with the options the kiosk
 /// asks for.
 fn start<'a>(k: &mut Kiosk<'a, Vec<u8>>, exam: &Exam, now: DateTime<Utc>) -> Options {
-    let step = identify(k, now);
-    let step = if matches!(step, Step::None) {
-        typed(k, PIN, now);
-        enter(k, now)
-    } else {
-        step
-    };
     assert_eq!(
-        step,
+        identify(k, now),
         Step::Identify {
             exam: 0,
             learner: learner()
         }
     );
     k.identified(learner(), None);
+    if k.overlay().is_some() {
+        // The identity check.
+        typed(k, PIN, now);
+        assert_eq!(enter(k, now), Step::None);
+    }
     let Step::Start {
         exam: 0,
         learner: l,
@@ -307,7 +305,8 @@ fn without_the_identity_check_the_attempt_is_supervised_but_not_verified() {
 fn with_the_identity_check_only_the_right_pin_vouches_for_the_learner() {
     let exam = demo();
     let mut k = kiosk(&exam, true);
-    assert_eq!(identify(&mut k, t(0)), Step::None);
+    assert!(matches!(identify(&mut k, t(0)), Step::Identify { .. }));
+    k.identified(learner(), None);
     assert!(matches!(
         k.overlay(),
         Some(Overlay::Pin { ask: Ask::Identity(l), .. }) if *l == learner()
@@ -319,18 +318,13 @@ fn with_the_identity_check_only_the_right_pin_vouches_for_the_learner() {
     // Esc gives up: back at the form, nothing vouched for.
     k.key(key(KeyCode::Esc), t(2)).unwrap();
     assert_eq!(screen(&k), Some(Screen::Identify));
-    assert_eq!(enter(&mut k, t(3)), Step::None);
+    assert!(matches!(enter(&mut k, t(3)), Step::Identify { .. }));
+    k.identified(learner(), None);
     typed(&mut k, PIN, t(3));
-    assert_eq!(
-        enter(&mut k, t(3)),
-        Step::Identify {
-            exam: 0,
-            learner: learner()
-        }
-    );
+    assert_eq!(enter(&mut k, t(3)), Step::None);
+    assert!(k.seat().unwrap().identity_verified);
     let log = kinds(&mut k);
     assert!(log.contains(&Kind::IdentityConfirmed), "{log:?}");
-    k.identified(learner(), None);
     let Step::Start { options, .. } = enter(&mut k, t(4)) else {
         panic!("no start");
     };
@@ -612,6 +606,7 @@ fn snapshots_of_the_kiosk_screens() {
         insta::assert_snapshot!(name("menu"), draw(&k));
         k.key(key(KeyCode::Esc), t(31)).unwrap();
         identify(&mut k, t(32));
+        k.identified(learner(), None);
         insta::assert_snapshot!(name("identity-check"), draw(&k));
     }
 }
@@ -771,4 +766,124 @@ fn a_station_started_locked_waits_for_the_proctor_to_unlock_the_issuer_key() {
     assert_eq!(kinds(&mut k), [Kind::KeyUnlocked]);
     assert_eq!(enter(&mut k, t(6)), Step::Cleared);
     assert!(screen(&k).is_some());
+}
+
+#[test]
+fn the_identity_prompt_says_whose_attempt_it_would_resume_and_a_cancel_is_logged() {
+    let exam = demo();
+    let mut k = kiosk(&exam, true);
+    // Grace Hopper's attempt, interrupted; someone types her name.
+    let grace = Learner {
+        name: "Grace Hopper".into(),
+        id: Some("G-1".into()),
+    };
+    let earlier = || {
+        let options = Options {
+            extra_time_percent: 0,
+            supervised: true,
+            identity_verified: true,
+        };
+        Session::start(&exam, 3, grace.clone(), t(0), options, Vec::new()).unwrap()
+    };
+    let typed_name = Learner {
+        name: "grace hopper".into(),
+        id: None,
+    };
+    assert!(matches!(identify(&mut k, t(60)), Step::Identify { .. }));
+    k.identified(typed_name.clone(), Some(earlier()));
+    assert!(matches!(
+        k.overlay(),
+        Some(Overlay::Pin {
+            ask: Ask::Identity(_),
+            ..
+        })
+    ));
+    let screen_text = draw(&k);
+    assert!(
+        screen_text.contains("The PIN resumes the unfinished attempt of Grace Hopper (G-1)")
+            && screen_text.contains("2026-03-01 09:00 UTC"),
+        "{screen_text}"
+    );
+    // The proctor sees it is not her: Esc, and the log says so.
+    k.key(key(KeyCode::Esc), t(61)).unwrap();
+    assert!(k.seat().unwrap().pending.is_none());
+    assert!(!k.seat().unwrap().identity_verified);
+    let log = kinds(&mut k);
+    assert!(
+        log.contains(&Kind::ResumeCancelled {
+            exam: "brevet-demo".into(),
+            owner: grace.clone(),
+            started_at: t(0),
+        }),
+        "{log:?}"
+    );
+    // The same when the prompt is left to time out.
+    assert!(matches!(enter(&mut k, t(62)), Step::Identify { .. }));
+    k.identified(typed_name, Some(earlier()));
+    k.tick(t(62 + 3600)).unwrap();
+    let log = kinds(&mut k);
+    assert!(
+        log.iter()
+            .any(|kind| matches!(kind, Kind::ResumeCancelled { .. })),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn wrong_pins_at_the_proctor_key_do_not_lock_the_next_learners_identity_check() {
+    let exam = demo();
+    let mut k = kiosk(&exam, true);
+    // A learner hammers F12 with wrong PINs, as long as they like.
+    k.key(key(KeyCode::F(12)), t(0)).unwrap();
+    for i in 0..10 {
+        typed(&mut k, "999999", t(i * 700));
+        enter(&mut k, t(i * 700));
+    }
+    assert!(k.locked_until().is_some());
+    k.key(key(KeyCode::Esc), t(7000)).unwrap();
+    // The next learner's identity check takes the proctor's PIN at once.
+    assert!(matches!(identify(&mut k, t(7001)), Step::Identify { .. }));
+    k.identified(learner(), None);
+    assert_eq!(k.locked_until(), None);
+    typed(&mut k, PIN, t(7001));
+    assert_eq!(enter(&mut k, t(7001)), Step::None);
+    assert!(k.seat().unwrap().identity_verified);
+    // And the right PIN cleared the menu's delay too.
+    assert!(!k.any_locked());
+}
+
+#[test]
+fn delays_are_rebuilt_per_prompt_and_cleared_by_the_proctors_command() {
+    use brevet::kiosk::log::{Event, Line, guards_from_log};
+    let line = |kind: Kind, secs: i64| {
+        serde_json::to_string(&Line {
+            time: t(secs),
+            room: "R".into(),
+            event: Event {
+                kind,
+                learner: None,
+            },
+        })
+        .unwrap()
+    };
+    let wrong = |purpose, failures| Kind::PinWrong {
+        purpose,
+        failures,
+        locked_until: None,
+    };
+    let log = (1..=10)
+        .map(|n| line(wrong(Purpose::Menu, n), i64::from(n)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let exam = demo();
+    let mut k = kiosk(&exam, true);
+    k.set_guards(guards_from_log(&log));
+    k.key(key(KeyCode::F(12)), t(20)).unwrap();
+    assert!(k.locked_until().is_some(), "the menu stays delayed");
+    k.key(key(KeyCode::Esc), t(20)).unwrap();
+    identify(&mut k, t(21));
+    k.identified(learner(), None);
+    assert_eq!(k.locked_until(), None, "the identity check is not");
+    let cleared = format!("{log}\n{}", line(Kind::LockoutCleared, 30));
+    assert_eq!(guards_from_log(&cleared), pin::Guards::default());
 }

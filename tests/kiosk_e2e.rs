@@ -700,3 +700,56 @@ fn a_station_started_with_its_key_locked_is_unlocked_by_the_proctor() {
     );
     room.exit(p);
 }
+
+#[test]
+fn the_proctor_clears_a_lockout_from_the_command_line_without_touching_the_log() {
+    let room = Room::new(false);
+    // Eight wrong PINs at the proctor key just before this start (a
+    // learner's doing): the menu is delayed for 320 s.
+    let log = room.path("results/kiosk-log.jsonl");
+    std::fs::create_dir_all(room.path("results")).unwrap();
+    let now = chrono::Utc::now().to_rfc3339();
+    let lines: String = (1..=8)
+        .map(|n| {
+            format!(
+                "{{\"time\":\"{now}\",\"room\":\"Salle 2\",\"kind\":\"pin_wrong\",\"purpose\":\"menu\",\"failures\":{n}}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(&log, lines).unwrap();
+    let mut p = room.start();
+    key(&mut p, F12);
+    see(&mut p, "Proctor PIN");
+    key(&mut p, &format!("{PIN}\r"));
+    wait_for_lines(&log, "pin_refused", 1);
+    // A wrong PIN on the command line changes nothing.
+    assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["kiosk", "--clear-lockout"])
+        .arg(room.path("kiosk.toml"))
+        .write_stdin("nope\n")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("not the proctor PIN"));
+    let before = std::fs::read_to_string(&log).unwrap();
+    assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["kiosk", "--clear-lockout"])
+        .arg(room.path("kiosk.toml"))
+        .write_stdin(format!("{PIN}\n"))
+        .assert()
+        .success();
+    let after = std::fs::read_to_string(&log).unwrap();
+    assert!(after.starts_with(&before), "the log is only appended to");
+    assert!(after.contains(r#""kind":"lockout_cleared""#), "{after}");
+    // The running station takes it up: the right PIN opens the menu, long
+    // before the delay is over.
+    for _ in 0..50 {
+        key(&mut p, &format!("{PIN}\r"));
+        if std::fs::read_to_string(&log).unwrap().contains("pin_right") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    see(&mut p, "Close the exam station");
+}

@@ -456,6 +456,11 @@ fn step(ws: &Workspace, cmd: &str) {
             let demo = &ws.files(".", "brevet-demo_")[0];
             std::fs::copy(demo, credentials.join(demo.file_name().unwrap())).unwrap();
         }
+        "brevet kiosk --clear-lockout kiosk.toml" => {
+            run(&format!("{PIN}\n"), 0);
+            let log = std::fs::read_to_string(ws.work.join("results/kiosk-log.jsonl")).unwrap();
+            assert!(log.contains(r#""kind":"lockout_cleared""#), "{log}");
+        }
         "brevet results results/" => {
             // The station ran, nobody finished yet: an empty table, not an error.
             let (out, _) = run("", 0);

@@ -23,8 +23,13 @@ pub struct Args {
     pub config: PathBuf,
     /// Ask for a new proctor PIN (twice, not shown) and store its argon2id
     /// hash in CONFIG.toml; nothing else in the file changes.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "clear_lockout")]
     pub set_pin: bool,
+    /// Ask for the proctor PIN (not shown) and clear the delays that wrong
+    /// PINs typed at the station imposed, with a line in the event log; a
+    /// running station takes it up within a second.
+    #[arg(long)]
+    pub clear_lockout: bool,
     /// The data folder (default: $BREVET_DATA, else the XDG data folder).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
@@ -106,6 +111,50 @@ fn set_pin(path: &Path) -> anyhow::Result<ExitCode> {
         path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The proctor's way back in when learners' wrong PINs hold the station's
+/// prompts: from the station owner's account (who could edit the file
+/// anyway), with the PIN, and on record, never by editing the log.
+fn clear_lockout(path: &Path) -> anyhow::Result<ExitCode> {
+    let (_, config) = load_config(path)?;
+    let Some(pin_hash) = config.pin_hash.as_deref() else {
+        anyhow::bail!(
+            "no proctor PIN: set one with `brevet kiosk --set-pin {}`",
+            path.display()
+        );
+    };
+    let typed = super::secret::read("Proctor PIN: ")?;
+    if !station::pin::matches(&typed, pin_hash) {
+        anyhow::bail!("that is not the proctor PIN: the delays stay");
+    }
+    let log = config_base(path)
+        .join(&config.results)
+        .join(station::log::LOG_FILE);
+    station::append_line(
+        &log,
+        &station::log::Line {
+            time: chrono::Utc::now(),
+            room: config.room.clone(),
+            event: station::log::Event {
+                kind: station::log::Kind::LockoutCleared,
+                learner: None,
+            },
+        },
+    )?;
+    eprintln!(
+        "brevet: PIN delays cleared (logged in {}); a running station takes it up within a second",
+        log.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The folder relative paths of the configuration are read from.
+fn config_base(config: &Path) -> PathBuf {
+    match config.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 fn load_exams(base: &Path, config: &Config) -> anyhow::Result<Vec<Exam>> {
@@ -202,6 +251,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if args.set_pin {
         return set_pin(&args.config);
     }
+    if args.clear_lockout {
+        return clear_lockout(&args.config);
+    }
     let (_, config) = load_config(&args.config)?;
     if let Some(warning) = permission_warning(&args.config) {
         eprintln!("brevet: {warning}");
@@ -215,10 +267,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         anyhow::bail!("the kiosk needs a terminal");
     }
-    let base = match args.config.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let base = config_base(&args.config);
     // Absolute, so that the results log names files wherever it is read.
     let base = std::fs::canonicalize(&base).unwrap_or(base);
     let exams = load_exams(&base, &config)?;
@@ -270,7 +319,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // Wrong PINs before a restart (or a power cut) still count.
     let log_path = base.join(&config.results).join(station::log::LOG_FILE);
     match std::fs::read_to_string(&log_path) {
-        Ok(text) => kiosk.set_guard(station::log::guard_from_log(&text)),
+        Ok(text) => kiosk.set_guards(station::log::guards_from_log(&text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", log_path.display())),
     }

@@ -4,7 +4,7 @@
 //! edge adds the time and appends the lines.
 
 use crate::attempt::Learner;
-use crate::kiosk::pin::Guard;
+use crate::kiosk::pin::{Guard, Guards};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +39,20 @@ pub enum Kind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signal: Option<String>,
     },
+    /// A PIN prompt that would have resumed an unfinished attempt was
+    /// cancelled or timed out: someone typed the name of a learner whose
+    /// attempt it is, and the proctor did not confirm them.
+    ResumeCancelled {
+        /// The exam's id.
+        exam: String,
+        /// The learner the attempt belongs to, as its journal names them.
+        owner: Learner,
+        /// When that attempt started.
+        started_at: DateTime<Utc>,
+    },
+    /// The proctor cleared the PIN delays from the command line
+    /// (`brevet kiosk --clear-lockout`, which asks the PIN).
+    LockoutCleared,
     /// A signal that would have stopped or suspended the station came, and
     /// was ignored.
     SignalIgnored {
@@ -175,22 +189,24 @@ pub struct ResultLine {
     pub journal_head: String,
 }
 
-/// The PIN guard as the event log leaves it: the wrong tries since the last
-/// right one (lines that do not parse are skipped: a torn last line after a
-/// power cut must not open the station).
-pub fn guard_from_log(text: &str) -> Guard {
-    let mut guard = Guard::default();
+/// The PIN guards as the event log leaves them: for each prompt, the
+/// wrong tries since the last right PIN or cleared lock-out (lines that do
+/// not parse are skipped: a torn last line after a crash costs nothing).
+pub fn guards_from_log(text: &str) -> Guards {
+    let mut guards = Guards::default();
     for line in text.lines() {
         let Ok(line) = serde_json::from_str::<Line>(line) else {
             continue;
         };
         match line.event.kind {
-            Kind::PinRight { .. } => guard = Guard::default(),
-            Kind::PinWrong { failures, .. } => guard = Guard::after(failures, line.time),
+            Kind::PinRight { .. } | Kind::LockoutCleared => guards = Guards::default(),
+            Kind::PinWrong {
+                purpose, failures, ..
+            } => *guards.of(purpose == Purpose::Menu) = Guard::after(failures, line.time),
             _ => {}
         }
     }
-    guard
+    guards
 }
 
 #[cfg(test)]
@@ -236,10 +252,22 @@ mod tests {
             "{\"time\":\"torn".to_string(),
         ]
         .join("\n");
-        let guard = guard_from_log(&log);
-        assert_eq!(guard.failures(), 3);
-        assert_eq!(guard.locked_until(t(6)), Some(t(15)));
-        assert_eq!(guard_from_log(""), Guard::default());
+        let guards = guards_from_log(&log);
+        assert_eq!(guards.menu.failures(), 3);
+        assert_eq!(guards.menu.locked_until(t(6)), Some(t(15)));
+        // The learner's prompts are counted apart.
+        assert_eq!(guards.learner, Guard::default());
+        assert_eq!(guards_from_log(""), Guards::default());
+        let identity = Kind::PinWrong {
+            purpose: Purpose::Identity,
+            failures: 1,
+            locked_until: None,
+        };
+        let both = format!("{log}\n{}", line(identity, 7));
+        assert_eq!(guards_from_log(&both).learner.failures(), 1);
+        assert_eq!(guards_from_log(&both).menu.failures(), 3);
+        let cleared = format!("{both}\n{}", line(Kind::LockoutCleared, 8));
+        assert_eq!(guards_from_log(&cleared), Guards::default());
         let right_last = format!(
             "{log}\n{}",
             line(
@@ -249,6 +277,6 @@ mod tests {
                 20
             )
         );
-        assert_eq!(guard_from_log(&right_last), Guard::default());
+        assert_eq!(guards_from_log(&right_last), Guards::default());
     }
 }

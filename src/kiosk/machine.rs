@@ -4,7 +4,7 @@
 //! a [`Step`] for the edge and log events go out.
 
 use super::log::{Event, Kind};
-use super::pin::{Guard, PinInput, Secret};
+use super::pin::{Guards, PinInput, Secret};
 use crate::attempt::journal::Sink;
 use crate::attempt::{Learner, Options, Session};
 use crate::bank::Exam;
@@ -144,7 +144,7 @@ pub struct Kiosk<'a, S> {
     settings: Settings,
     stage: Stage<'a, S>,
     overlay: Option<Overlay>,
-    guard: Guard,
+    guards: Guards,
     interrupted: Option<(usize, Learner)>,
     /// The issuer key is still encrypted: no exam may start.
     key_locked: bool,
@@ -175,7 +175,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             settings,
             stage: Stage::Welcome { cursor: 0 },
             overlay: None,
-            guard: Guard::default(),
+            guards: Guards::default(),
             interrupted: None,
             key_locked: false,
             notice: None,
@@ -253,9 +253,18 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         self.overlay.as_ref()
     }
 
-    /// Until when PIN input is refused.
+    /// Until when the open PIN prompt refuses input.
     pub fn locked_until(&self) -> Option<DateTime<Utc>> {
-        self.guard.locked_until(self.now)
+        match &self.overlay {
+            Some(Overlay::Pin { ask, .. }) => self.guards.locked_until(*ask == Ask::Menu, self.now),
+            _ => None,
+        }
+    }
+
+    /// Whether some PIN prompt refuses input now.
+    pub fn any_locked(&self) -> bool {
+        self.guards.locked_until(true, self.now).is_some()
+            || self.guards.locked_until(false, self.now).is_some()
     }
 
     /// The time the screen shows.
@@ -284,10 +293,10 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         self.notice = Some(reason.to_string());
     }
 
-    /// Carries over the PIN guard of the previous run (see
-    /// [`super::log::guard_from_log`]).
-    pub fn set_guard(&mut self, guard: Guard) {
-        self.guard = guard;
+    /// Carries over the PIN guards of the previous run, or takes those of
+    /// a log the proctor cleared (see [`super::log::guards_from_log`]).
+    pub fn set_guards(&mut self, guards: Guards) {
+        self.guards = guards;
     }
 
     /// Says an unfinished attempt was found at start: the proctor may resume it.
@@ -328,6 +337,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         if self.seat().is_none() {
             return Step::None;
         }
+        self.drop_pending();
         self.note(Kind::LearnerCleared { by: by.into() });
         self.stage = Stage::Welcome { cursor: 0 };
         self.overlay = None;
@@ -370,21 +380,14 @@ impl<'a, S: Sink> Kiosk<'a, S> {
 
     /// Turns the app's effect into the kiosk's step.
     fn follow(&mut self, effect: Effect) -> Step {
-        let require = self.settings.require_identity_check;
         let Some(seat) = self.seat_mut() else {
             return Step::None;
         };
         let exam = seat.exam;
         match effect {
             Effect::None => Step::None,
-            Effect::Identify(learner) if require && !seat.identity_verified => {
-                self.overlay = Some(Overlay::Pin {
-                    ask: Ask::Identity(learner),
-                    input: PinInput::default(),
-                    wrong: false,
-                });
-                Step::None
-            }
+            // The unfinished attempt is looked up first, so that the
+            // identity prompt can say that it will be resumed.
             Effect::Identify(learner) => Step::Identify { exam, learner },
             Effect::Start(learner) => Step::Start {
                 exam,
@@ -546,13 +549,24 @@ impl<'a, S: Sink> Kiosk<'a, S> {
     /// Unless the proctor already vouched for the learner, resuming it waits
     /// for the PIN: a name is not proof of who sits at the station.
     pub fn identified(&mut self, learner: Learner, resumed: Option<Session<S>>) {
+        let require = self.settings.require_identity_check;
         let Some(seat) = self.seat_mut() else {
             return;
         };
-        if resumed.is_some() && !seat.identity_verified {
+        // The proctor confirms who it is before anything starts (with the
+        // identity check) or before an attempt is resumed (anyone can type
+        // a name): the prompt says whose attempt it would resume.
+        let ask = if require && !seat.identity_verified {
+            Some(Ask::Identity(learner.clone()))
+        } else if resumed.is_some() && !seat.identity_verified {
+            Some(Ask::Resume(learner.clone()))
+        } else {
+            None
+        };
+        if let Some(ask) = ask {
             seat.pending = resumed;
             self.overlay = Some(Overlay::Pin {
-                ask: Ask::Resume(learner),
+                ask,
                 input: PinInput::default(),
                 wrong: false,
             });
@@ -641,6 +655,13 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             by: by.into(),
             signal: signal.map(Into::into),
         });
+    }
+
+    /// The unfinished attempt the open PIN prompt would resume: whose (as
+    /// its journal names them) and since when.
+    pub fn pending_attempt(&self) -> Option<(&Learner, DateTime<Utc>)> {
+        let header = self.seat()?.pending.as_ref()?.attempt().header();
+        Some((&header.learner, header.started_at))
     }
 
     /// Records a signal the station ignored.

@@ -201,6 +201,36 @@ impl Guard {
     }
 }
 
+/// The station's two PIN guards, counted apart so that wrong tries at one
+/// prompt cannot keep the proctor from the other: the proctor menu (F12,
+/// which a learner can press too) and the prompts of the learner's flow
+/// (confirming an identity, resuming an attempt), which the next learner
+/// needs. A right PIN at either clears both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Guards {
+    /// Opening the proctor menu.
+    pub menu: Guard,
+    /// Confirming an identity or a resumption.
+    pub learner: Guard,
+}
+
+impl Guards {
+    /// The guard of the prompt opened for `menu` (else the learner's flow).
+    pub fn of(&mut self, menu: bool) -> &mut Guard {
+        if menu {
+            &mut self.menu
+        } else {
+            &mut self.learner
+        }
+    }
+
+    /// Until when the prompt for `menu` (else the learner's flow) refuses
+    /// input at `now`.
+    pub fn locked_until(&self, menu: bool, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if menu { &self.menu } else { &self.learner }.locked_until(now)
+    }
+}
+
 /// A secret typed at the station (the issuer key's passphrase), on its way
 /// to the edge: compared by value, never shown by `Debug`, wiped when dropped.
 #[derive(Clone, PartialEq, Eq)]

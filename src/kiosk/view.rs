@@ -152,12 +152,21 @@ fn pin<S: Sink>(
         } else {
             s.kiosk_pin_identity
         };
-        let who = match &learner.id {
-            Some(id) => format!("{} ({id})", learner.name),
-            None => learner.name.clone(),
-        };
-        lines.push(Line::raw(format!("{intro} {who}")));
+        lines.push(Line::raw(format!("{intro} {}", who(learner))));
         lines.push(Line::raw(""));
+        if let Some((owner, since)) = kiosk.pending_attempt() {
+            lines.push(Line::styled(
+                format!(
+                    "{} {}, {} {} UTC",
+                    s.kiosk_pending_attempt,
+                    who(owner),
+                    s.kiosk_pending_since,
+                    since.format("%Y-%m-%d %H:%M")
+                ),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+            lines.push(Line::raw(""));
+        }
     }
     lines.push(Line::raw(format!("> {}", "•".repeat(typed))));
     if let Some(until) = kiosk.locked_until() {
@@ -218,4 +227,12 @@ fn menu<S: Sink>(
         area,
         frame,
     );
+}
+
+/// A learner as the proctor reads them: the name, and the id when given.
+fn who(learner: &crate::attempt::Learner) -> String {
+    match &learner.id {
+        Some(id) => format!("{} ({id})", learner.name),
+        None => learner.name.clone(),
+    }
 }

@@ -138,6 +138,10 @@ pub struct Strings {
     pub kiosk_pin_title: &'static str,
     pub kiosk_pin_identity: &'static str,
     pub kiosk_pin_resume: &'static str,
+    /// Before the name and start of the attempt a PIN would resume.
+    pub kiosk_pending_attempt: &'static str,
+    /// Before the time that attempt started.
+    pub kiosk_pending_since: &'static str,
     pub kiosk_pin_hint: &'static str,
     pub kiosk_pin_wrong: &'static str,
     pub kiosk_pin_wait: &'static str,
@@ -279,6 +283,8 @@ static EN: Strings = Strings {
     kiosk_pin_title: "Proctor PIN",
     kiosk_pin_identity: "Proctor: check the learner's identity document, then type the PIN to confirm",
     kiosk_pin_resume: "Proctor: an interrupted attempt was found; check the learner's identity, then type the PIN to let them resume it:",
+    kiosk_pending_attempt: "The PIN resumes the unfinished attempt of",
+    kiosk_pending_since: "started",
     kiosk_pin_hint: "Enter: confirm · Esc: cancel",
     kiosk_pin_wrong: "Wrong PIN.",
     kiosk_pin_wait: "Too many wrong PINs: wait until",
@@ -423,6 +429,8 @@ static FR: Strings = Strings {
     kiosk_pin_title: "Code du surveillant",
     kiosk_pin_identity: "Surveillant : vérifiez la pièce d’identité, puis tapez le code pour confirmer l’identité de",
     kiosk_pin_resume: "Surveillant : une épreuve interrompue a été trouvée ; vérifiez l’identité, puis tapez le code pour la laisser reprendre :",
+    kiosk_pending_attempt: "Le code reprend l’épreuve inachevée de",
+    kiosk_pending_since: "commencée le",
     kiosk_pin_hint: "Entrée : valider · Échap : annuler",
     kiosk_pin_wrong: "Code erroné.",
     kiosk_pin_wait: "Trop de codes erronés : attendez jusqu’à",

@@ -94,6 +94,7 @@ impl<S: Sink> Kiosk<'_, S> {
             Ask::Identity(_) => Purpose::Identity,
             Ask::Resume(_) => Purpose::Resume,
         };
+        let menu = purpose == Purpose::Menu;
         match key.code {
             KeyCode::Esc => {
                 self.drop_pending();
@@ -103,17 +104,18 @@ impl<S: Sink> Kiosk<'_, S> {
             // While locked, typed characters are dropped.
             KeyCode::Char(c)
                 if !key.modifiers.contains(KeyModifiers::CONTROL)
-                    && self.guard.locked_until(self.now).is_none() =>
+                    && self.guards.locked_until(menu, self.now).is_none() =>
             {
                 input.push(c);
             }
             KeyCode::Enter => {
                 // The slow hash is computed only when input is taken.
-                let right = self.guard.locked_until(self.now).is_none()
+                let right = self.guards.locked_until(menu, self.now).is_none()
                     && pin::matches(input.text(), &self.settings.pin_hash);
                 input = PinInput::default();
-                match self.guard.record(right, self.now) {
+                match self.guards.of(menu).record(right, self.now) {
                     Verdict::Right => {
+                        self.guards = pin::Guards::default();
                         self.note(Kind::PinRight { purpose });
                         return self.unlocked(ask);
                     }
@@ -167,16 +169,33 @@ impl<S: Sink> Kiosk<'_, S> {
         Step::None
     }
 
-    /// Forgets an attempt found for a learner the proctor did not confirm.
+    /// Forgets an attempt found for a learner the proctor did not confirm,
+    /// and logs the take-over that did not happen.
     pub(super) fn drop_pending(&mut self) {
-        if let Some(seat) = self.seat_mut() {
-            seat.pending = None;
-        }
+        let Some(pending) = self.seat_mut().and_then(|seat| seat.pending.take()) else {
+            return;
+        };
+        let header = pending.attempt().header();
+        let kind = Kind::ResumeCancelled {
+            exam: header.exam_id.clone(),
+            owner: header.learner.clone(),
+            started_at: header.started_at,
+        };
+        self.note(kind);
     }
 
     fn unlocked(&mut self, ask: Ask) -> std::io::Result<Step> {
+        let identity = matches!(ask, Ask::Identity(_));
         match ask {
-            Ask::Resume(learner) => {
+            Ask::Resume(learner) | Ask::Identity(learner) => {
+                let Some(seat) = self.seat_mut() else {
+                    return Ok(Step::None);
+                };
+                if identity {
+                    seat.identity_verified = true;
+                    self.log
+                        .push(event(Kind::IdentityConfirmed, Some(&learner)));
+                }
                 let Some(seat) = self.seat_mut() else {
                     return Ok(Step::None);
                 };
@@ -215,16 +234,6 @@ impl<S: Sink> Kiosk<'_, S> {
                 items.extend([MenuItem::Exit, MenuItem::Close]);
                 self.overlay = Some(Overlay::Menu { items, cursor: 0 });
                 Ok(Step::None)
-            }
-            Ask::Identity(learner) => {
-                let Some(seat) = self.seat_mut() else {
-                    return Ok(Step::None);
-                };
-                seat.identity_verified = true;
-                let exam = seat.exam;
-                self.log
-                    .push(event(Kind::IdentityConfirmed, Some(&learner)));
-                Ok(Step::Identify { exam, learner })
             }
         }
     }
