@@ -337,7 +337,8 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         if self.seat().is_none() {
             return Step::None;
         }
-        self.drop_pending();
+        let overlay = self.overlay.take();
+        self.drop_pending(overlay.as_ref().and_then(overlay_ask));
         self.note(Kind::LearnerCleared { by: by.into() });
         self.stage = Stage::Welcome { cursor: 0 };
         self.overlay = None;
@@ -363,8 +364,9 @@ impl<'a, S: Sink> Kiosk<'a, S> {
                     wrong: false,
                 }),
                 // The same key closes any proctor window.
-                Some(_) => {
-                    self.drop_pending();
+                Some(ref overlay) => {
+                    let overlay = overlay_ask(overlay).cloned();
+                    self.drop_pending(overlay.as_ref());
                     None
                 }
             };
@@ -669,5 +671,13 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         self.note(Kind::SignalIgnored {
             signal: name.into(),
         });
+    }
+}
+
+/// The PIN prompt's question, if `overlay` is a PIN prompt.
+fn overlay_ask(overlay: &Overlay) -> Option<&Ask> {
+    match overlay {
+        Overlay::Pin { ask, .. } => Some(ask),
+        _ => None,
     }
 }

@@ -97,7 +97,7 @@ impl<S: Sink> Kiosk<'_, S> {
         let menu = purpose == Purpose::Menu;
         match key.code {
             KeyCode::Esc => {
-                self.drop_pending();
+                self.drop_pending(Some(&ask));
                 return Ok(Step::None);
             }
             KeyCode::Backspace => input.pop(),
@@ -170,8 +170,9 @@ impl<S: Sink> Kiosk<'_, S> {
     }
 
     /// Forgets an attempt found for a learner the proctor did not confirm,
-    /// and logs the take-over that did not happen.
-    pub(super) fn drop_pending(&mut self) {
+    /// and logs the take-over that did not happen, with the name that was
+    /// typed (from the prompt `ask`).
+    pub(super) fn drop_pending(&mut self, ask: Option<&Ask>) {
         let Some(pending) = self.seat_mut().and_then(|seat| seat.pending.take()) else {
             return;
         };
@@ -181,7 +182,11 @@ impl<S: Sink> Kiosk<'_, S> {
             owner: header.learner.clone(),
             started_at: header.started_at,
         };
-        self.note(kind);
+        let typed = match ask {
+            Some(Ask::Identity(l) | Ask::Resume(l)) => Some(l),
+            _ => None,
+        };
+        self.log.push(event(kind, typed));
     }
 
     fn unlocked(&mut self, ask: Ask) -> std::io::Result<Step> {
