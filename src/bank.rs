@@ -264,6 +264,17 @@ impl Exam {
     pub fn draw_count(&self) -> usize {
         self.sections.iter().map(|s| s.draw as usize).sum()
     }
+
+    /// The largest share of a section's pool that one paper draws (1.0:
+    /// every paper shows that whole pool). With full review, a learner who
+    /// reads one paper's right answers knows that share of the pool.
+    pub fn largest_share_drawn(&self) -> f64 {
+        self.sections
+            .iter()
+            .filter(|s| !s.pool.is_empty())
+            .map(|s| f64::from(s.draw) / s.pool.len() as f64)
+            .fold(0.0, f64::max)
+    }
 }
 
 /// What loading a bank produced: the exam when there was no error, and every

@@ -51,6 +51,7 @@ fn kiosk_in(exam: &Exam, require_identity_check: bool, lang: Lang) -> Kiosk<'_, 
             require_identity_check,
             idle_timeout: Duration::from_secs(60),
             demo_issuer: true,
+            review: None,
         },
         t(0),
     )
@@ -630,6 +631,7 @@ fn a_long_offer_scrolls_to_keep_the_chosen_exam_in_view() {
             require_identity_check: false,
             idle_timeout: Duration::from_secs(60),
             demo_issuer: false,
+            review: None,
         },
         t(0),
     );
@@ -888,4 +890,46 @@ fn delays_are_rebuilt_per_prompt_and_cleared_by_the_proctors_command() {
     assert_eq!(k.locked_until(), None, "the identity check is not");
     let cleared = format!("{log}\n{}", line(Kind::LockoutCleared, 30));
     assert_eq!(guards_from_log(&cleared), pin::Guards::default());
+}
+
+#[test]
+fn the_room_can_keep_the_right_answers_off_the_result_screen() {
+    let exam = demo();
+    assert_eq!(exam.rules.review, brevet::bank::Review::Full);
+    let result_screen = |review| {
+        let params = argon2::Params::new(8, 1, 1, None).unwrap();
+        let mut k: Kiosk<'_, Vec<u8>> = Kiosk::new(
+            vec![Offer {
+                exam: &exam,
+                strings: Lang::En.strings(),
+            }],
+            Lang::En.strings(),
+            Settings {
+                room: "R".into(),
+                pin_hash: pin::hash_with(PIN, [5; 16], params).unwrap(),
+                require_identity_check: false,
+                idle_timeout: Duration::from_secs(60),
+                demo_issuer: false,
+                review,
+            },
+            t(0),
+        );
+        start(&mut k, &exam, t(0));
+        for c in ['1', 'r', 's'] {
+            k.key(key(KeyCode::Char(c)), t(1)).unwrap();
+        }
+        assert_eq!(
+            k.key(key(KeyCode::Char('y')), t(2)).unwrap(),
+            Step::Finished { exam: 0 }
+        );
+        k.finished();
+        draw(&k)
+    };
+    let bank = result_screen(None);
+    assert!(bank.contains("Right answer"), "{bank}");
+    let room = result_screen(Some(brevet::bank::Review::ScoreOnly));
+    assert!(
+        room.contains("Result") && !room.contains("Right answer"),
+        "{room}"
+    );
 }

@@ -149,6 +149,27 @@ fn clear_lockout(path: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Above this share of a pool drawn per paper, full review in a room
+/// teaches the next learners the answers.
+const SMALL_POOL_SHARE: f64 = 1.0 / 3.0;
+
+/// Exams whose result screen would show the right answers of a paper that
+/// covers much of its pool, while the next learner sits the same pool.
+fn review_warnings(exams: &[Exam], room: Option<bank::Review>) -> Vec<String> {
+    exams
+        .iter()
+        .filter(|exam| room.unwrap_or(exam.rules.review) == bank::Review::Full)
+        .filter(|exam| exam.largest_share_drawn() > SMALL_POOL_SHARE)
+        .map(|exam| {
+            format!(
+                "{}: the result screen shows every right answer (review = \"full\") and a paper draws up to {:.0} % of a pool, so the next learners see answers to come; set `review = \"score-only\"` in the kiosk file, or give the bank larger pools",
+                exam.meta.id,
+                exam.largest_share_drawn() * 100.0
+            )
+        })
+        .collect()
+}
+
 /// The folder relative paths of the configuration are read from.
 fn config_base(config: &Path) -> PathBuf {
     match config.parent() {
@@ -271,6 +292,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // Absolute, so that the results log names files wherever it is read.
     let base = std::fs::canonicalize(&base).unwrap_or(base);
     let exams = load_exams(&base, &config)?;
+    // Said before the passphrase prompt, while the proctor reads the
+    // terminal.
+    for warning in review_warnings(&exams, config.review) {
+        eprintln!("brevet: warning: {warning}");
+    }
     let data = DataDir::locate(args.data.as_deref())?;
     let signer = std::cell::OnceCell::new();
     if let Some(opened) = signer_for(&base, &config, &data)? {
@@ -298,6 +324,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         require_identity_check: config.require_identity_check,
         idle_timeout: config.idle_timeout,
         demo_issuer: signer.get().is_some_and(Signer::is_demo),
+        review: config.review,
     };
     let mut kiosk = Kiosk::new(offers, lang.strings(), settings, chrono::Utc::now());
     kiosk.set_key_locked(signer.get().is_none());
@@ -348,6 +375,21 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn full_review_over_a_small_pool_is_warned_about() {
+        let demo = bank::load_str(include_str!("../../exams/demo.toml"))
+            .exam
+            .unwrap();
+        assert_eq!(demo.rules.review, bank::Review::Full);
+        assert!(demo.largest_share_drawn() > SMALL_POOL_SHARE);
+        let warned = review_warnings(std::slice::from_ref(&demo), None);
+        assert_eq!(warned.len(), 1);
+        assert!(warned[0].starts_with("brevet-demo: "), "{}", warned[0]);
+        assert!(
+            review_warnings(std::slice::from_ref(&demo), Some(bank::Review::ScoreOnly)).is_empty()
+        );
+    }
 
     #[test]
     fn a_configuration_others_may_write_is_warned_about() {

@@ -5,6 +5,7 @@
 //! Parsing is pure (text in, config or problems out); paths are returned as
 //! written and resolved against the file's folder by the caller.
 
+use crate::bank::Review;
 use crate::bank::diagnostic::Diagnostic;
 use crate::present::strings::Lang;
 use serde::Deserialize;
@@ -19,8 +20,21 @@ pub const PIN_KEY: &str = "proctor_pin_hash";
 /// The idle timeout when the file does not set one.
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(120);
 
+/// Every key a kiosk file may hold.
+const KEYS: &[&str] = &[
+    "room",
+    "exams",
+    "issuer",
+    "credentials",
+    "results",
+    PIN_KEY,
+    "require_identity_check",
+    "idle_timeout",
+    "lang",
+    "review",
+];
+
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawConfig {
     room: Spanned<String>,
     exams: Spanned<Vec<Spanned<String>>>,
@@ -36,6 +50,8 @@ struct RawConfig {
     idle_timeout: Option<Spanned<String>>,
     #[serde(default)]
     lang: Option<Spanned<String>>,
+    #[serde(default)]
+    review: Option<Spanned<String>>,
 }
 
 /// A checked kiosk configuration (paths as written in the file).
@@ -59,6 +75,9 @@ pub struct Config {
     pub idle_timeout: Duration,
     /// Interface language of the kiosk's own screens (else the locale).
     pub lang: Option<Lang>,
+    /// What the result screen shows, whatever the banks say (`None`: as
+    /// each bank says).
+    pub review: Option<Review>,
 }
 
 fn error(code: &'static str, message: impl Into<String>, span: Range<usize>) -> Diagnostic {
@@ -70,9 +89,38 @@ fn error(code: &'static str, message: impl Into<String>, span: Range<usize>) -> 
 /// # Errors
 /// The diagnostics (at least one error).
 pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
-    let raw: RawConfig =
-        toml::from_str(source).map_err(|e| vec![Diagnostic::from_toml("kiosk-file", &e)])?;
-    let mut problems = Vec::new();
+    let table = toml::de::DeTable::parse(source)
+        .map_err(|e| vec![Diagnostic::from_toml("kiosk-file", &e)])?;
+    // Unknown keys are reported with the other problems, not instead of
+    // them.
+    let mut problems: Vec<Diagnostic> = table
+        .get_ref()
+        .keys()
+        .filter(|k| !KEYS.contains(&k.get_ref().as_ref()))
+        .map(|k| {
+            error(
+                "kiosk-unknown-key",
+                format!("unknown key `{}`", k.get_ref()),
+                k.span(),
+            )
+            .label("not a kiosk setting")
+            .help(format!("the settings are: {}", KEYS.join(", ")))
+        })
+        .collect();
+    let span = table.span();
+    let known: toml::de::DeTable<'_> = table
+        .into_inner()
+        .into_iter()
+        .filter(|(k, _)| KEYS.contains(&k.get_ref().as_ref()))
+        .collect();
+    let known = toml::de::Deserializer::from(Spanned::new(span, known));
+    let raw = match RawConfig::deserialize(known) {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(Diagnostic::from_toml("kiosk-file", &e));
+            return Err(problems);
+        }
+    };
     let mut nonempty = |field: &Spanned<String>, what: &str| {
         if field.get_ref().trim().is_empty() {
             problems.push(
@@ -152,6 +200,21 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
             }
         },
     };
+    let review = match &raw.review {
+        None => None,
+        Some(r) => match r.get_ref().as_str() {
+            "score-only" => Some(Review::ScoreOnly),
+            "full" => Some(Review::Full),
+            _ => {
+                problems.push(
+                    error("kiosk-review", "unknown review policy", r.span())
+                        .label("use \"score-only\" or \"full\"")
+                        .help("leave it out to follow each bank's `review`"),
+                );
+                None
+            }
+        },
+    };
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -170,6 +233,7 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
         require_identity_check: raw.require_identity_check,
         idle_timeout,
         lang,
+        review,
     })
 }
 
@@ -253,14 +317,28 @@ idle_timeout = "90s"
     }
 
     #[test]
-    fn unknown_keys_are_refused() {
-        let problems = parse(&format!("{GOOD}pin = \"1234\"\n")).unwrap_err();
-        assert_eq!(problems[0].code, "kiosk-file");
-        assert!(
-            problems[0].message.contains("unknown field"),
-            "{}",
-            problems[0].message
+    fn unknown_keys_are_refused_and_hide_no_other_problem() {
+        let src = format!("{GOOD}pin = \"1234\"\nreview = \"answers\"\nidle = 3\n");
+        let problems = parse(&src).unwrap_err();
+        let codes: Vec<_> = problems.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            ["kiosk-unknown-key", "kiosk-unknown-key", "kiosk-review"]
         );
+        assert_eq!(problems[1].message, "unknown key `pin`");
+        let at = src.find("pin =").unwrap();
+        assert_eq!(problems[1].span, at..at + 3);
+        // A value of the wrong type, beside an unknown key.
+        let src = format!("{GOOD}colour = \"blue\"\n").replace("room = \"Salle 2\"", "room = 2");
+        let codes: Vec<_> = parse(&src).unwrap_err().iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["kiosk-unknown-key", "kiosk-file"]);
+    }
+
+    #[test]
+    fn the_review_policy_can_be_set_for_the_room() {
+        let c = parse(&format!("{GOOD}review = \"score-only\"\n")).unwrap();
+        assert_eq!(c.review, Some(Review::ScoreOnly));
+        assert_eq!(parse(GOOD).unwrap().review, None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::log::{Event, Kind};
 use super::pin::{Guards, PinInput, Secret};
 use crate::attempt::journal::Sink;
 use crate::attempt::{Learner, Options, Session};
-use crate::bank::Exam;
+use crate::bank::{Exam, Review};
 use crate::present::strings::Strings;
 use crate::tui::app::{App, Effect, Screen};
 use crate::tui::keymap::{self, Action};
@@ -48,6 +48,9 @@ pub struct Settings {
     pub idle_timeout: std::time::Duration,
     /// Whether credentials come from the local demo issuer.
     pub demo_issuer: bool,
+    /// What result screens show, whatever the banks say (`None`: as each
+    /// bank says).
+    pub review: Option<Review>,
 }
 
 // By hand: even the PIN's hash stays out of debug output and logs.
@@ -59,6 +62,7 @@ impl std::fmt::Debug for Settings {
             .field("require_identity_check", &self.require_identity_check)
             .field("idle_timeout", &self.idle_timeout)
             .field("demo_issuer", &self.demo_issuer)
+            .field("review", &self.review)
             .finish()
     }
 }
@@ -246,6 +250,17 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             Stage::Seat(seat) => Some(seat),
             Stage::Welcome { .. } => None,
         }
+    }
+
+    /// A learner's app at this station.
+    fn new_app(&self, offer: Offer<'a>, now: DateTime<Utc>) -> App<'a, S> {
+        let mut app = App::new(offer.exam, offer.strings, None, now);
+        app.set_demo_issuer(self.settings.demo_issuer);
+        app.set_kiosk(true);
+        if let Some(review) = self.settings.review {
+            app.set_review(review);
+        }
+        app
     }
 
     /// The proctor window, if open.
@@ -444,9 +459,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
                     KeyCode::Enter => {
                         let exam = *cursor;
                         if let Some(offer) = self.offers.get(exam).copied() {
-                            let mut app = App::new(offer.exam, offer.strings, None, now);
-                            app.set_demo_issuer(self.settings.demo_issuer);
-                            app.set_kiosk(true);
+                            let app = self.new_app(offer, now);
                             self.stage = Stage::Seat(Box::new(Seat {
                                 exam,
                                 app,
@@ -612,9 +625,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             return Step::None;
         };
         let header = session.attempt().header().clone();
-        let mut app = App::new(offer.exam, offer.strings, None, self.now);
-        app.set_demo_issuer(self.settings.demo_issuer);
-        app.set_kiosk(true);
+        let mut app = self.new_app(offer, self.now);
         app.identified(header.learner.clone(), Some(session));
         self.stage = Stage::Seat(Box::new(Seat {
             exam,

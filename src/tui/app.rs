@@ -10,7 +10,7 @@ use crate::attempt::journal::Sink;
 use crate::attempt::{
     Command, Learner, Outcome, ProctorEvent, Refusal, Response, Session, SubmitReason,
 };
-use crate::bank::{Exam, Kind, Paste};
+use crate::bank::{Exam, Kind, Paste, Review};
 use crate::present::strings::Strings;
 use crate::scoring;
 use chrono::{DateTime, Utc};
@@ -102,6 +102,7 @@ pub struct App<'a, S> {
     result: Option<scoring::Outcome>,
     credential: Option<PathBuf>,
     demo_issuer: bool,
+    review: Review,
     kiosk: bool,
     now: DateTime<Utc>,
 }
@@ -139,6 +140,7 @@ impl<'a, S: Sink> App<'a, S> {
             result: None,
             credential: None,
             demo_issuer: false,
+            review: exam.rules.review,
             kiosk: false,
             now,
         }
@@ -228,6 +230,17 @@ impl<'a, S: Sink> App<'a, S> {
     /// Where the credential was written, if one was.
     pub fn credential(&self) -> Option<&PathBuf> {
         self.credential.as_ref()
+    }
+
+    /// Shows `review` on the result screen instead of what the bank says
+    /// (a room where the next learner sits the same pool).
+    pub fn set_review(&mut self, review: Review) {
+        self.review = review;
+    }
+
+    /// What the result screen shows.
+    pub fn review(&self) -> Review {
+        self.review
     }
 
     /// Says that credentials come from the local demo issuer (shown on screen).

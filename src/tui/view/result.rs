@@ -116,7 +116,7 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
         }
     }
     lines.push(Line::raw(""));
-    match exam.rules.review {
+    match app.review() {
         Review::ScoreOnly => lines.push(Line::styled(s.review_score_only, theme.dim())),
         Review::Full => {
             for item in &outcome.items {
