@@ -77,6 +77,14 @@ fn delta(d: Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
 }
 
+/// The deadline of an attempt of `exam` started at `started_at`: the time
+/// limit, plus the extra time `options` grant.
+pub fn deadline(exam: &Exam, started_at: DateTime<Utc>, options: &Options) -> DateTime<Utc> {
+    let limit = exam.rules.time_limit;
+    let extra = limit * options.extra_time_percent / 100;
+    started_at + delta(limit + extra)
+}
+
 impl Attempt {
     /// Starts an attempt: draws the paper and fixes the deadline.
     pub fn start(
@@ -86,8 +94,7 @@ impl Attempt {
         now: DateTime<Utc>,
         options: Options,
     ) -> Self {
-        let limit = exam.rules.time_limit;
-        let extra = limit * options.extra_time_percent / 100;
+        let deadline = deadline(exam, now, &options);
         let header = Header {
             exam_id: exam.meta.id.clone(),
             exam_version: exam.meta.version.clone(),
@@ -96,7 +103,7 @@ impl Attempt {
             learner,
             options,
             started_at: now,
-            deadline: now + delta(limit + extra),
+            deadline,
         };
         Self::from_header(exam, header)
     }

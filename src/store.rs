@@ -35,13 +35,25 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// A journal is damaged or altered.
-    #[error("{path}: {source}")]
+    #[error("{}: {source}{}", path.display(), journal_advice(source))]
     Journal {
         /// The journal file.
         path: PathBuf,
         /// What is wrong.
         source: JournalError,
     },
+}
+
+/// What to do about a journal that cannot be read, said after why.
+fn journal_advice(e: &JournalError) -> &'static str {
+    match e {
+        JournalError::Empty => {
+            ": the attempt never started (brevet stopped while creating it) and nothing was answered in it; move the file aside and run the same command again (in a room, tell the proctor)"
+        }
+        _ => {
+            "; brevet neither resumes nor overwrites it: keep it as it is and show it to the exam's organiser"
+        }
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {

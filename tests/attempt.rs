@@ -793,3 +793,24 @@ fn events_serialise_in_a_stable_form() {
         r#"{"type":"answered","item":2,"response":{"type":"choices","value":[0,3]}}"#
     );
 }
+
+#[test]
+fn a_journal_whose_deadline_was_moved_is_refused() {
+    use brevet::attempt::Entry;
+    let exam = bank("free");
+    let s = start(&exam, 2);
+    let read = journal::read(s.sink()).unwrap();
+    let mut header = s.attempt().header().clone();
+    // A consistent chain written by hand, with an hour more.
+    header.deadline += chrono::TimeDelta::hours(1);
+    let mut forged = journal::Writer::new(Vec::new());
+    forged
+        .append(header.started_at, Entry::Start(header.clone()))
+        .unwrap();
+    let forged = journal::read(forged.sink()).unwrap();
+    assert!(matches!(
+        replay(&exam, &forged),
+        Err(ResumeError::Deadline { .. })
+    ));
+    assert!(replay(&exam, &read).is_ok());
+}

@@ -158,8 +158,8 @@ pub struct Read {
 /// Why a journal cannot be trusted. Never "repaired" silently.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JournalError {
-    /// No record at all.
-    #[error("the journal is empty")]
+    /// No complete record (an empty file, or a first line cut short).
+    #[error("the journal holds no complete record")]
     Empty,
     /// A line in the middle does not parse.
     #[error("journal line {line} is damaged: {why}")]

@@ -23,6 +23,17 @@ pub enum ResumeError {
         /// Bank hash in the journal (first 12 hex digits).
         hash: String,
     },
+    /// The header's deadline is not its start plus the time limit and the
+    /// extra time it grants: the journal was made or edited by hand.
+    #[error(
+        "the journal's deadline ({written}) is not its start plus the time limit and extra time ({expected}): the journal was altered"
+    )]
+    Deadline {
+        /// The deadline written in the header.
+        written: DateTime<Utc>,
+        /// The one the bank and the options give.
+        expected: DateTime<Utc>,
+    },
     /// A record refers to a question the paper does not have.
     #[error("journal record {seq} does not fit the paper")]
     Inconsistent {
@@ -146,6 +157,13 @@ pub fn replay(exam: &Exam, read: &journal::Read) -> Result<Attempt, ResumeError>
             exam_id: header.exam_id.clone(),
             version: header.exam_version.clone(),
             hash: header.bank_hash.chars().take(12).collect(),
+        });
+    }
+    let expected = super::deadline(exam, header.started_at, &header.options);
+    if header.deadline != expected {
+        return Err(ResumeError::Deadline {
+            written: header.deadline,
+            expected,
         });
     }
     let mut attempt = Attempt::from_header(exam, header.clone());
