@@ -2,9 +2,13 @@
 //! dumb terminals and scripts. The format is documented in
 //! `docs/plain-mode.md` and kept stable.
 //!
-//! Input lines arrive on a channel (a thread reads stdin at the edge), so the
-//! clock keeps being checked while the learner thinks: warnings are printed
-//! at the marks and the attempt is submitted at the deadline.
+//! [`Plain`] is the dialogue as a state machine over the attempt engine:
+//! lines and clock ticks in, text and effects out, no I/O of its own (it is
+//! tested in memory, with the clock as a parameter). [`run`] is its edge:
+//! it reads lines from a channel (a thread reads stdin), ticks every second
+//! while the learner thinks (warnings at the marks, submission at the
+//! deadline), prints, and carries out the effects (find or open the
+//! attempt, issue the credential).
 
 use crate::attempt::journal::Sink;
 use crate::attempt::{Command, Learner, Outcome, Refusal, Response, Session, Status, SubmitReason};
@@ -14,14 +18,14 @@ use crate::present::parse_number;
 use crate::present::strings::{self, Strings};
 use crate::present::{describe, right_answer};
 use crate::scoring;
-use crate::store::FileSink;
 use chrono::{DateTime, Utc};
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 /// How a plain session ended.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Ended {
     /// Submitted; the result was printed.
     Finished {
@@ -32,319 +36,295 @@ pub enum Ended {
     Quit,
 }
 
-/// What the dialogue needs.
-pub struct Context<'a, 'f> {
-    /// The exam.
-    pub exam: &'a Exam,
-    /// How attempts are opened.
-    pub launch: &'a Launch,
-    /// The learner, when given on the command line.
-    pub learner: Option<Learner>,
-    /// Interface text.
-    pub strings: &'static Strings,
-    /// Issues the credential once submitted.
-    pub on_finish: &'f mut crate::launch::OnFinish<'f>,
-    /// Whether the issuer is the local demo issuer (said in the dialogue).
-    pub demo_issuer: bool,
+/// What the dialogue asks of its edge.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Look for this learner's unfinished attempt, then call
+    /// [`Plain::found`].
+    Identify(Learner),
+    /// Open a new attempt for this learner, then call [`Plain::started`].
+    Start(Learner),
+    /// The attempt was submitted and the result printed: issue the
+    /// credential if earned ([`Plain::session`], [`Plain::result`]), then
+    /// call [`Plain::issued`].
+    Finished,
+    /// The dialogue is over.
+    Done(Ended),
 }
 
-/// One line of input, or the end of it.
-enum Input {
-    Line(String),
-    End,
+/// Where the dialogue is.
+enum Stage<S> {
+    /// Asking the learner's name.
+    Name,
+    /// Asking their id.
+    Id { name: String },
+    /// Waiting for the edge (a lookup, an attempt being opened).
+    Waiting,
+    /// The instructions are shown; a line starts the clock (or resumes).
+    Instructions {
+        learner: Learner,
+        resumed: Option<Session<S>>,
+    },
+    /// The questions.
+    Exam {
+        session: Session<S>,
+        /// Show the current question before the next prompt.
+        show_question: bool,
+        /// The last line asked to submit: `yes` hands in.
+        confirming: bool,
+    },
+    /// Submitted, the result printed.
+    Result {
+        session: Session<S>,
+        result: scoring::Outcome,
+    },
+    /// Over.
+    Done,
 }
 
-struct Dialogue<'a, W> {
+/// The plain dialogue: lines and ticks in, text and effects out.
+pub struct Plain<'a, S> {
     exam: &'a Exam,
     s: &'static Strings,
-    out: W,
-    lines: Receiver<String>,
-    clock: &'a mut dyn FnMut() -> DateTime<Utc>,
+    demo_issuer: bool,
+    stage: Stage<S>,
+    out: String,
 }
 
-impl<W: Write> Dialogue<'_, W> {
-    fn say(&mut self, text: impl AsRef<str>) -> std::io::Result<()> {
-        writeln!(self.out, "{}", text.as_ref())
-    }
-
-    fn ask(&mut self, prompt: &str) -> std::io::Result<()> {
-        write!(self.out, "{prompt}")?;
-        self.out.flush()
-    }
-
-    /// Waits for a line without a clock to watch.
-    fn read(&mut self) -> Input {
-        match self.lines.recv() {
-            Ok(line) => Input::Line(line),
-            Err(_) => Input::End,
-        }
-    }
-}
-
-/// Runs the dialogue until submission or the end of input.
-///
-/// # Errors
-/// Output, the data folder or the journal failed; answers recorded so far are on disk.
-pub fn run<W: Write>(
-    ctx: Context<'_, '_>,
-    lines: Receiver<String>,
-    out: W,
-    clock: &mut dyn FnMut() -> DateTime<Utc>,
-) -> anyhow::Result<Ended> {
-    let Context {
-        exam,
-        launch,
-        learner,
-        strings: s,
-        on_finish,
-        demo_issuer,
-    } = ctx;
-    let mut d = Dialogue {
-        exam,
-        s,
-        out,
-        lines,
-        clock,
-    };
-    let learner = match learner {
-        Some(l) => l,
-        None => loop {
-            d.ask(&format!("{}{}", s.identify_name, s.colon))?;
-            let Input::Line(name) = d.read() else {
-                return Ok(Ended::Quit);
-            };
-            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-            if name.is_empty() {
-                d.say(s.identify_name_required)?;
-                continue;
+impl<'a, S: Sink> Plain<'a, S> {
+    /// Starts the dialogue: asks who takes the exam or, when `learner` is
+    /// known, asks the edge to look for their unfinished attempt.
+    pub fn new(
+        exam: &'a Exam,
+        s: &'static Strings,
+        learner: Option<Learner>,
+        demo_issuer: bool,
+    ) -> (Self, Option<Effect>) {
+        let mut plain = Self {
+            exam,
+            s,
+            demo_issuer,
+            stage: Stage::Name,
+            out: String::new(),
+        };
+        let effect = match learner {
+            Some(l) => {
+                plain.stage = Stage::Waiting;
+                Some(Effect::Identify(l))
             }
-            d.ask(&format!("{}{}", s.identify_id, s.colon))?;
-            let id = match d.read() {
-                Input::Line(id) if !id.trim().is_empty() => Some(id.trim().to_string()),
-                _ => None,
-            };
-            break Learner { name, id };
-        },
-    };
-    let now = (d.clock)();
-    let resumed = launch.find_unfinished(exam, &learner, now)?;
-    instructions(&mut d, resumed.as_ref().map(|o| &o.session))?;
-    if demo_issuer {
-        d.say(s.demo_issuer)?;
-    }
-    if let Input::End = d.read() {
-        return Ok(Ended::Quit);
-    }
-    let mut session = match resumed {
-        Some(opened) => opened.session,
-        None => {
-            launch
-                .start(exam, learner, (d.clock)(), rand::random::<u64>)?
-                .session
-        }
-    };
-    let ended = exam_loop(&mut d, &mut session)?;
-    if !ended {
-        d.say(s.plain_saved_quit)?;
-        return Ok(Ended::Quit);
-    }
-    let result = scoring::score(exam, session.attempt());
-    print_result(&mut d, &session, &result)?;
-    if let Some(path) = on_finish(exam, &session, &result)? {
-        d.say(format!("{} {}", s.credential_written, path.display()))?;
-        d.say(s.credential_purpose)?;
-        if demo_issuer {
-            d.say(s.demo_issuer)?;
-        }
-    }
-    Ok(Ended::Finished { result })
-}
-
-fn instructions<W: Write>(
-    d: &mut Dialogue<'_, W>,
-    resumed: Option<&Session<FileSink>>,
-) -> std::io::Result<()> {
-    let (exam, s) = (d.exam, d.s);
-    let rules = &exam.rules;
-    let extra = resumed.map_or(0, |r| r.attempt().header().options.extra_time_percent);
-    d.say(format!("== {} ==", exam.meta.title))?;
-    d.say(format!(
-        "{}{}{}",
-        s.skill_block, s.colon, exam.meta.skill_block
-    ))?;
-    d.say(format!("{}{}{}", s.questions, s.colon, exam.draw_count()))?;
-    d.say(format!(
-        "{}{}{}",
-        s.time_limit,
-        s.colon,
-        strings::span(rules.time_limit + rules.time_limit * extra / 100)
-    ))?;
-    d.say(format!(
-        "{}{}{}",
-        s.threshold,
-        s.colon,
-        strings::percent(rules.mastery_threshold)
-    ))?;
-    d.say(match rules.navigation {
-        Navigation::Free => s.navigation_free,
-        Navigation::Sequential => s.navigation_sequential,
-    })?;
-    commands(d)?;
-    match resumed {
-        Some(session) => {
-            d.say(s.resuming)?;
-            let left = session.attempt().remaining((d.clock)());
-            d.say(format!("{} {}", strings::clock(left), s.time_left))?;
-            d.ask(&format!("{}\n", s.plain_resume))
-        }
-        None => d.ask(&format!("{}\n", s.plain_start)),
-    }
-}
-
-fn commands<W: Write>(d: &mut Dialogue<'_, W>) -> std::io::Result<()> {
-    for (cmd, what) in d.s.plain_commands {
-        d.say(format!("  {cmd:<28} {what}"))?;
-    }
-    Ok(())
-}
-
-/// Shows the current question. Returns nothing; the prompt follows.
-fn show<W: Write>(d: &mut Dialogue<'_, W>, session: &Session<FileSink>) -> std::io::Result<()> {
-    let (exam, s) = (d.exam, d.s);
-    let a = session.attempt();
-    let i = a.current();
-    let item = &a.paper()[i];
-    let q = &exam.questions[item.question];
-    let left = a.remaining((d.clock)());
-    let flag = if a.flagged(i) {
-        format!(" · ⚑ {}", s.flag_on)
-    } else {
-        String::new()
-    };
-    d.say("")?;
-    d.say(format!(
-        "{} {} {} {} · {} {}{flag} · {} pt",
-        s.question,
-        i + 1,
-        s.of,
-        a.paper().len(),
-        strings::clock(left),
-        s.time_left,
-        q.points
-    ))?;
-    for line in q.prompt.trim().lines() {
-        d.say(line)?;
-    }
-    let hint = match &q.kind {
-        Kind::Single { choices } | Kind::Multiple { choices } => {
-            for (pos, c) in item.choices.iter().enumerate() {
-                d.say(format!("  {}) {}", pos + 1, choices[*c].text))?;
-            }
-            if matches!(q.kind, Kind::Multiple { .. }) {
-                s.plain_several
-            } else {
-                s.plain_choose_one
-            }
-        }
-        Kind::TrueFalse { .. } => {
-            d.say(format!("  1) {}", s.true_))?;
-            d.say(format!("  2) {}", s.false_))?;
-            s.plain_choose_one
-        }
-        Kind::Text { .. } => s.plain_type_answer,
-        Kind::Numeric { unit, .. } => {
-            if let Some(u) = unit {
-                d.say(format!("({u})"))?;
-            }
-            s.plain_type_number
-        }
-    };
-    d.say(hint)?;
-    if a.response(i).is_some() {
-        d.say(format!(
-            "{}{}{}",
-            s.your_answer,
-            s.colon,
-            describe(q, a.response(i), s)
-        ))?;
-    }
-    Ok(())
-}
-
-/// Reads an answer line for the current question.
-fn parse(exam: &Exam, session: &Session<FileSink>, line: &str) -> Option<Response> {
-    let a = session.attempt();
-    let item = &a.paper()[a.current()];
-    let q = &exam.questions[item.question];
-    let numbers = || -> Option<Vec<usize>> {
-        line.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-            .filter(|t| !t.is_empty())
-            .map(|t| {
-                t.parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=item.choices.len()).contains(n))
-                    .map(|n| item.choices[n - 1])
-            })
-            .collect()
-    };
-    match &q.kind {
-        Kind::Single { .. } => match numbers()?.as_slice() {
-            [one] => Some(Response::Choice(*one)),
-            _ => None,
-        },
-        Kind::Multiple { .. } => numbers().filter(|v| !v.is_empty()).map(Response::Choices),
-        Kind::TrueFalse { .. } => match line.trim().to_lowercase().as_str() {
-            "1" | "true" | "vrai" | "t" | "v" | "yes" | "oui" => Some(Response::Bool(true)),
-            "2" | "false" | "faux" | "f" | "no" | "non" => Some(Response::Bool(false)),
-            _ => None,
-        },
-        Kind::Text { .. } => Some(Response::Text(line.trim().to_string())),
-        Kind::Numeric { .. } => parse_number(line).map(Response::Number),
-    }
-}
-
-/// Runs questions until submission (`true`) or the end of input / `:quit` (`false`).
-fn exam_loop<W: Write>(
-    d: &mut Dialogue<'_, W>,
-    session: &mut Session<FileSink>,
-) -> anyhow::Result<bool> {
-    let exam = d.exam;
-    let s = d.s;
-    let mut show_question = true;
-    let mut confirming = false;
-    loop {
-        if session.attempt().is_finished() {
-            return Ok(true);
-        }
-        if show_question {
-            show(d, session)?;
-            show_question = false;
-        }
-        d.ask(s.plain_prompt)?;
-        // Wait for a line, checking the clock every second.
-        let line = loop {
-            match d.lines.recv_timeout(Duration::from_secs(1)) {
-                Ok(line) => break Some(line),
-                Err(RecvTimeoutError::Timeout) => {
-                    let now = (d.clock)();
-                    match session.apply(exam, &Command::Tick, now)? {
-                        Outcome::Warning(left) => {
-                            d.say("")?;
-                            d.say(format!("⚠ {} {}", strings::span(left), s.warning_left))?;
-                            d.ask(s.plain_prompt)?;
-                        }
-                        Outcome::Submitted(_) => {
-                            d.say("")?;
-                            return Ok(true);
-                        }
-                        _ => {}
-                    }
-                }
-                Err(RecvTimeoutError::Disconnected) => break None,
+            None => {
+                plain.ask(&format!("{}{}", s.identify_name, s.colon));
+                None
             }
         };
-        let Some(line) = line else { return Ok(false) };
-        let now = (d.clock)();
+        (plain, effect)
+    }
+
+    /// The text to print since the last call.
+    pub fn take_output(&mut self) -> String {
+        std::mem::take(&mut self.out)
+    }
+
+    /// The attempt, once opened.
+    pub fn session(&self) -> Option<&Session<S>> {
+        match &self.stage {
+            Stage::Exam { session, .. } | Stage::Result { session, .. } => Some(session),
+            _ => None,
+        }
+    }
+
+    /// The result, once submitted.
+    pub fn result(&self) -> Option<&scoring::Outcome> {
+        match &self.stage {
+            Stage::Result { result, .. } => Some(result),
+            _ => None,
+        }
+    }
+
+    fn say(&mut self, text: impl AsRef<str>) {
+        self.out.push_str(text.as_ref());
+        self.out.push('\n');
+    }
+
+    fn ask(&mut self, prompt: &str) {
+        self.out.push_str(prompt);
+    }
+
+    /// After [`Effect::Identify`]: the learner's unfinished attempt, if
+    /// any. Shows the instructions.
+    pub fn found(&mut self, learner: Learner, resumed: Option<Session<S>>, now: DateTime<Utc>) {
+        self.instructions(resumed.as_ref(), now);
+        if self.demo_issuer {
+            self.say(self.s.demo_issuer);
+        }
+        self.stage = Stage::Instructions { learner, resumed };
+    }
+
+    /// After [`Effect::Start`]: the new attempt. Shows the first question.
+    pub fn started(&mut self, session: Session<S>, now: DateTime<Utc>) -> Option<Effect> {
+        self.enter_exam(session, now)
+    }
+
+    /// After [`Effect::Finished`]: where the credential went, if one was
+    /// issued. The dialogue is then over.
+    pub fn issued(&mut self, credential: Option<PathBuf>) -> Effect {
+        let s = self.s;
+        if let Some(path) = credential {
+            self.say(format!("{} {}", s.credential_written, path.display()));
+            self.say(s.credential_purpose);
+            if self.demo_issuer {
+                self.say(s.demo_issuer);
+            }
+        }
+        match self.result() {
+            Some(result) => Effect::Done(Ended::Finished {
+                result: result.clone(),
+            }),
+            None => Effect::Done(Ended::Quit),
+        }
+    }
+
+    /// The input ended: what was answered is saved.
+    pub fn end_of_input(&mut self) -> Effect {
+        if let Stage::Exam { .. } = self.stage {
+            self.say(self.s.plain_saved_quit);
+        }
+        self.stage = Stage::Done;
+        Effect::Done(Ended::Quit)
+    }
+
+    /// The clock moved: warnings at the marks, submission at the deadline.
+    ///
+    /// # Errors
+    /// The journal could not be written (what was recorded before stays).
+    pub fn tick(&mut self, now: DateTime<Utc>) -> std::io::Result<Option<Effect>> {
+        let (exam, s) = (self.exam, self.s);
+        let Stage::Exam { session, .. } = &mut self.stage else {
+            return Ok(None);
+        };
+        match session.apply(exam, &Command::Tick, now)? {
+            Outcome::Warning(left) => {
+                self.say("");
+                self.say(format!("⚠ {} {}", strings::span(left), s.warning_left));
+                self.ask(s.plain_prompt);
+                Ok(None)
+            }
+            Outcome::Submitted(_) => {
+                self.say("");
+                Ok(Some(self.finish()))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// One line of input.
+    ///
+    /// # Errors
+    /// The journal could not be written (what was recorded before stays).
+    pub fn line(&mut self, line: &str, now: DateTime<Utc>) -> std::io::Result<Option<Effect>> {
+        let s = self.s;
+        match std::mem::replace(&mut self.stage, Stage::Waiting) {
+            Stage::Name => {
+                let name = line.split_whitespace().collect::<Vec<_>>().join(" ");
+                if name.is_empty() {
+                    self.say(s.identify_name_required);
+                    self.ask(&format!("{}{}", s.identify_name, s.colon));
+                    self.stage = Stage::Name;
+                } else {
+                    self.ask(&format!("{}{}", s.identify_id, s.colon));
+                    self.stage = Stage::Id { name };
+                }
+                Ok(None)
+            }
+            Stage::Id { name } => {
+                let id = Some(line.trim().to_string()).filter(|id| !id.is_empty());
+                Ok(Some(Effect::Identify(Learner { name, id })))
+            }
+            // Any line starts the clock (or resumes).
+            Stage::Instructions { learner, resumed } => match resumed {
+                Some(session) => Ok(self.enter_exam(session, now)),
+                None => Ok(Some(Effect::Start(learner))),
+            },
+            Stage::Exam {
+                mut session,
+                mut show_question,
+                mut confirming,
+            } => {
+                let stop =
+                    self.exam_line(&mut session, line, now, &mut show_question, &mut confirming);
+                self.stage = Stage::Exam {
+                    session,
+                    show_question,
+                    confirming,
+                };
+                if let Some(effect) = stop? {
+                    self.stage = Stage::Done;
+                    return Ok(Some(effect));
+                }
+                Ok(self.next_prompt(now))
+            }
+            other => {
+                self.stage = other;
+                Ok(None)
+            }
+        }
+    }
+
+    fn enter_exam(&mut self, session: Session<S>, now: DateTime<Utc>) -> Option<Effect> {
+        self.stage = Stage::Exam {
+            session,
+            show_question: true,
+            confirming: false,
+        };
+        self.next_prompt(now)
+    }
+
+    /// Before waiting for the next line: the result when the attempt is
+    /// over, else the question (when it changed) and the prompt.
+    fn next_prompt(&mut self, now: DateTime<Utc>) -> Option<Effect> {
+        let (exam, s) = (self.exam, self.s);
+        let Stage::Exam {
+            session,
+            show_question,
+            ..
+        } = &mut self.stage
+        else {
+            return None;
+        };
+        if session.attempt().is_finished() {
+            return Some(self.finish());
+        }
+        if std::mem::take(show_question) {
+            let text = question_text(exam, s, session, now);
+            self.out.push_str(&text);
+        }
+        self.ask(s.plain_prompt);
+        None
+    }
+
+    /// Scores the submitted attempt and prints the result.
+    fn finish(&mut self) -> Effect {
+        let Stage::Exam { session, .. } = std::mem::replace(&mut self.stage, Stage::Done) else {
+            return Effect::Done(Ended::Quit);
+        };
+        let result = scoring::score(self.exam, session.attempt());
+        let text = result_text(self.exam, self.s, &session, &result);
+        self.out.push_str(&text);
+        self.stage = Stage::Result { session, result };
+        Effect::Finished
+    }
+
+    /// One line during the exam: a command or an answer. `Some` when the
+    /// dialogue stops (`:quit`).
+    fn exam_line(
+        &mut self,
+        session: &mut Session<S>,
+        line: &str,
+        now: DateTime<Utc>,
+        show_question: &mut bool,
+        confirming: &mut bool,
+    ) -> std::io::Result<Option<Effect>> {
+        let (exam, s) = (self.exam, self.s);
         let trimmed = line.trim();
         let current = session.attempt().current();
         let last = current + 1 == session.attempt().paper().len();
@@ -375,21 +355,25 @@ fn exam_loop<W: Write>(
             (":clear", _) => (Some(Command::Clear { item: current }), s.plain_cleared),
             (":submit", _) => (Some(Command::Submit), ""),
             (":review", _) => {
-                review(d, session)?;
-                continue;
+                let text = review_text(exam, s, session);
+                self.out.push_str(&text);
+                return Ok(None);
             }
             (":time", _) => {
                 let left = session.attempt().remaining(now);
-                d.say(format!("{} {}", strings::clock(left), s.time_left))?;
-                continue;
+                self.say(format!("{} {}", strings::clock(left), s.time_left));
+                return Ok(None);
             }
             (":help", _) => {
-                commands(d)?;
-                continue;
+                self.commands();
+                return Ok(None);
             }
-            (":quit" | ":q", _) => return Ok(false),
+            (":quit" | ":q", _) => {
+                self.say(s.plain_saved_quit);
+                return Ok(Some(Effect::Done(Ended::Quit)));
+            }
             (cmd, _) if cmd.starts_with(':') => (None, s.plain_unknown_command),
-            _ if confirming
+            _ if *confirming
                 && matches!(trimmed.to_lowercase().as_str(), "yes" | "oui" | "y" | "o") =>
             {
                 (Some(Command::Submit), "")
@@ -405,10 +389,10 @@ fn exam_loop<W: Write>(
                 None => (None, s.plain_bad_choice),
             },
         };
-        confirming = false;
+        *confirming = false;
         let Some(command) = command else {
-            d.say(verb)?;
-            continue;
+            self.say(verb);
+            return Ok(None);
         };
         let is_answer = matches!(command, Command::Answer { .. });
         let is_next = command == Command::Next;
@@ -419,32 +403,190 @@ fn exam_loop<W: Write>(
         };
         match outcome {
             Outcome::Recorded => {
-                d.say(verb)?;
+                self.say(verb);
                 if is_answer {
                     if last {
-                        d.say(s.plain_end_of_paper)?;
-                        d.say(s.plain_submit_confirm)?;
-                        confirming = true;
+                        self.say(s.plain_end_of_paper);
+                        self.say(s.plain_submit_confirm);
+                        *confirming = true;
                     } else if session.apply(exam, &Command::Next, now)?
                         == Outcome::Moved(current + 1)
                     {
-                        show_question = true;
+                        *show_question = true;
                     }
                 }
             }
-            Outcome::Moved(_) => show_question = true,
+            Outcome::Moved(_) => *show_question = true,
             Outcome::Refused(Refusal::AtEdge) if is_next => {
-                d.say(s.plain_end_of_paper)?;
-                d.say(s.plain_submit_confirm)?;
-                confirming = true;
+                self.say(s.plain_end_of_paper);
+                self.say(s.plain_submit_confirm);
+                *confirming = true;
             }
-            Outcome::Refused(r) => d.say(refusal(r, s))?,
+            Outcome::Refused(r) => self.say(refusal(r, s)),
             Outcome::Warning(left) => {
-                d.say(format!("⚠ {} {}", strings::span(left), s.warning_left))?
+                self.say(format!("⚠ {} {}", strings::span(left), s.warning_left));
             }
-            Outcome::Submitted(_) => return Ok(true),
-            Outcome::Nothing => {}
+            // The next prompt sees that the attempt is over and prints the
+            // result.
+            Outcome::Submitted(_) | Outcome::Nothing => {}
         }
+        Ok(None)
+    }
+
+    fn commands(&mut self) {
+        for (cmd, what) in self.s.plain_commands {
+            self.say(format!("  {cmd:<28} {what}"));
+        }
+    }
+
+    fn instructions(&mut self, resumed: Option<&Session<S>>, now: DateTime<Utc>) {
+        let (exam, s) = (self.exam, self.s);
+        let rules = &exam.rules;
+        let extra = resumed.map_or(0, |r| r.attempt().header().options.extra_time_percent);
+        self.say(format!("== {} ==", exam.meta.title));
+        self.say(format!(
+            "{}{}{}",
+            s.skill_block, s.colon, exam.meta.skill_block
+        ));
+        self.say(format!("{}{}{}", s.questions, s.colon, exam.draw_count()));
+        self.say(format!(
+            "{}{}{}",
+            s.time_limit,
+            s.colon,
+            strings::span(rules.time_limit + rules.time_limit * extra / 100)
+        ));
+        self.say(format!(
+            "{}{}{}",
+            s.threshold,
+            s.colon,
+            strings::percent(rules.mastery_threshold)
+        ));
+        self.say(match rules.navigation {
+            Navigation::Free => s.navigation_free,
+            Navigation::Sequential => s.navigation_sequential,
+        });
+        self.commands();
+        match resumed {
+            Some(session) => {
+                self.say(s.resuming);
+                let left = session.attempt().remaining(now);
+                self.say(format!("{} {}", strings::clock(left), s.time_left));
+                self.ask(&format!("{}\n", s.plain_resume));
+            }
+            None => self.ask(&format!("{}\n", s.plain_start)),
+        }
+    }
+}
+
+/// Appends `text` and a line break.
+fn push_line(out: &mut String, text: impl AsRef<str>) {
+    out.push_str(text.as_ref());
+    out.push('\n');
+}
+
+/// The current question, preceded by an empty line.
+fn question_text<S: Sink>(
+    exam: &Exam,
+    s: &Strings,
+    session: &Session<S>,
+    now: DateTime<Utc>,
+) -> String {
+    let mut out = String::new();
+    let a = session.attempt();
+    let i = a.current();
+    let item = &a.paper()[i];
+    let q = &exam.questions[item.question];
+    let left = a.remaining(now);
+    let flag = if a.flagged(i) {
+        format!(" · ⚑ {}", s.flag_on)
+    } else {
+        String::new()
+    };
+    push_line(&mut out, "");
+    push_line(
+        &mut out,
+        format!(
+            "{} {} {} {} · {} {}{flag} · {} pt",
+            s.question,
+            i + 1,
+            s.of,
+            a.paper().len(),
+            strings::clock(left),
+            s.time_left,
+            q.points
+        ),
+    );
+    for line in q.prompt.trim().lines() {
+        push_line(&mut out, line);
+    }
+    let hint = match &q.kind {
+        Kind::Single { choices } | Kind::Multiple { choices } => {
+            for (pos, c) in item.choices.iter().enumerate() {
+                push_line(&mut out, format!("  {}) {}", pos + 1, choices[*c].text));
+            }
+            if matches!(q.kind, Kind::Multiple { .. }) {
+                s.plain_several
+            } else {
+                s.plain_choose_one
+            }
+        }
+        Kind::TrueFalse { .. } => {
+            push_line(&mut out, format!("  1) {}", s.true_));
+            push_line(&mut out, format!("  2) {}", s.false_));
+            s.plain_choose_one
+        }
+        Kind::Text { .. } => s.plain_type_answer,
+        Kind::Numeric { unit, .. } => {
+            if let Some(u) = unit {
+                push_line(&mut out, format!("({u})"));
+            }
+            s.plain_type_number
+        }
+    };
+    push_line(&mut out, hint);
+    if a.response(i).is_some() {
+        push_line(
+            &mut out,
+            format!(
+                "{}{}{}",
+                s.your_answer,
+                s.colon,
+                describe(q, a.response(i), s)
+            ),
+        );
+    }
+    out
+}
+
+/// Reads an answer line for the current question.
+fn parse<S: Sink>(exam: &Exam, session: &Session<S>, line: &str) -> Option<Response> {
+    let a = session.attempt();
+    let item = &a.paper()[a.current()];
+    let q = &exam.questions[item.question];
+    let numbers = || -> Option<Vec<usize>> {
+        line.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                t.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=item.choices.len()).contains(n))
+                    .map(|n| item.choices[n - 1])
+            })
+            .collect()
+    };
+    match &q.kind {
+        Kind::Single { .. } => match numbers()?.as_slice() {
+            [one] => Some(Response::Choice(*one)),
+            _ => None,
+        },
+        Kind::Multiple { .. } => numbers().filter(|v| !v.is_empty()).map(Response::Choices),
+        Kind::TrueFalse { .. } => match line.trim().to_lowercase().as_str() {
+            "1" | "true" | "vrai" | "t" | "v" | "yes" | "oui" => Some(Response::Bool(true)),
+            "2" | "false" | "faux" | "f" | "no" | "non" => Some(Response::Bool(false)),
+            _ => None,
+        },
+        Kind::Text { .. } => Some(Response::Text(line.trim().to_string())),
+        Kind::Numeric { .. } => parse_number(line).map(Response::Number),
     }
 }
 
@@ -458,18 +600,22 @@ fn refusal(r: Refusal, s: &Strings) -> &'static str {
     }
 }
 
-fn review<W: Write>(d: &mut Dialogue<'_, W>, session: &Session<FileSink>) -> std::io::Result<()> {
-    let (exam, s) = (d.exam, d.s);
+/// The review list: every question, answered or not, flagged or not.
+fn review_text<S: Sink>(exam: &Exam, s: &Strings, session: &Session<S>) -> String {
+    let mut out = String::new();
     let a = session.attempt();
-    d.say(format!(
-        "{}{}{} {} · {} {}",
-        s.review_title,
-        s.colon,
-        a.unanswered(),
-        s.unanswered,
-        a.flagged_count(),
-        s.flagged
-    ))?;
+    push_line(
+        &mut out,
+        format!(
+            "{}{}{} {} · {} {}",
+            s.review_title,
+            s.colon,
+            a.unanswered(),
+            s.unanswered,
+            a.flagged_count(),
+            s.flagged
+        ),
+    );
     for (i, item) in a.paper().iter().enumerate() {
         let q = &exam.questions[item.question];
         let state = if a.response(i).is_some() {
@@ -483,96 +629,190 @@ fn review<W: Write>(d: &mut Dialogue<'_, W>, session: &Session<FileSink>) -> std
             String::new()
         };
         let first = q.prompt.trim().lines().next().unwrap_or("");
-        d.say(format!("  {:>3}. [{state}{flag}] {first}", i + 1))?;
+        push_line(&mut out, format!("  {:>3}. [{state}{flag}] {first}", i + 1));
     }
-    Ok(())
+    out
 }
 
-fn print_result<W: Write, S: Sink>(
-    d: &mut Dialogue<'_, W>,
+/// The result: verdict, score, time used, sections, and the questions as
+/// the review policy allows.
+fn result_text<S: Sink>(
+    exam: &Exam,
+    s: &Strings,
     session: &Session<S>,
     result: &scoring::Outcome,
-) -> std::io::Result<()> {
-    let (exam, s) = (d.exam, d.s);
+) -> String {
+    let mut out = String::new();
     let a = session.attempt();
-    d.say("")?;
+    push_line(&mut out, "");
     if let Status::Submitted { at, reason } = a.status() {
         match reason {
-            SubmitReason::TimeUp => d.say(s.time_up_submitted)?,
-            SubmitReason::Proctor => d.say(s.ended_by_proctor)?,
+            SubmitReason::TimeUp => push_line(&mut out, s.time_up_submitted),
+            SubmitReason::Proctor => push_line(&mut out, s.ended_by_proctor),
             SubmitReason::Learner => {}
         }
-        d.say(format!(
-            "== {}{}{} ==",
-            s.result_title,
-            s.colon,
-            if result.passed {
-                s.passed
-            } else {
-                s.not_passed
-            }
-        ))?;
-        d.say(format!(
-            "{}{}{} ({} {})",
-            s.score,
-            s.colon,
-            strings::percent(result.percent),
-            s.required,
-            strings::percent(result.threshold)
-        ))?;
+        push_line(
+            &mut out,
+            format!(
+                "== {}{}{} ==",
+                s.result_title,
+                s.colon,
+                if result.passed {
+                    s.passed
+                } else {
+                    s.not_passed
+                }
+            ),
+        );
+        push_line(
+            &mut out,
+            format!(
+                "{}{}{} ({} {})",
+                s.score,
+                s.colon,
+                strings::percent(result.percent),
+                s.required,
+                strings::percent(result.threshold)
+            ),
+        );
         let used = (at - a.header().started_at).to_std().unwrap_or_default();
-        d.say(format!("{}{}{}", s.time_used, s.colon, strings::span(used)))?;
+        push_line(
+            &mut out,
+            format!("{}{}{}", s.time_used, s.colon, strings::span(used)),
+        );
     }
-    d.say(format!("{}{}", s.plain_sections, s.colon.trim_end()))?;
+    push_line(
+        &mut out,
+        format!("{}{}", s.plain_sections, s.colon.trim_end()),
+    );
     for sec in &result.sections {
         let min = sec.min_score.map_or(String::new(), |m| {
             format!(" ({} {})", s.section_minimum, strings::percent(m))
         });
         let mark = if sec.met { "✓" } else { "✗" };
-        d.say(format!(
-            "  {}{}{}{min} {mark}",
-            sec.title,
-            s.colon,
-            strings::percent(sec.percent)
-        ))?;
+        push_line(
+            &mut out,
+            format!(
+                "  {}{}{}{min} {mark}",
+                sec.title,
+                s.colon,
+                strings::percent(sec.percent)
+            ),
+        );
     }
     match exam.rules.review {
-        crate::bank::Review::ScoreOnly => d.say(s.review_score_only)?,
+        crate::bank::Review::ScoreOnly => push_line(&mut out, s.review_score_only),
         crate::bank::Review::Full => {
             for item in &result.items {
                 let q = &exam.questions[item.question];
                 let mark = if item.is_right() { "✓" } else { "✗" };
-                d.say(format!(
-                    "{mark} {}. {}",
-                    item.item + 1,
-                    q.prompt.trim().lines().next().unwrap_or("")
-                ))?;
-                d.say(format!(
-                    "   {}{}{}",
-                    s.your_answer,
-                    s.colon,
-                    describe(q, a.response(item.item), s)
-                ))?;
-                if !item.is_right() {
-                    d.say(format!(
+                push_line(
+                    &mut out,
+                    format!(
+                        "{mark} {}. {}",
+                        item.item + 1,
+                        q.prompt.trim().lines().next().unwrap_or("")
+                    ),
+                );
+                push_line(
+                    &mut out,
+                    format!(
                         "   {}{}{}",
-                        s.right_answer,
+                        s.your_answer,
                         s.colon,
-                        right_answer(q, s)
-                    ))?;
+                        describe(q, a.response(item.item), s)
+                    ),
+                );
+                if !item.is_right() {
+                    push_line(
+                        &mut out,
+                        format!("   {}{}{}", s.right_answer, s.colon, right_answer(q, s)),
+                    );
                 }
                 if let Some(e) = &q.explanation {
-                    d.say(format!(
-                        "   {}{}{}",
-                        s.explanation,
-                        s.colon,
-                        e.split_whitespace().collect::<Vec<_>>().join(" ")
-                    ))?;
+                    push_line(
+                        &mut out,
+                        format!(
+                            "   {}{}{}",
+                            s.explanation,
+                            s.colon,
+                            e.split_whitespace().collect::<Vec<_>>().join(" ")
+                        ),
+                    );
                 }
             }
         }
     }
-    Ok(())
+    out
+}
+
+/// What the dialogue needs from the command line.
+pub struct Context<'a, 'f> {
+    /// The exam.
+    pub exam: &'a Exam,
+    /// How attempts are opened.
+    pub launch: &'a Launch,
+    /// The learner, when given on the command line.
+    pub learner: Option<Learner>,
+    /// Interface text.
+    pub strings: &'static Strings,
+    /// Issues the credential once submitted.
+    pub on_finish: &'f mut crate::launch::OnFinish<'f>,
+    /// Whether the issuer is the local demo issuer (said in the dialogue).
+    pub demo_issuer: bool,
+}
+
+/// Runs the dialogue until submission or the end of input: the edge of
+/// [`Plain`].
+///
+/// # Errors
+/// Output, the data folder or the journal failed; answers recorded so far are on disk.
+pub fn run<W: Write>(
+    ctx: Context<'_, '_>,
+    lines: Receiver<String>,
+    mut out: W,
+    clock: &mut dyn FnMut() -> DateTime<Utc>,
+) -> anyhow::Result<Ended> {
+    let Context {
+        exam,
+        launch,
+        learner,
+        strings,
+        on_finish,
+        demo_issuer,
+    } = ctx;
+    let (mut plain, mut effect) = Plain::new(exam, strings, learner, demo_issuer);
+    loop {
+        out.write_all(plain.take_output().as_bytes())?;
+        out.flush()?;
+        effect = match effect.take() {
+            Some(Effect::Identify(learner)) => {
+                let now = clock();
+                let resumed = launch.find_unfinished(exam, &learner, now)?;
+                plain.found(learner, resumed.map(|o| o.session), now);
+                None
+            }
+            Some(Effect::Start(learner)) => {
+                let now = clock();
+                let opened = launch.start(exam, learner, now, rand::random::<u64>)?;
+                plain.started(opened.session, now)
+            }
+            Some(Effect::Finished) => {
+                let credential = match (plain.session(), plain.result()) {
+                    (Some(session), Some(result)) => on_finish(exam, session, result)?,
+                    _ => None,
+                };
+                Some(plain.issued(credential))
+            }
+            Some(Effect::Done(ended)) => return Ok(ended),
+            // Wait for a line, checking the clock every second.
+            None => match lines.recv_timeout(Duration::from_secs(1)) {
+                Ok(line) => plain.line(&line, clock())?,
+                Err(RecvTimeoutError::Timeout) => plain.tick(clock())?,
+                Err(RecvTimeoutError::Disconnected) => Some(plain.end_of_input()),
+            },
+        };
+    }
 }
 
 /// Starts a thread that reads stdin lines into a channel (closed at EOF).
