@@ -257,7 +257,10 @@ fn refusal(e: LaunchError) -> anyhow::Result<String> {
     match e {
         LaunchError::Refused(_)
         | LaunchError::Resume { .. }
-        | LaunchError::Store(crate::store::StoreError::Journal { .. }) => Ok(e.to_string()),
+        | LaunchError::Store(
+            crate::store::StoreError::Journal { .. }
+            | crate::store::StoreError::SubmittedCut { .. },
+        ) => Ok(e.to_string()),
         other => Err(other.into()),
     }
 }

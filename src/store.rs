@@ -34,6 +34,18 @@ pub enum StoreError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// The attempt was submitted (its seal says so) but its journal ends
+    /// before the submission: its last records were cut or removed.
+    #[error(
+        "{}: this attempt was handed in (record {seq}), but its journal ends before that record: its last lines were cut or removed. It is not reopened; keep the file as it is and show it to the exam's organiser",
+        path.display()
+    )]
+    SubmittedCut {
+        /// The journal file.
+        path: PathBuf,
+        /// The record that submitted it, by the seal.
+        seq: u64,
+    },
     /// A journal is damaged or altered.
     #[error("{}: {source}{}", path.display(), journal_advice(source))]
     Journal {
@@ -172,6 +184,7 @@ impl DataDir {
                     path: path.clone(),
                     source,
                 })?;
+                check_seal(&path, &read)?;
                 Ok(StoredAttempt { path, read })
             })
             .collect()
@@ -207,6 +220,7 @@ impl DataDir {
                     path: journal_path.clone(),
                     source,
                 })?;
+                check_seal(&journal_path, &read)?;
                 let stored = StoredAttempt {
                     path: journal_path,
                     read,
@@ -289,6 +303,50 @@ fn attempt_number(path: &Path) -> Option<usize> {
         .ok()
 }
 
+/// The seal of the journal at `path`: `attempt-N.submitted` beside
+/// `attempt-N.journal`.
+fn seal_path(journal: &Path) -> PathBuf {
+    journal.with_extension("submitted")
+}
+
+/// A journal whose seal says it was submitted must hold that record, with
+/// that hash.
+fn check_seal(path: &Path, read: &journal::Read) -> Result<(), StoreError> {
+    let seal_file = seal_path(path);
+    let text = match fs::read_to_string(&seal_file) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(&seal_file)(e)),
+    };
+    let mut words = text.split_whitespace();
+    let (Some(seq), Some(hash)) = (
+        words.next().and_then(|s| s.parse::<u64>().ok()),
+        words.next(),
+    ) else {
+        return Err(io(&seal_file)(std::io::Error::other(
+            "not a seal (expected: record number, hash)",
+        )));
+    };
+    let holds = usize::try_from(seq).ok().is_some_and(|i| {
+        read.records.get(i).is_some_and(|r| {
+            matches!(
+                r.entry,
+                Entry::Event {
+                    event: Event::Submitted { .. }
+                }
+            )
+        }) && read.hashes.get(i).is_some_and(|h| journal::hex(h) == hash)
+    });
+    if holds {
+        Ok(())
+    } else {
+        Err(StoreError::SubmittedCut {
+            path: path.to_path_buf(),
+            seq,
+        })
+    }
+}
+
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     // Makes the new file's directory entry durable; not possible everywhere.
     if let Ok(d) = File::open(dir) {
@@ -315,6 +373,17 @@ impl Sink for FileSink {
     fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
         self.file.write_all(line)?;
         self.file.sync_data()
+    }
+
+    fn sealed(&mut self, seq: u64, head: &journal::Hash) -> std::io::Result<()> {
+        crate::atomic::write_file(
+            &seal_path(&self.path),
+            format!("{seq} {}\n", journal::hex(head)).as_bytes(),
+            crate::atomic::WriteOptions {
+                mode: 0o600,
+                overwrite: true,
+            },
+        )
     }
 }
 

@@ -263,3 +263,53 @@ fn a_lost_terminal_ends_the_session_at_once() {
     }
     panic!("brevet still runs 5 s after its terminal was closed");
 }
+
+#[test]
+fn a_handed_in_attempt_whose_journal_lost_its_end_is_not_reopened() {
+    let data = tempfile::tempdir().unwrap();
+    let input = "\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n";
+    let text = plain(data.path(), &["--learner", "Ada Lovelace"], input);
+    assert!(text.contains("== Result: PASSED =="), "{text}");
+    let journal = walk(data.path())
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "journal"))
+        .unwrap();
+    assert!(journal.with_extension("submitted").exists());
+    // The last line (the hand-in) removed.
+    let bytes = std::fs::read(&journal).unwrap();
+    let body = &bytes[..bytes.len() - 1];
+    let cut = body.iter().rposition(|&b| b == b'\n').unwrap() + 1;
+    std::fs::write(&journal, &bytes[..cut]).unwrap();
+    let out = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["run", &demo(), "--seed", "4", "--learner", "Ada Lovelace"])
+        .arg("--data")
+        .arg(data.path())
+        .arg("--out")
+        .arg(data.path())
+        .write_stdin("\n")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("this attempt was handed in") && stderr.contains("cut or removed"),
+        "{stderr}"
+    );
+    assert!(!String::from_utf8(out.stdout).unwrap().contains("Question"));
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

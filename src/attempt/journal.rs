@@ -23,6 +23,18 @@ pub trait Sink {
     /// # Errors
     /// The line could not be made durable; the command must not be confirmed.
     fn append(&mut self, line: &[u8]) -> std::io::Result<()>;
+
+    /// The record `seq`, whose hash is `head`, submitted the attempt: a
+    /// store keeps this apart from the journal, so that a journal whose
+    /// last records were cut or removed is not taken for an attempt still
+    /// running. Nothing by default.
+    ///
+    /// # Errors
+    /// The seal could not be made durable (the submission itself is).
+    fn sealed(&mut self, seq: u64, head: &Hash) -> std::io::Result<()> {
+        let _ = (seq, head);
+        Ok(())
+    }
 }
 
 impl Sink for Vec<u8> {
@@ -135,6 +147,15 @@ impl<S: Sink> Writer<S> {
         self.head
     }
 
+    /// Tells the sink that the last record written submitted the attempt.
+    ///
+    /// # Errors
+    /// See [`Sink::sealed`].
+    pub fn seal(&mut self) -> std::io::Result<()> {
+        let seq = self.next_seq.saturating_sub(1);
+        self.sink.sealed(seq, &self.head)
+    }
+
     /// The sink, e.g. to inspect what was written.
     pub fn sink(&self) -> &S {
         &self.sink
@@ -146,6 +167,8 @@ impl<S: Sink> Writer<S> {
 pub struct Read {
     /// Every intact record, in order.
     pub records: Vec<Record>,
+    /// The hash of each record, in the same order.
+    pub hashes: Vec<Hash>,
     /// Hash of the last intact record.
     pub head: Hash,
     /// Length in bytes of the intact prefix; the file should be cut there
@@ -201,6 +224,7 @@ pub enum JournalError {
 /// See [`JournalError`].
 pub fn read(bytes: &[u8]) -> Result<Read, JournalError> {
     let mut records = Vec::new();
+    let mut hashes = Vec::new();
     let mut head = genesis();
     let mut offset = 0;
     let mut line_no = 0;
@@ -230,6 +254,7 @@ pub fn read(bytes: &[u8]) -> Result<Read, JournalError> {
                     });
                 }
                 records.push(record);
+                hashes.push(hash);
                 head = hash;
                 offset += end + 1;
             }
@@ -248,6 +273,7 @@ pub fn read(bytes: &[u8]) -> Result<Read, JournalError> {
     }
     Ok(Read {
         records,
+        hashes,
         head,
         valid_len: offset,
         torn_bytes: bytes.len() - offset,

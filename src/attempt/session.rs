@@ -118,6 +118,12 @@ impl<S: Sink> Session<S> {
                 },
             )?;
             self.attempt.apply_event(&event, at);
+            // The submission is durable; a seal that cannot be written
+            // only leaves a later cut of the journal unnoticed, and must
+            // not turn the hand-in into a failure.
+            if matches!(event, Event::Submitted { .. }) {
+                let _ = self.writer.seal();
+            }
         }
         self.attempt.observe(at);
         Ok(outcome)
