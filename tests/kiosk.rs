@@ -36,23 +36,28 @@ fn kiosk(exam: &Exam, require_identity_check: bool) -> Kiosk<'_, Vec<u8>> {
     kiosk_in(exam, require_identity_check, Lang::En)
 }
 
-fn kiosk_in(exam: &Exam, require_identity_check: bool, lang: Lang) -> Kiosk<'_, Vec<u8>> {
+/// A room's settings, with the test PIN.
+fn settings(room: &str, require_identity_check: bool, demo_issuer: bool) -> Settings {
     // Cheap argon2id parameters: the verification reads them from the hash.
     let params = argon2::Params::new(8, 1, 1, None).unwrap();
+    Settings {
+        room: room.into(),
+        pin_hash: pin::hash_with(PIN, [5; 16], params).unwrap(),
+        require_identity_check,
+        idle_timeout: Duration::from_secs(60),
+        demo_issuer,
+        review: None,
+    }
+}
+
+fn kiosk_in(exam: &Exam, require_identity_check: bool, lang: Lang) -> Kiosk<'_, Vec<u8>> {
     Kiosk::new(
         vec![Offer {
             exam,
             strings: lang.strings(),
         }],
         lang.strings(),
-        Settings {
-            room: "Salle 2".into(),
-            pin_hash: pin::hash_with(PIN, [5; 16], params).unwrap(),
-            require_identity_check,
-            idle_timeout: Duration::from_secs(60),
-            demo_issuer: true,
-            review: None,
-        },
+        settings("Salle 2", require_identity_check, true),
         t(0),
     )
 }
@@ -615,7 +620,6 @@ fn snapshots_of_the_kiosk_screens() {
 #[test]
 fn a_long_offer_scrolls_to_keep_the_chosen_exam_in_view() {
     let exam = demo();
-    let params = argon2::Params::new(8, 1, 1, None).unwrap();
     let offers = (0..30)
         .map(|_| Offer {
             exam: &exam,
@@ -625,14 +629,7 @@ fn a_long_offer_scrolls_to_keep_the_chosen_exam_in_view() {
     let mut k: Kiosk<'_, Vec<u8>> = Kiosk::new(
         offers,
         Lang::En.strings(),
-        Settings {
-            room: "R".into(),
-            pin_hash: pin::hash_with(PIN, [5; 16], params).unwrap(),
-            require_identity_check: false,
-            idle_timeout: Duration::from_secs(60),
-            demo_issuer: false,
-            review: None,
-        },
+        settings("R", false, false),
         t(0),
     );
     assert!(draw(&k).contains("▶ 1. brevet demo"));
@@ -897,7 +894,6 @@ fn the_room_can_keep_the_right_answers_off_the_result_screen() {
     let exam = demo();
     assert_eq!(exam.rules.review, brevet::bank::Review::Full);
     let result_screen = |review| {
-        let params = argon2::Params::new(8, 1, 1, None).unwrap();
         let mut k: Kiosk<'_, Vec<u8>> = Kiosk::new(
             vec![Offer {
                 exam: &exam,
@@ -905,12 +901,8 @@ fn the_room_can_keep_the_right_answers_off_the_result_screen() {
             }],
             Lang::En.strings(),
             Settings {
-                room: "R".into(),
-                pin_hash: pin::hash_with(PIN, [5; 16], params).unwrap(),
-                require_identity_check: false,
-                idle_timeout: Duration::from_secs(60),
-                demo_issuer: false,
                 review,
+                ..settings("R", false, false)
             },
             t(0),
         );
