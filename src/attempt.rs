@@ -9,6 +9,7 @@
 
 pub mod draw;
 pub mod journal;
+pub mod learner;
 pub mod limits;
 mod session;
 mod types;

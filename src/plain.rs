@@ -238,7 +238,22 @@ impl<'a, S: Sink> Plain<'a, S> {
             }
             Stage::Id { name } => {
                 let id = Some(line.trim().to_string()).filter(|id| !id.is_empty());
-                Ok(Some(Effect::Identify(Learner { name, id })))
+                let learner = Learner { name, id };
+                match crate::attempt::learner::check(&learner) {
+                    Ok(()) => Ok(Some(Effect::Identify(learner))),
+                    Err((false, why)) => {
+                        self.say(crate::present::name_refused(&why, s));
+                        self.ask(&format!("{}{}", s.identify_name, s.colon));
+                        self.stage = Stage::Name;
+                        Ok(None)
+                    }
+                    Err((true, why)) => {
+                        self.say(crate::present::name_refused(&why, s));
+                        self.ask(&format!("{}{}", s.identify_id, s.colon));
+                        self.stage = Stage::Id { name: learner.name };
+                        Ok(None)
+                    }
+                }
             }
             // Any line starts the clock (or resumes).
             Stage::Instructions { learner, resumed } => match resumed {

@@ -72,3 +72,13 @@ pub fn parse_number(text: &str) -> Option<f64> {
         .collect();
     cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
 }
+
+/// Why a name or id was refused, in the interface's language.
+pub fn name_refused(why: &crate::attempt::learner::NameError, s: &Strings) -> &'static str {
+    use crate::attempt::learner::NameError;
+    match why {
+        NameError::Empty => s.identify_name_required,
+        NameError::TooLong => s.identify_too_long,
+        NameError::MixedScripts => s.identify_mixed_scripts,
+    }
+}

@@ -193,3 +193,29 @@ fn a_resumed_attempt_goes_straight_to_its_question_with_the_time_left() {
     assert!(out.contains("Question 1 of 6"), "{out}");
     assert!(out.contains("Your answer: True"), "{out}");
 }
+
+#[test]
+fn a_name_or_id_that_mixes_alphabets_is_asked_again() {
+    let exam = demo();
+    let (mut plain, _) = Plain::<Vec<u8>>::new(&exam, Lang::En.strings(), None, false);
+    plain.take_output();
+    say(&mut plain, "\u{0430}da Lovelace", t(0));
+    let (out, effect) = say(&mut plain, "", t(0));
+    assert_eq!(effect, None);
+    assert_eq!(
+        out,
+        "Mixed alphabets: type it again with one keyboard layout.\nFull name: "
+    );
+    say(&mut plain, "Ada Lovelace", t(0));
+    let (out, effect) = say(&mut plain, "E-\u{0415}12", t(0));
+    assert_eq!(effect, None);
+    assert!(out.ends_with("Learner id (optional): "), "{out}");
+    let (_, effect) = say(&mut plain, "E-12", t(0));
+    assert_eq!(
+        effect,
+        Some(Effect::Identify(Learner {
+            name: "Ada Lovelace".into(),
+            id: Some("E-12".into())
+        }))
+    );
+}

@@ -313,3 +313,19 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_learner_name_that_mixes_alphabets_is_refused_before_anything_starts() {
+    let data = tempfile::tempdir().unwrap();
+    assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["run", &demo(), "--learner", "\u{0430}da Lovelace", "--data"])
+        .arg(data.path())
+        .write_stdin("\n")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "mixes letters of several alphabets",
+        ));
+    assert!(!data.path().join("journals").exists());
+}

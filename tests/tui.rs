@@ -320,6 +320,19 @@ fn identification_requires_a_name() {
 }
 
 #[test]
+fn a_name_that_mixes_alphabets_is_refused_on_the_form() {
+    let exam = demo();
+    let mut app: TestApp<'_> = App::new(&exam, Lang::Fr.strings(), None, t0());
+    // The first letter is a Cyrillic а.
+    for c in "\u{0430}da Lovelace".chars() {
+        app.handle(Action::Type(c), t0()).unwrap();
+    }
+    assert_eq!(app.handle(Action::Confirm, t0()).unwrap(), Effect::None);
+    assert!(draw(&app, 80, 24).contains("Alphabets mélangés"));
+    assert_eq!(app.identify_form().focus, 0);
+}
+
+#[test]
 fn a_long_prompt_scrolls_and_keeps_the_highlighted_choice_visible() {
     let long = "A line of context that the learner must read before answering. ".repeat(40);
     let src = format!(

@@ -96,8 +96,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         name: name.split_whitespace().collect::<Vec<_>>().join(" "),
         id: args.learner_id.clone(),
     });
-    if learner.as_ref().is_some_and(|l| l.name.is_empty()) {
-        anyhow::bail!("--learner needs a name");
+    if let Some(l) = &learner
+        && let Err((id, why)) = crate::attempt::learner::check(l)
+    {
+        let (flag, value) = if id {
+            ("--learner-id", l.id.as_deref().unwrap_or_default())
+        } else {
+            ("--learner", l.name.as_str())
+        };
+        anyhow::bail!("{flag} {value:?} cannot name a learner: {why}");
     }
     let launch = Launch {
         data: DataDir::locate(args.data.as_deref())?,

@@ -50,6 +50,10 @@ pub struct Strings {
     pub identify_id: &'static str,
     pub identify_hint: &'static str,
     pub identify_name_required: &'static str,
+    /// A name or id that mixes alphabets.
+    pub identify_mixed_scripts: &'static str,
+    /// A name or id longer than the limit.
+    pub identify_too_long: &'static str,
     pub instructions_title: &'static str,
     pub skill_block: &'static str,
     pub questions: &'static str,
@@ -203,6 +207,8 @@ static EN: Strings = Strings {
     identify_id: "Learner id (optional)",
     identify_hint: "Tab: next field · Enter: continue",
     identify_name_required: "Please type your full name.",
+    identify_mixed_scripts: "Mixed alphabets: type it again with one keyboard layout.",
+    identify_too_long: "Too long: 200 characters at most.",
     instructions_title: "Before you start",
     skill_block: "Skill block",
     questions: "Questions",
@@ -343,6 +349,8 @@ static FR: Strings = Strings {
     identify_id: "Identifiant (facultatif)",
     identify_hint: "Tab : champ suivant · Entrée : continuer",
     identify_name_required: "Veuillez saisir votre nom complet.",
+    identify_mixed_scripts: "Alphabets mélangés : retapez avec un seul clavier.",
+    identify_too_long: "Trop long : 200 caractères au plus.",
     instructions_title: "Avant de commencer",
     skill_block: "Bloc de compétences",
     questions: "Questions",

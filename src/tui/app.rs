@@ -64,6 +64,13 @@ pub enum Notice {
     PasteRefused,
     /// The name is missing on the identification screen.
     NameRequired,
+    /// The name (or, when `id`, the id) cannot identify a learner.
+    NameRefused {
+        /// The id field, else the name.
+        id: bool,
+        /// Why.
+        why: crate::attempt::learner::NameError,
+    },
     /// A proctor added time (kiosk).
     ExtraTimeGranted,
 }

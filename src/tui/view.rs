@@ -166,9 +166,16 @@ fn identify<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Fra
     let (a, b) = field(s.identify_id, form.id.text(), form.focus == 1);
     frame.render_widget(a, l2);
     frame.render_widget(b, f2);
-    if app.notice() == Some(&Notice::NameRequired) {
+    let refused = match app.notice() {
+        Some(Notice::NameRequired) => Some(s.identify_name_required),
+        Some(Notice::NameRefused { why, .. }) => Some(crate::present::name_refused(why, s)),
+        _ => None,
+    };
+    if let Some(text) = refused {
         frame.render_widget(
-            Paragraph::new(s.identify_name_required).style(theme.bad()),
+            Paragraph::new(text)
+                .style(theme.bad())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
             notice,
         );
     }

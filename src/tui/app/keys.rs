@@ -134,6 +134,11 @@ impl<S: Sink> App<'_, S> {
                     name,
                     id: (!id.is_empty()).then(|| id.to_string()),
                 };
+                if let Err((id, why)) = crate::attempt::learner::check(&learner) {
+                    self.notice = Some(Notice::NameRefused { id, why });
+                    self.identify.focus = usize::from(id);
+                    return Effect::None;
+                }
                 return Effect::Identify(learner);
             }
             Action::Quit | Action::Back => return Effect::Quit,

@@ -250,6 +250,7 @@ fn notice_text(n: &Notice, s: &Strings) -> String {
         Notice::TimeWarning(left) => format!("⚠ {} {}", strings::span(*left), s.warning_left),
         Notice::PasteRefused => s.paste_refused.into(),
         Notice::NameRequired => s.identify_name_required.into(),
+        Notice::NameRefused { why, .. } => crate::present::name_refused(why, s).into(),
         Notice::ExtraTimeGranted => s.kiosk_extra_time_granted.into(),
     }
 }
