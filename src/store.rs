@@ -6,6 +6,9 @@
 //! the learner key is a hash of the learner's id (or name), so that a name
 //! never appears in a path.
 
+pub mod schema;
+pub mod sqlite;
+
 use crate::attempt::journal::{self, JournalError, Sink};
 use crate::attempt::limits::Past;
 use crate::attempt::{Entry, Event, Learner};
@@ -45,6 +48,27 @@ pub enum StoreError {
         path: PathBuf,
         /// The record that submitted it, by the seal.
         seq: u64,
+    },
+    /// The store's database cannot be used.
+    #[error("{}: {why}", path.display())]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// What is wrong, and what to do.
+        why: String,
+    },
+    /// The store was made by a newer brevet.
+    #[error(
+        "{}: this store was made by a newer brevet (schema {found}; this one knows up to {known}): upgrade brevet",
+        path.display()
+    )]
+    NewerSchema {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: u32,
+        /// The newest this brevet knows.
+        known: u32,
     },
     /// A journal is damaged or altered.
     #[error("{}: {source}{}", path.display(), journal_advice(source))]

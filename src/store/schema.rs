@@ -1,0 +1,25 @@
+//! The store's schema: numbered migrations, one SQL text each, the same for
+//! the embedded store (SQLite) and PostgreSQL. A migration is never edited
+//! once released; a change is a new one. Each is applied in its own
+//! transaction with its `schema_version` row; a store whose version is above
+//! [`LATEST`] was made by a newer brevet and is refused.
+
+/// Every migration, in order: (version, SQL).
+pub const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("schema/0001_initial.sql"))];
+
+/// The schema version this brevet writes.
+pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_count_up_from_one() {
+        for (i, (version, sql)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*version as usize, i + 1);
+            assert!(sql.contains("CREATE TABLE"), "{version}");
+        }
+        assert_eq!(LATEST as usize, MIGRATIONS.len());
+    }
+}
