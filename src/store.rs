@@ -6,6 +6,7 @@
 //! the learner key is a hash of the learner's id (or name), so that a name
 //! never appears in a path.
 
+pub mod attempts;
 pub mod schema;
 pub mod sqlite;
 

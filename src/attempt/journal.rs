@@ -81,7 +81,8 @@ pub fn hex(hash: &Hash) -> String {
     })
 }
 
-fn genesis() -> Hash {
+/// The hash the chain starts from, before the first record.
+pub fn genesis() -> Hash {
     Sha256::digest(GENESIS).into()
 }
 

@@ -75,6 +75,12 @@ pub fn normalise(text: &str) -> Result<String, NameError> {
     Ok(key)
 }
 
+/// The UTS #39 skeleton of a key: two keys with the same skeleton look
+/// alike ("rn" and "m", "0" and "o"), which a registry can flag.
+pub fn skeleton(key: &str) -> String {
+    unicode_security::skeleton(key).collect()
+}
+
 /// Checks a learner as typed: the name (and the id, when given) must make
 /// a key. The error says which: `true` for the id.
 ///
@@ -191,6 +197,12 @@ mod tests {
         // Digits and punctuation go with any script.
         assert!(normalise("O'Brien-Smith 2").is_ok());
         assert!(normalise("E-12").is_ok());
+    }
+
+    #[test]
+    fn names_that_look_alike_share_a_skeleton() {
+        assert_eq!(skeleton("rnary"), skeleton("mary"));
+        assert_ne!(skeleton("ada"), skeleton("eda"));
     }
 
     #[test]

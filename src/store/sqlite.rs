@@ -76,8 +76,7 @@ impl Db {
     }
 
     /// The connection, for the store's own modules.
-    #[cfg(test)]
-    pub(super) fn conn(&mut self) -> &mut Connection {
+    pub(super) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
 
@@ -132,7 +131,7 @@ fn version(conn: &Connection) -> rusqlite::Result<u32> {
 }
 
 /// A database error, with the file and what to do.
-fn database(path: &Path, e: &rusqlite::Error) -> StoreError {
+pub(super) fn database(path: &Path, e: &rusqlite::Error) -> StoreError {
     use rusqlite::ErrorCode;
     let why = match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
@@ -161,7 +160,7 @@ mod tests {
 
     fn tables(db: &mut Db) -> Vec<String> {
         let mut stmt = db
-            .conn()
+            .conn_mut()
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .unwrap();
         stmt.query_map([], |r| r.get(0))
@@ -191,12 +190,12 @@ mod tests {
         // Opening again changes nothing.
         let mut db = Db::open(&path, "0.1.0", 2).unwrap();
         let rows: u32 = db
-            .conn()
+            .conn_mut()
             .query_row("SELECT COUNT(*) FROM schema_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, LATEST);
         let mode: String = db
-            .conn()
+            .conn_mut()
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
@@ -207,7 +206,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE);
         let mut db = Db::open(&path, "0.1.0", 1).unwrap();
-        db.conn()
+        db.conn_mut()
             .execute(
                 "INSERT INTO schema_version (version, applied_us, brevet) VALUES (?1, 3, '9.0.0')",
                 [LATEST + 1],
@@ -251,7 +250,7 @@ mod tests {
         assert!(opened.iter().all(Result::is_ok), "{opened:?}");
         let mut db = Db::open(&path, "0.1.0", 9).unwrap();
         let rows: u32 = db
-            .conn()
+            .conn_mut()
             .query_row("SELECT COUNT(*) FROM schema_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, LATEST);

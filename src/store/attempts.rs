@@ -1,0 +1,497 @@
+//! Attempts and their journals in the store: the registry that holds the
+//! attempt rules across processes and stations, and the journal records as
+//! rows (the exact bytes that were hashed, so the chain still checks).
+//!
+//! Starting an attempt is one write transaction that counts the learner's
+//! attempts, applies the exam's rules and inserts the new one under a
+//! uniqueness constraint on (exam, learner key, number): two processes, or
+//! two stations, can never both take the last allowed attempt.
+
+use super::StoreError;
+use super::sqlite::Db;
+use crate::attempt::journal::{self, Entry, Record};
+use crate::attempt::limits::{self, Past};
+use crate::attempt::{Event, Header};
+use crate::bank::Exam;
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+/// Why an attempt could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The exam's rules say no (attempts used up, too soon).
+    #[error(transparent)]
+    Refused(#[from] limits::Refused),
+    /// The learner has an attempt still open: it is resumed, not doubled.
+    #[error("an attempt of this learner at this exam is still open")]
+    StillOpen,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One attempt as the registry knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRow {
+    /// Its id.
+    pub attempt_id: String,
+    /// 1 for the learner's first attempt at the exam.
+    pub number: u32,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// When it was handed in, if it was.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// `open`, `submitted` or `abandoned`.
+    pub state: String,
+}
+
+impl AttemptRow {
+    /// What the attempt rules count of it.
+    pub fn past(&self) -> Past {
+        Past {
+            started_at: self.started_at,
+            finished_at: self.submitted_at,
+        }
+    }
+}
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn time(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+impl Db {
+    /// Registers a new attempt of `header.learner` (under `learner_key`) at
+    /// `exam`, if the exam's rules allow it at `header.started_at`; returns
+    /// its id. The journal's records follow with [`Db::append_line`].
+    ///
+    /// # Errors
+    /// See [`StartError`].
+    pub fn start_attempt(
+        &mut self,
+        exam: &Exam,
+        learner_key: &str,
+        header: &Header,
+        attempt_id: &str,
+    ) -> Result<AttemptRow, StartError> {
+        let path = self.path().to_path_buf();
+        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let rows = attempts_of(&tx, &header.exam_id, learner_key).map_err(fail)?;
+        if rows.iter().any(|r| r.state == "open") {
+            return Err(StartError::StillOpen);
+        }
+        let past: Vec<Past> = rows
+            .iter()
+            .filter(|r| r.state != "abandoned")
+            .map(AttemptRow::past)
+            .collect();
+        limits::may_start(&exam.rules, &past, header.started_at)?;
+        let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
+        tx.execute(
+            "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (bank_hash) DO NOTHING",
+            params![
+                header.bank_hash,
+                exam.meta.id,
+                exam.meta.version,
+                exam.meta.title,
+                serde_json::to_string(exam).map_err(|e| StoreError::Database {
+                    path: path.clone(),
+                    why: e.to_string(),
+                })?,
+            ],
+        )
+        .map_err(fail)?;
+        let now = micros(header.started_at);
+        tx.execute(
+            "INSERT INTO learners (learner_key, display_name, learner_id, skeleton, created_us)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (learner_key) DO NOTHING",
+            params![
+                learner_key,
+                header.learner.name,
+                header.learner.id,
+                crate::attempt::learner::skeleton(learner_key),
+                now
+            ],
+        )
+        .map_err(fail)?;
+        tx.execute(
+            "INSERT INTO attempts (attempt_id, exam_id, learner_key, number, bank_hash, seed,
+               learner_name, learner_id, started_us, deadline_us, state, supervised,
+               identity_verified, extra_time_percent, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'open', ?11, ?12, ?13, 'live')",
+            params![
+                attempt_id,
+                header.exam_id,
+                learner_key,
+                number,
+                header.bank_hash,
+                header.seed.to_string(),
+                header.learner.name,
+                header.learner.id,
+                now,
+                micros(header.deadline),
+                header.options.supervised,
+                header.options.identity_verified,
+                header.options.extra_time_percent,
+            ],
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            // Another process took this number first (between our count
+            // and our insert cannot happen under IMMEDIATE; kept as a
+            // second line of defence).
+            Some(rusqlite::ErrorCode::ConstraintViolation) => StartError::StillOpen,
+            _ => StartError::Store(fail(e)),
+        })?;
+        tx.commit().map_err(fail)?;
+        Ok(AttemptRow {
+            attempt_id: attempt_id.to_owned(),
+            number,
+            started_at: header.started_at,
+            submitted_at: None,
+            state: "open".into(),
+        })
+    }
+
+    /// Appends one journal line (`HASH JSON\n`, as the journal writer makes
+    /// it) to the attempt's rows, durable when this returns. The same line
+    /// sent again (a reply that was lost) is accepted once; another line at
+    /// the same place is refused: the attempt is being written elsewhere.
+    /// A line that hands the attempt in marks it submitted, in the same
+    /// transaction.
+    ///
+    /// # Errors
+    /// A line that is not a journal line, a conflict, or the store failed.
+    pub fn append_line(&mut self, attempt_id: &str, line: &[u8]) -> Result<(), StoreError> {
+        let path = self.path().to_path_buf();
+        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
+        let bad = |why: &str| StoreError::Database {
+            path: path.clone(),
+            why: format!("attempt {attempt_id}: {why}"),
+        };
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        let (Some(hash), Some(json)) = (line.get(..64), line.get(65..)) else {
+            return Err(bad("not a journal line"));
+        };
+        let hash = std::str::from_utf8(hash).map_err(|_| bad("the hash is not hex"))?;
+        let json = std::str::from_utf8(json).map_err(|_| bad("the record is not UTF-8"))?;
+        let record: Record = serde_json::from_str(json)
+            .map_err(|e| bad(&format!("the record does not parse: {e}")))?;
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let seq = i64::try_from(record.seq).map_err(|_| bad("sequence number too large"))?;
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
+                params![attempt_id, seq],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(fail)?;
+        match existing {
+            Some(h) if h == hash => return Ok(()),
+            Some(_) => {
+                return Err(bad(&format!(
+                    "record {seq} is already written with other content: the attempt is open elsewhere"
+                )));
+            }
+            None => {}
+        }
+        let prev: String = if seq == 0 {
+            journal::hex(&journal::genesis())
+        } else {
+            tx.query_row(
+                "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
+                params![attempt_id, seq - 1],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(fail)?
+            .ok_or_else(|| bad(&format!("record {seq} comes before record {}", seq - 1)))?
+        };
+        tx.execute(
+            "INSERT INTO journal (attempt_id, seq, at_us, prev_hash, hash, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![attempt_id, seq, micros(record.at), prev, hash, json],
+        )
+        .map_err(fail)?;
+        if let Entry::Event {
+            event: Event::Submitted { reason },
+        } = &record.entry
+        {
+            let reason = serde_json::to_value(reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            tx.execute(
+                "UPDATE attempts SET state = 'submitted', submitted_us = ?2, submit_reason = ?3
+                 WHERE attempt_id = ?1",
+                params![attempt_id, micros(record.at), reason],
+            )
+            .map_err(fail)?;
+        }
+        tx.commit().map_err(fail)
+    }
+
+    /// The attempt's journal, as the bytes of a journal file (for
+    /// [`journal::read`], which checks the chain).
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn journal_bytes(&mut self, attempt_id: &str) -> Result<Vec<u8>, StoreError> {
+        let path = self.path().to_path_buf();
+        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
+        let conn = self.conn_mut();
+        let mut stmt = conn
+            .prepare("SELECT hash, record FROM journal WHERE attempt_id = ?1 ORDER BY seq")
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map([attempt_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(fail)?;
+        let mut bytes = Vec::new();
+        for row in rows {
+            let (hash, record) = row.map_err(fail)?;
+            bytes.extend_from_slice(hash.as_bytes());
+            bytes.push(b' ');
+            bytes.extend_from_slice(record.as_bytes());
+            bytes.push(b'\n');
+        }
+        Ok(bytes)
+    }
+
+    /// The learner's attempts at the exam, oldest first.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn attempts(
+        &mut self,
+        exam_id: &str,
+        learner_key: &str,
+    ) -> Result<Vec<AttemptRow>, StoreError> {
+        let path = self.path().to_path_buf();
+        attempts_of(self.conn_mut(), exam_id, learner_key)
+            .map_err(|e| super::sqlite::database(&path, &e))
+    }
+}
+
+fn attempts_of(
+    conn: &rusqlite::Connection,
+    exam_id: &str,
+    learner_key: &str,
+) -> rusqlite::Result<Vec<AttemptRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT attempt_id, number, started_us, submitted_us, state FROM attempts
+         WHERE exam_id = ?1 AND learner_key = ?2 ORDER BY number",
+    )?;
+    let rows = stmt.query_map([exam_id, learner_key], |r| {
+        Ok(AttemptRow {
+            attempt_id: r.get(0)?,
+            number: r.get(1)?,
+            started_at: time(r.get(2)?),
+            submitted_at: r.get::<_, Option<i64>>(3)?.map(time),
+            state: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attempt::{Command, Learner, Options, Session};
+    use crate::store::sqlite::FILE;
+
+    /// A sink that writes to the store, as the edges will.
+    struct Rows<'d> {
+        db: &'d mut Db,
+        attempt: String,
+    }
+
+    impl journal::Sink for Rows<'_> {
+        fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+            self.db
+                .append_line(&self.attempt, line)
+                .map_err(std::io::Error::other)
+        }
+    }
+
+    fn demo(max_attempts: Option<u32>) -> Exam {
+        let mut exam = crate::bank::load_str(include_str!("../../exams/demo.toml"))
+            .exam
+            .unwrap();
+        exam.rules.max_attempts = max_attempts;
+        exam
+    }
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
+    }
+
+    fn header(exam: &Exam, at: DateTime<Utc>) -> Header {
+        let learner = Learner {
+            name: "Ada Lovelace".into(),
+            id: None,
+        };
+        crate::attempt::Attempt::start(exam, 4, learner, at, Options::default())
+            .header()
+            .clone()
+    }
+
+    #[test]
+    fn a_journal_written_as_rows_reads_back_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join(FILE), "0.1.0", 0).unwrap();
+        let exam = demo(None);
+        let h = header(&exam, t(0));
+        db.start_attempt(&exam, "name:ada lovelace", &h, "a1")
+            .unwrap();
+        // The same session, into a file and into the store.
+        let learner = h.learner.clone();
+        let mut file = Session::start(
+            &exam,
+            4,
+            learner.clone(),
+            t(0),
+            Options::default(),
+            Vec::new(),
+        )
+        .unwrap();
+        let mut rows = Session::start(
+            &exam,
+            4,
+            learner,
+            t(0),
+            Options::default(),
+            Rows {
+                db: &mut db,
+                attempt: "a1".into(),
+            },
+        )
+        .unwrap();
+        for (i, command) in [
+            Command::Answer {
+                item: 0,
+                response: crate::attempt::Response::Bool(true),
+            },
+            Command::Next,
+            Command::Submit,
+        ]
+        .iter()
+        .enumerate()
+        {
+            let at = t(10 + i as i64);
+            file.apply(&exam, command, at).unwrap();
+            rows.apply(&exam, command, at).unwrap();
+        }
+        drop(rows);
+        let bytes = db.journal_bytes("a1").unwrap();
+        assert_eq!(&bytes, file.sink());
+        assert!(journal::read(&bytes).is_ok());
+        let row = &db.attempts(&exam.meta.id, "name:ada lovelace").unwrap()[0];
+        assert_eq!(row.state, "submitted");
+        assert_eq!(row.submitted_at, Some(t(12)));
+    }
+
+    #[test]
+    fn a_line_sent_twice_is_kept_once_and_another_at_its_place_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join(FILE), "0.1.0", 0).unwrap();
+        let exam = demo(None);
+        let h = header(&exam, t(0));
+        db.start_attempt(&exam, "k", &h, "a1").unwrap();
+        let mut w = journal::Writer::new(Vec::new());
+        w.append(t(0), Entry::Start(h.clone())).unwrap();
+        let line = w.sink().clone();
+        db.append_line("a1", &line).unwrap();
+        db.append_line("a1", &line).unwrap();
+        assert_eq!(db.journal_bytes("a1").unwrap(), line);
+        let mut other = h;
+        other.seed = 5;
+        let mut w = journal::Writer::new(Vec::new());
+        w.append(t(0), Entry::Start(other)).unwrap();
+        let e = db.append_line("a1", w.sink()).unwrap_err();
+        assert!(e.to_string().contains("open elsewhere"), "{e}");
+    }
+
+    #[test]
+    fn the_rules_hold_and_an_open_attempt_is_not_doubled() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join(FILE), "0.1.0", 0).unwrap();
+        let mut exam = demo(Some(2));
+        exam.rules.attempt_delay = std::time::Duration::from_secs(3600);
+        let h = header(&exam, t(0));
+        db.start_attempt(&exam, "k", &h, "a1").unwrap();
+        assert!(matches!(
+            db.start_attempt(&exam, "k", &header(&exam, t(1)), "a2"),
+            Err(StartError::StillOpen)
+        ));
+        // Handed in at t(100): the next one may start an hour later.
+        let mut w = journal::Writer::new(Vec::new());
+        w.append(t(0), Entry::Start(h)).unwrap();
+        w.append(
+            t(100),
+            Entry::Event {
+                event: Event::Submitted {
+                    reason: crate::attempt::SubmitReason::Learner,
+                },
+            },
+        )
+        .unwrap();
+        for line in w.sink().split_inclusive(|&b| b == b'\n') {
+            db.append_line("a1", line).unwrap();
+        }
+        assert!(matches!(
+            db.start_attempt(&exam, "k", &header(&exam, t(200)), "a2"),
+            Err(StartError::Refused(limits::Refused::TooSoon { .. }))
+        ));
+        let second = db
+            .start_attempt(&exam, "k", &header(&exam, t(3700)), "a2")
+            .unwrap();
+        assert_eq!(second.number, 2);
+        db.conn_mut()
+            .execute(
+                "UPDATE attempts SET state = 'submitted', submitted_us = 0 WHERE attempt_id = 'a2'",
+                [],
+            )
+            .unwrap();
+        assert!(matches!(
+            db.start_attempt(&exam, "k", &header(&exam, t(9000)), "a3"),
+            Err(StartError::Refused(limits::Refused::NoAttemptsLeft {
+                allowed: 2
+            }))
+        ));
+    }
+
+    #[test]
+    fn many_starts_at_once_take_exactly_the_attempts_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        drop(Db::open(&path, "0.1.0", 0).unwrap());
+        let exam = demo(Some(1));
+        let started: Vec<bool> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let (path, exam) = (&path, &exam);
+                    s.spawn(move || {
+                        let mut db = Db::open(path, "0.1.0", 0).unwrap();
+                        db.start_attempt(exam, "k", &header(exam, t(i)), &format!("a{i}"))
+                            .is_ok()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(started.iter().filter(|s| **s).count(), 1, "{started:?}");
+    }
+}
