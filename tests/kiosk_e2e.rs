@@ -389,9 +389,22 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
         csv.lines()
             .nth(2)
             .unwrap()
-            .starts_with("Salle 2,Alan Turing,,brevet-demo,"),
+            .starts_with(r#""Salle 2","Alan Turing","","brevet-demo","#),
         "{csv}"
     );
+    // One learner, however typed; JSON for scripts.
+    let json = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["results", "--json", "--learner", "ALAN  turing"])
+        .arg(room.path("results"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json.as_array().map(Vec::len), Some(1), "{json}");
+    assert_eq!(json[0]["learner"], "Alan Turing");
 
     // Ada's credential: supervised on site, identity not verified.
     let line: serde_json::Value = serde_json::from_str(

@@ -469,7 +469,7 @@ fn step(ws: &Workspace, cmd: &str) {
         "brevet results results/ --csv > salle2.csv" => {
             run("", 0);
             let csv = std::fs::read_to_string(ws.work.join("salle2.csv")).unwrap();
-            assert!(csv.starts_with("room,learner,"), "{csv}");
+            assert!(csv.starts_with("\"room\",\"learner\","), "{csv}");
         }
         "brevet verify credentials/" => {
             let (out, _) = run("", 0);

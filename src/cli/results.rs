@@ -1,5 +1,5 @@
-//! `brevet results DIR`: the room's finished attempts, as a table or as CSV
-//! for a gradebook.
+//! `brevet results DIR`: the room's finished attempts, as a table, as CSV
+//! for a gradebook or as JSON, filtered by exam, learner and dates.
 
 use crate::kiosk::log::{RESULTS_FILE, ResultLine};
 use anyhow::Context as _;
@@ -14,8 +14,66 @@ pub struct Args {
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// Print CSV (a header line, then one line per attempt) instead of a table.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub csv: bool,
+    /// Print JSON (an array, one object per attempt) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Only this exam (its id).
+    #[arg(long, value_name = "ID")]
+    pub exam: Option<String>,
+    /// Only this learner (the name or id, however it is typed: case,
+    /// spaces and invisible characters do not matter).
+    #[arg(long, value_name = "NAME")]
+    pub learner: Option<String>,
+    /// Only attempts that ended on or after this day (YYYY-MM-DD, local time).
+    #[arg(long, value_name = "DAY", value_parser = parse_day)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Only attempts that ended on or before this day (YYYY-MM-DD, local time).
+    #[arg(long, value_name = "DAY", value_parser = parse_day)]
+    pub to: Option<chrono::NaiveDate>,
+}
+
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a day: write it YYYY-MM-DD"))
+}
+
+/// Which results to keep.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Only this exam.
+    pub exam: Option<String>,
+    /// Only this learner's key (see [`crate::attempt::learner::normalise`]).
+    pub learner_key: Option<String>,
+    /// Ended at or after.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Ended before.
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Filter {
+    /// Whether `r` passes the filter.
+    pub fn keeps(&self, r: &ResultLine) -> bool {
+        let key = |text: &str| crate::attempt::learner::normalise(text).ok();
+        self.exam.as_ref().is_none_or(|e| *e == r.exam_id)
+            && self.learner_key.as_ref().is_none_or(|k| {
+                key(&r.learner).as_ref() == Some(k)
+                    || r.learner_id.as_deref().and_then(key).as_ref() == Some(k)
+            })
+            && self.from.is_none_or(|t| r.ended_at >= t)
+            && self.until.is_none_or(|t| r.ended_at < t)
+    }
+}
+
+/// The start of `day` in local time, as UTC.
+fn local_midnight(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone as _;
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    chrono::Local
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&chrono::Utc))
 }
 
 /// Reads a results log; a damaged line is an error naming its line number.
@@ -71,32 +129,30 @@ fn fields(r: &ResultLine) -> [String; 13] {
     ]
 }
 
-/// One CSV field: quoted when needed; a leading `=`, `+`, `-` or `@` is
-/// prefixed with `'` so that a spreadsheet never runs a learner's name as a
-/// formula.
-pub fn csv_field(text: &str) -> String {
-    let safe = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
+/// A cell a spreadsheet could run as a formula (`=`, `+`, `-`, `@`, a tab
+/// or a carriage return first) gets a `'` before it (OWASP, "CSV
+/// injection").
+pub fn defuse(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
     } else {
-        text.to_string()
-    };
-    if safe.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", safe.replace('"', "\"\""))
-    } else {
-        safe
+        text.into()
     }
 }
 
-/// The results as CSV.
-pub fn to_csv(results: &[ResultLine]) -> String {
-    let mut out = HEADER.join(",");
-    out.push('\n');
+/// The results as CSV: every field quoted, every cell defused.
+///
+/// # Errors
+/// Writing failed (it cannot, into memory).
+pub fn to_csv(results: &[ResultLine]) -> anyhow::Result<String> {
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
+    w.write_record(HEADER)?;
     for r in results {
-        let line: Vec<String> = fields(r).iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
+        w.write_record(fields(r).iter().map(|f| defuse(f).into_owned()))?;
     }
-    out
+    Ok(String::from_utf8(w.into_inner()?)?)
 }
 
 /// The results as an aligned table (the columns a proctor reads).
@@ -168,8 +224,23 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         read(&path)?
     };
+    let filter = Filter {
+        exam: args.exam.clone(),
+        learner_key: match &args.learner {
+            Some(name) => Some(
+                crate::attempt::learner::normalise(name)
+                    .with_context(|| format!("--learner {name:?}"))?,
+            ),
+            None => None,
+        },
+        from: args.from.map(local_midnight),
+        until: args.to.and_then(|d| d.succ_opt()).map(local_midnight),
+    };
+    let results: Vec<ResultLine> = results.into_iter().filter(|r| filter.keeps(r)).collect();
     if args.csv {
-        print!("{}", to_csv(&results));
+        print!("{}", to_csv(&results)?);
+    } else if args.json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
     } else {
         print!("{}", to_table(&results));
     }
@@ -201,18 +272,64 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_defuses_formulas() {
-        assert_eq!(csv_field("Ada"), "Ada");
-        assert_eq!(csv_field("Lovelace, Ada"), "\"Lovelace, Ada\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        let csv = to_csv(&[line("=1+1", true)]);
+        for (cell, safe) in [
+            ("Ada", "Ada"),
+            ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+        ] {
+            assert_eq!(defuse(cell), safe);
+        }
+        let csv = to_csv(&[line("=1+1", true), line("Lovelace, \"Ada\"", false)]).unwrap();
         let mut rows = csv.lines();
         assert_eq!(rows.next().map(|h| h.split(',').count()), Some(13));
         assert!(
-            rows.next()
-                .is_some_and(|r| r.starts_with("Salle 2,'=1+1,,demo,1.0.0,2027-01-15T08:00:00Z")),
+            rows.next().is_some_and(|r| r.starts_with(
+                "\"Salle 2\",\"'=1+1\",\"\",\"demo\",\"1.0.0\",\"2027-01-15T08:00:00Z\""
+            )),
             "{csv}"
         );
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let learners: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[1].to_string())
+            .collect();
+        assert_eq!(learners, ["'=1+1", "Lovelace, \"Ada\""]);
+    }
+
+    #[test]
+    fn filters_keep_an_exam_a_learner_however_typed_and_a_span_of_days() {
+        let mut other = line("Alan Turing", false);
+        other.exam_id = "python".into();
+        other.ended_at += chrono::TimeDelta::days(3);
+        let all = [line("Ada Lovelace", true), other];
+        let kept = |f: &Filter| -> Vec<String> {
+            all.iter()
+                .filter(|r| f.keeps(r))
+                .map(|r| r.learner.clone())
+                .collect()
+        };
+        assert_eq!(kept(&Filter::default()).len(), 2);
+        let exam = Filter {
+            exam: Some("python".into()),
+            ..Filter::default()
+        };
+        assert_eq!(kept(&exam), ["Alan Turing"]);
+        let learner = Filter {
+            learner_key: crate::attempt::learner::normalise("  ada\u{200B} LOVELACE").ok(),
+            ..Filter::default()
+        };
+        assert_eq!(kept(&learner), ["Ada Lovelace"]);
+        let day = all[0].ended_at;
+        let span = Filter {
+            from: Some(day - chrono::TimeDelta::hours(1)),
+            until: Some(day + chrono::TimeDelta::days(1)),
+            ..Filter::default()
+        };
+        assert_eq!(kept(&span), ["Ada Lovelace"]);
     }
 
     #[test]

@@ -40,10 +40,12 @@ impl Db {
         .map_err(fail)?;
         conn.busy_timeout(BUSY).map_err(fail)?;
         // WAL: readers never block the writer; FULL: each commit syncs the
-        // log, so an acknowledged answer survives a power cut.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(fail)?;
+        // log, so an acknowledged answer survives a power cut. (Switching a
+        // new file to WAL while another process does the same can be
+        // refused at once, without the busy timeout: tried again.)
+        let mode: String =
+            patiently(|| conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)))
+                .map_err(fail)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Database {
                 path: path.to_path_buf(),
@@ -83,7 +85,7 @@ impl Db {
     fn migrate(&mut self, brevet: &str, now_us: i64) -> Result<(), StoreError> {
         let path = self.path.clone();
         let fail = |e: rusqlite::Error| database(&path, &e);
-        let found = version(&self.conn).map_err(fail)?;
+        let found = patiently(|| version(&self.conn)).map_err(fail)?;
         if found > LATEST {
             return Err(StoreError::NewerSchema {
                 path: path.clone(),
@@ -110,6 +112,25 @@ impl Db {
             tx.commit().map_err(fail)?;
         }
         Ok(())
+    }
+}
+
+/// Runs `f` again while the database is busy, up to [`BUSY`]: for the
+/// few steps SQLite refuses at once instead of waiting.
+fn patiently<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let start = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && start.elapsed() < BUSY =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
     }
 }
 
