@@ -17,7 +17,7 @@ pub mod view;
 
 use crate::issuing::{Signer, write_credential};
 use crate::launch::{Launch, LaunchError};
-use crate::store::{DataDir, FileSink};
+use crate::store::{Store, StoreSink};
 use crate::terminal::{self, Flow, FrontEnd, Policy, Stop};
 use crate::tui::view::Theme;
 use chrono::{DateTime, Utc};
@@ -37,8 +37,11 @@ pub enum Stopped {
 
 /// The edge's resources: where attempts, credentials and records go.
 pub struct Edge<'s> {
-    /// The data folder (journals).
-    pub data: DataDir,
+    /// The store: attempts, their journals.
+    pub store: Store,
+    /// Whether learner ids tell learners apart (the proctor checks each
+    /// learner's identity); else names do.
+    pub trust_ids: bool,
     /// A fixed seed for every draw (tests and audits), else random.
     pub seed: Option<u64>,
     /// Signs credentials; empty while the issuer key is locked.
@@ -91,7 +94,7 @@ impl Edge<'_> {
         }
     }
 
-    fn log(&self, kiosk: &mut Kiosk<'_, FileSink>) -> anyhow::Result<()> {
+    fn log(&self, kiosk: &mut Kiosk<'_, StoreSink>) -> anyhow::Result<()> {
         let room = kiosk.settings().room.clone();
         for event in kiosk.take_log() {
             append_line(
@@ -108,14 +111,15 @@ impl Edge<'_> {
 
     fn launch(&self, options: crate::attempt::Options) -> Launch {
         Launch {
-            data: self.data.clone(),
+            store: self.store.clone(),
+            trust_ids: self.trust_ids,
             seed: self.seed,
             options,
         }
     }
 
     /// Issues the credential if earned and appends the result line.
-    fn finish(&self, kiosk: &mut Kiosk<'_, FileSink>, exam_index: usize) -> anyhow::Result<()> {
+    fn finish(&self, kiosk: &mut Kiosk<'_, StoreSink>, exam_index: usize) -> anyhow::Result<()> {
         let Some(offer) = kiosk.offers().get(exam_index).copied() else {
             return Ok(());
         };
@@ -194,7 +198,7 @@ impl Edge<'_> {
     }
 
     /// Carries out one step of the machine.
-    fn step(&self, kiosk: &mut Kiosk<'_, FileSink>, step: Step) -> anyhow::Result<Flow<Stopped>> {
+    fn step(&self, kiosk: &mut Kiosk<'_, StoreSink>, step: Step) -> anyhow::Result<Flow<Stopped>> {
         match step {
             Step::None => {}
             Step::Cleared => return Ok(Flow::Wipe),
@@ -256,6 +260,8 @@ impl Edge<'_> {
 fn refusal(e: LaunchError) -> anyhow::Result<String> {
     match e {
         LaunchError::Refused(_)
+        | LaunchError::StillOpen
+        | LaunchError::Name { .. }
         | LaunchError::Resume { .. }
         | LaunchError::Store(
             crate::store::StoreError::Journal { .. }
@@ -272,7 +278,7 @@ fn refusal(e: LaunchError) -> anyhow::Result<String> {
 /// # Errors
 /// The terminal, the data folder, the journal or a log failed; answers
 /// recorded so far are on disk.
-pub fn run(kiosk: &mut Kiosk<'_, FileSink>, edge: &Edge<'_>) -> anyhow::Result<Stopped> {
+pub fn run(kiosk: &mut Kiosk<'_, StoreSink>, edge: &Edge<'_>) -> anyhow::Result<Stopped> {
     edge.log(kiosk)?;
     // Should the process have to end from the runtime's watcher (the event
     // loop stuck on a terminal that is gone), the log still says why.
@@ -314,7 +320,7 @@ fn stop_entry(why: Stop) -> (&'static str, Option<&'static str>) {
 
 /// The station as a front end of the terminal runtime.
 struct Station<'k, 'a, 'e, 's> {
-    kiosk: &'k mut Kiosk<'a, FileSink>,
+    kiosk: &'k mut Kiosk<'a, StoreSink>,
     edge: &'e Edge<'s>,
     /// How much of the event log was read for a cleared lock-out.
     log_seen: u64,

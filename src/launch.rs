@@ -2,21 +2,26 @@
 //! attempt rules and start a new one. Shared by the TUI, the plain mode and
 //! the kiosk; the clock and the seed source are passed in.
 
-use crate::attempt::{Learner, Options, ResumeError, Session, limits};
+use crate::attempt::learner::NameError;
+use crate::attempt::{Learner, Options, ResumeError, Session, journal, limits};
 use crate::bank::Exam;
-use crate::store::{DataDir, FileSink, StoreError};
+use crate::store::attempts::StartError;
+use crate::store::{Store, StoreError, StoreSink};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
 /// Called once the attempt is submitted: issues the credential if earned.
-pub type OnFinish<'f> = dyn FnMut(&Exam, &Session<FileSink>, &crate::scoring::Outcome) -> anyhow::Result<Option<PathBuf>>
+pub type OnFinish<'f> = dyn FnMut(&Exam, &Session<StoreSink>, &crate::scoring::Outcome) -> anyhow::Result<Option<PathBuf>>
     + 'f;
 
 /// What is needed to open attempts at one exam.
 #[derive(Debug, Clone)]
 pub struct Launch {
-    /// Where journals live.
-    pub data: DataDir,
+    /// Where attempts and their journals live.
+    pub store: Store,
+    /// Whether learner ids can be trusted to tell learners apart (a
+    /// proctor checks identities); else the name is the key.
+    pub trust_ids: bool,
     /// A fixed seed (`--seed`), or `None` to draw one at random.
     pub seed: Option<u64>,
     /// Extra time and supervision.
@@ -27,7 +32,7 @@ pub struct Launch {
 #[derive(Debug)]
 pub struct Opened {
     /// The attempt and its journal.
-    pub session: Session<FileSink>,
+    pub session: Session<StoreSink>,
     /// Whether it was resumed rather than started.
     pub resumed: bool,
     /// The journal file.
@@ -51,6 +56,18 @@ pub enum LaunchError {
     /// The exam's attempt rules say no.
     #[error("{0}")]
     Refused(#[from] limits::Refused),
+    /// Another attempt of this learner is open (another process or
+    /// station took it between the look and the start).
+    #[error("an attempt of this learner at this exam is already open elsewhere")]
+    StillOpen,
+    /// The name cannot identify a learner.
+    #[error("{name:?} cannot name a learner: {why}")]
+    Name {
+        /// The name.
+        name: String,
+        /// Why.
+        why: NameError,
+    },
     /// The new journal could not be written.
     #[error("cannot write the journal {path}: {source}")]
     Io {
@@ -62,6 +79,14 @@ pub enum LaunchError {
 }
 
 impl Launch {
+    /// The learner's key in the store.
+    fn key(&self, learner: &Learner) -> Result<String, LaunchError> {
+        crate::store::store_key(learner, self.trust_ids).map_err(|why| LaunchError::Name {
+            name: learner.name.clone(),
+            why,
+        })
+    }
+
     /// Resumes `learner`'s unfinished attempt at `exam`, if there is one.
     ///
     /// # Errors
@@ -72,26 +97,54 @@ impl Launch {
         learner: &Learner,
         now: DateTime<Utc>,
     ) -> Result<Option<Opened>, LaunchError> {
-        let attempts = self.data.attempts(&exam.meta.id, learner)?;
-        let Some(stored) = attempts
-            .into_iter()
-            .rev()
-            .find(crate::store::StoredAttempt::is_unfinished)
-        else {
+        let key = self.key(learner)?;
+        let rows = self.store.with(|db| db.attempts(&exam.meta.id, &key))?;
+        // A handed-in attempt whose last rows were removed would look
+        // unfinished: say so rather than reopen it.
+        for row in rows.iter().filter(|r| r.state == "submitted") {
+            if !self
+                .store
+                .with(|db| db.ends_with_hand_in(&row.attempt_id))?
+            {
+                return Err(StoreError::SubmittedCut {
+                    path: self.place(&row.attempt_id),
+                    seq: 0,
+                }
+                .into());
+            }
+        }
+        let Some(open) = rows.into_iter().find(|r| r.state == "open") else {
             return Ok(None);
         };
-        let sink = self.data.reopen(&stored)?;
-        let session = Session::resume(exam, &stored.read, sink, now).map_err(|source| {
-            LaunchError::Resume {
-                path: stored.path.clone(),
-                source,
-            }
+        let bytes = self.store.with(|db| db.journal_bytes(&open.attempt_id))?;
+        if bytes.is_empty() {
+            // Registered, then stopped before its first record: nothing
+            // was given in it.
+            self.store.with(|db| db.abandon(&open.attempt_id))?;
+            return Ok(None);
+        }
+        let place = self.place(&open.attempt_id);
+        let read = journal::read(&bytes).map_err(|source| StoreError::Journal {
+            path: place.clone(),
+            source,
         })?;
+        let sink = self.store.sink(&open.attempt_id);
+        let session =
+            Session::resume(exam, &read, sink, now).map_err(|source| LaunchError::Resume {
+                path: place.clone(),
+                source,
+            })?;
         Ok(Some(Opened {
             session,
             resumed: true,
-            journal: stored.path,
+            journal: place,
         }))
+    }
+
+    /// Where an attempt is, for messages: the store's file and the
+    /// attempt's id.
+    fn place(&self, attempt_id: &str) -> PathBuf {
+        PathBuf::from(format!("{}#{attempt_id}", self.store.path().display()))
     }
 
     /// Starts a new attempt, if the exam's attempt rules allow it.
@@ -106,25 +159,37 @@ impl Launch {
         now: DateTime<Utc>,
         random_seed: impl FnOnce() -> u64,
     ) -> Result<Opened, LaunchError> {
-        let attempts = self.data.attempts(&exam.meta.id, &learner)?;
-        let past: Vec<_> = attempts
-            .iter()
-            .map(crate::store::StoredAttempt::past)
-            .collect();
-        limits::may_start(&exam.rules, &past, now)?;
-        let (path, sink) = self
-            .data
-            .new_journal(&exam.meta.id, &learner, attempts.len() + 1)?;
+        let key = self.key(&learner)?;
         let seed = self.seed.unwrap_or_else(random_seed);
-        let session = Session::start(exam, seed, learner, now, self.options.clone(), sink)
-            .map_err(|source| LaunchError::Io {
-                path: path.clone(),
-                source,
+        let header =
+            crate::attempt::Attempt::start(exam, seed, learner.clone(), now, self.options.clone())
+                .header()
+                .clone();
+        let id = crate::store::embedded::new_id();
+        self.store
+            .with(|db| db.start_attempt(exam, &key, &header, &id))
+            .map_err(|e| match e {
+                StartError::Refused(r) => LaunchError::Refused(r),
+                StartError::StillOpen => LaunchError::StillOpen,
+                StartError::Store(e) => LaunchError::Store(e),
             })?;
+        let place = self.place(&id);
+        let session = Session::start(
+            exam,
+            seed,
+            learner,
+            now,
+            self.options.clone(),
+            self.store.sink(&id),
+        )
+        .map_err(|source| LaunchError::Io {
+            path: place.clone(),
+            source,
+        })?;
         Ok(Opened {
             session,
             resumed: false,
-            journal: path,
+            journal: place,
         })
     }
 }

@@ -7,8 +7,11 @@
 //! never appears in a path.
 
 pub mod attempts;
+pub mod embedded;
 pub mod schema;
 pub mod sqlite;
+
+pub use embedded::{Store, StoreSink, learner_key as store_key};
 
 use crate::attempt::journal::{self, JournalError, Sink};
 use crate::attempt::limits::Past;
@@ -263,6 +266,37 @@ impl DataDir {
         Ok(learners)
     }
 
+    /// Every journal file of earlier versions (`journals/*/*/attempt-N.journal`).
+    ///
+    /// # Errors
+    /// A folder cannot be listed.
+    pub fn journal_files(&self) -> Result<Vec<PathBuf>, StoreError> {
+        let mut files = Vec::new();
+        let root = self.root.join("journals");
+        let list = |dir: &Path| -> Result<Vec<PathBuf>, StoreError> {
+            match fs::read_dir(dir) {
+                Ok(entries) => entries
+                    .map(|e| e.map(|e| e.path()).map_err(io(dir)))
+                    .collect(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+                Err(e) => Err(io(dir)(e)),
+            }
+        };
+        for exam in list(&root)? {
+            for learner in list(&exam)? {
+                if learner.is_dir() {
+                    files.extend(
+                        list(&learner)?
+                            .into_iter()
+                            .filter(|p| attempt_number(p).is_some()),
+                    );
+                }
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
     /// Creates the journal of a new attempt (never overwriting one).
     ///
     /// # Errors
@@ -336,7 +370,7 @@ fn seal_path(journal: &Path) -> PathBuf {
 
 /// A journal whose seal says it was submitted must hold that record, with
 /// that hash.
-fn check_seal(path: &Path, read: &journal::Read) -> Result<(), StoreError> {
+pub(crate) fn check_seal(path: &Path, read: &journal::Read) -> Result<(), StoreError> {
     let seal_file = seal_path(path);
     let text = match fs::read_to_string(&seal_file) {
         Ok(t) => t,

@@ -13,7 +13,7 @@ pub mod view;
 use crate::attempt::Learner;
 use crate::bank::Exam;
 use crate::launch::{Launch, LaunchError, OnFinish};
-use crate::store::FileSink;
+use crate::store::StoreSink;
 use crate::terminal::{self, Flow, FrontEnd, Policy, Stop};
 use app::{App, Effect};
 use chrono::{DateTime, Utc};
@@ -73,7 +73,7 @@ pub fn run(ctx: Context<'_, '_>) -> anyhow::Result<Ended> {
         demo_issuer,
     } = ctx;
     let now = Utc::now();
-    let mut app: App<'_, FileSink> = App::new(exam, strings, learner.clone(), now);
+    let mut app: App<'_, StoreSink> = App::new(exam, strings, learner.clone(), now);
     app.set_demo_issuer(demo_issuer);
     if let Some(l) = learner {
         let resumed = launch.find_unfinished(exam, &l, now)?;
@@ -91,7 +91,7 @@ pub fn run(ctx: Context<'_, '_>) -> anyhow::Result<Ended> {
 
 /// The learner's exam as a front end of the terminal runtime.
 struct ExamScreen<'a, 'f> {
-    app: App<'a, FileSink>,
+    app: App<'a, StoreSink>,
     exam: &'a Exam,
     launch: &'a Launch,
     theme: view::Theme,

@@ -7,6 +7,8 @@ use assert_cmd::cargo::cargo_bin;
 use rexpect::process::WaitStatus;
 #[path = "support/data.rs"]
 mod data;
+#[path = "support/store.rs"]
+mod store;
 
 use rexpect::session::{PtySession, spawn_command};
 use std::path::{Path, PathBuf};
@@ -453,17 +455,8 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
 }
 
 /// Every journal under `dir`, concatenated.
-fn journals(dir: &Path) -> String {
-    let mut text = String::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            text += &journals(&path);
-        } else if path.extension().is_some_and(|e| e == "journal") {
-            text += &std::fs::read_to_string(&path).unwrap_or_default();
-        }
-    }
-    text
+fn journals(data: &Path) -> String {
+    store::journals(data)
 }
 
 #[test]

@@ -2,6 +2,9 @@
 //! and the plain mode through a pipe.
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/store.rs"]
+mod store;
+
 use assert_cmd::cargo::cargo_bin;
 use rexpect::session::{PtySession, spawn_command};
 use std::process::Command;
@@ -29,22 +32,11 @@ fn key(p: &mut PtySession, keys: &str) {
     p.flush().unwrap();
 }
 
-/// Waits (up to 20 s) until some journal under `data` contains `needle`.
+/// Waits (up to 20 s) until some journal record in the store of `data`
+/// contains `needle`.
 fn wait_for_journal(data: &std::path::Path, needle: &str) {
-    fn journals(dir: &std::path::Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                journals(&path, out);
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                out.push(text);
-            }
-        }
-    }
     for _ in 0..2000 {
-        let mut texts = Vec::new();
-        journals(data, &mut texts);
-        if texts.iter().any(|t| t.contains(needle)) {
+        if store::journals(data).contains(needle) {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -270,16 +262,8 @@ fn a_handed_in_attempt_whose_journal_lost_its_end_is_not_reopened() {
     let input = "\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n";
     let text = plain(data.path(), &["--learner", "Ada Lovelace"], input);
     assert!(text.contains("== Result: PASSED =="), "{text}");
-    let journal = walk(data.path())
-        .into_iter()
-        .find(|p| p.extension().is_some_and(|e| e == "journal"))
-        .unwrap();
-    assert!(journal.with_extension("submitted").exists());
-    // The last line (the hand-in) removed.
-    let bytes = std::fs::read(&journal).unwrap();
-    let body = &bytes[..bytes.len() - 1];
-    let cut = body.iter().rposition(|&b| b == b'\n').unwrap() + 1;
-    std::fs::write(&journal, &bytes[..cut]).unwrap();
+    // The last record (the hand-in) removed from the store.
+    store::drop_last_records(data.path());
     let out = assert_cmd::Command::cargo_bin("brevet")
         .unwrap()
         .args(["run", &demo(), "--seed", "4", "--learner", "Ada Lovelace"])
@@ -300,20 +284,6 @@ fn a_handed_in_attempt_whose_journal_lost_its_end_is_not_reopened() {
     assert!(!String::from_utf8(out.stdout).unwrap().contains("Question"));
 }
 
-/// Every file under `dir`.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 #[test]
 fn a_learner_name_that_mixes_alphabets_is_refused_before_anything_starts() {
     let data = tempfile::tempdir().unwrap();
@@ -327,5 +297,105 @@ fn a_learner_name_that_mixes_alphabets_is_refused_before_anything_starts() {
         .stderr(predicates::str::contains(
             "mixes letters of several alphabets",
         ));
-    assert!(!data.path().join("journals").exists());
+    assert!(!data.path().join("brevet.db").exists());
+}
+
+/// The demo with one attempt allowed, written into `dir`.
+fn one_attempt_demo(dir: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(demo())
+        .unwrap()
+        .replace("[rules]\n", "[rules]\nmax_attempts = 1\n");
+    let path = dir.join("demo-once.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn one_allowed_attempt_is_one_however_the_name_or_id_is_typed() {
+    let data = tempfile::tempdir().unwrap();
+    let bank = one_attempt_demo(data.path());
+    let run = |learner: &str, id: Option<&str>| {
+        let mut cmd = assert_cmd::Command::cargo_bin("brevet").unwrap();
+        cmd.args(["run", &bank, "--seed", "4", "--learner", learner]);
+        if let Some(id) = id {
+            cmd.args(["--learner-id", id]);
+        }
+        cmd.arg("--data")
+            .arg(data.path())
+            .arg("--out")
+            .arg(data.path())
+            .write_stdin("\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n")
+            .output()
+            .unwrap()
+    };
+    let first = run("Ada Lovelace", None);
+    assert!(String::from_utf8_lossy(&first.stdout).contains("== Result: PASSED =="));
+    for (name, id) in [
+        ("Ada Lovelace", None),
+        ("ADA  lovelace", None),
+        ("Ada Lovelace\u{200B}", None),
+        ("Ada Lovelace", Some("other-id")),
+    ] {
+        let again = run(name, id);
+        let stderr = String::from_utf8_lossy(&again.stderr);
+        assert!(
+            stderr.contains("all 1 allowed attempts have been used"),
+            "{name:?} {id:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn journals_of_an_earlier_version_are_imported_and_resumed() {
+    use brevet::attempt::{Learner, Options, Session};
+    let data = tempfile::tempdir().unwrap();
+    // An interrupted attempt as earlier versions wrote it: a journal file.
+    let exam = brevet::bank::load_str(&std::fs::read_to_string(demo()).unwrap())
+        .exam
+        .unwrap();
+    let dir = brevet::store::DataDir::at(data.path());
+    let learner = Learner {
+        name: "Grace Hopper".into(),
+        id: None,
+    };
+    let (path, sink) = dir.new_journal(&exam.meta.id, &learner, 1).unwrap();
+    let mut session = Session::start(
+        &exam,
+        4,
+        learner,
+        chrono::Utc::now(),
+        Options::default(),
+        sink,
+    )
+    .unwrap();
+    session
+        .apply(
+            &exam,
+            &brevet::attempt::Command::Answer {
+                item: 0,
+                response: brevet::attempt::Response::Bool(true),
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    drop(session);
+    let before = std::fs::read(&path).unwrap();
+    let resume = || {
+        assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .args(["run", &demo(), "--learner", "grace hopper", "--lang", "en"])
+            .arg("--data")
+            .arg(data.path())
+            .write_stdin("\n")
+            .output()
+            .unwrap()
+    };
+    let out = String::from_utf8(resume().stdout).unwrap();
+    assert!(out.contains("Press Enter to continue."), "{out}");
+    assert!(out.contains("Your answer: True"), "{out}");
+    // The file is left as it was; the store has it once.
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let out = String::from_utf8(resume().stdout).unwrap();
+    assert!(out.contains("Your answer: True"), "{out}");
+    assert_eq!(store::journals(data.path()).matches("\"start\"").count(), 1);
 }

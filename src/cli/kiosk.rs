@@ -298,6 +298,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("brevet: warning: {warning}");
     }
     let data = DataDir::locate(args.data.as_deref())?;
+    let (store, problems) = crate::store::Store::open(&data, chrono::Utc::now())?;
     let signer = std::cell::OnceCell::new();
     if let Some(opened) = signer_for(&base, &config, &data)? {
         let _ = signer.set(opened);
@@ -330,8 +331,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     kiosk.set_key_locked(signer.get().is_none());
     // One station runs one learner at a time: at most one attempt can have
     // been interrupted here.
+    // A damaged journal of an earlier version must not keep the room
+    // closed: say so on the welcome screen and in the log, and go on.
+    for problem in &problems {
+        kiosk.refused(problem);
+    }
     for (i, exam) in exams.iter().enumerate() {
-        match data.unfinished_learners(&exam.meta.id) {
+        match store.unfinished_learners(&exam.meta.id) {
             Ok(learners) => {
                 if let Some(learner) = learners.into_iter().next() {
                     kiosk.set_interrupted(i, learner);
@@ -351,7 +357,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", log_path.display())),
     }
     let edge = Edge {
-        data,
+        store,
+        trust_ids: config.require_identity_check,
         seed: args.seed,
         signer: &signer,
         issuer_file: config.issuer.as_ref().map(|f| base.join(f)),

@@ -106,8 +106,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         };
         anyhow::bail!("{flag} {value:?} cannot name a learner: {why}");
     }
+    let data = DataDir::locate(args.data.as_deref())?;
+    let (store, problems) = crate::store::Store::open(&data, chrono::Utc::now())?;
+    for problem in problems {
+        eprintln!("brevet: warning: {problem}");
+    }
     let launch = Launch {
-        data: DataDir::locate(args.data.as_deref())?,
+        store,
+        // Anyone can type any --learner-id: the name is the key.
+        trust_ids: false,
         seed: args.seed,
         options: Options {
             extra_time_percent: args.extra_time,
@@ -135,7 +142,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             };
             Signer::from_file(path, passphrase.as_ref())?
         }
-        None => Signer::demo(&launch.data)?,
+        None => Signer::demo(&data)?,
     }
     .with_suite(args.cryptosuite.into());
     let demo_issuer = signer.is_demo();
@@ -144,7 +151,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // of a passed exam: find out now.
     writable(&out)?;
     let mut on_finish = |exam: &bank::Exam,
-                         session: &crate::attempt::Session<crate::store::FileSink>,
+                         session: &crate::attempt::Session<crate::store::StoreSink>,
                          result: &crate::scoring::Outcome|
      -> anyhow::Result<Option<PathBuf>> {
         if !result.passed {

@@ -285,6 +285,211 @@ impl Db {
     }
 }
 
+impl Db {
+    /// The learners with an open attempt at `exam_id`, by name.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn open_learners(
+        &mut self,
+        exam_id: &str,
+    ) -> Result<Vec<crate::attempt::Learner>, StoreError> {
+        let path = self.path().to_path_buf();
+        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
+        let mut stmt = self
+            .conn_mut()
+            .prepare(
+                "SELECT learner_name, learner_id FROM attempts WHERE exam_id = ?1 AND state = 'open'
+                 ORDER BY learner_name",
+            )
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map([exam_id], |r| {
+                Ok(crate::attempt::Learner {
+                    name: r.get(0)?,
+                    id: r.get(1)?,
+                })
+            })
+            .map_err(fail)?;
+        rows.collect::<Result<_, _>>().map_err(fail)
+    }
+
+    /// Marks an open attempt that never got its first record (the process
+    /// stopped between registering it and writing its start) as abandoned.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn abandon(&mut self, attempt_id: &str) -> Result<(), StoreError> {
+        let path = self.path().to_path_buf();
+        self.conn_mut()
+            .execute(
+                "UPDATE attempts SET state = 'abandoned' WHERE attempt_id = ?1 AND state = 'open'",
+                [attempt_id],
+            )
+            .map(|_| ())
+            .map_err(|e| super::sqlite::database(&path, &e))
+    }
+
+    /// Whether a handed-in attempt's journal still ends with its hand-in
+    /// (rows removed from the end would leave it looking unfinished).
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn ends_with_hand_in(&mut self, attempt_id: &str) -> Result<bool, StoreError> {
+        let path = self.path().to_path_buf();
+        let last: Option<String> = self
+            .conn_mut()
+            .query_row(
+                "SELECT record FROM journal WHERE attempt_id = ?1 ORDER BY seq DESC LIMIT 1",
+                [attempt_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| super::sqlite::database(&path, &e))?;
+        Ok(last
+            .and_then(|json| serde_json::from_str::<Record>(&json).ok())
+            .is_some_and(|r| {
+                matches!(
+                    r.entry,
+                    Entry::Event {
+                        event: Event::Submitted { .. }
+                    }
+                )
+            }))
+    }
+
+    /// Whether the journal file `source` was imported (or tried) already.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn imported(&mut self, source: &str) -> Result<bool, StoreError> {
+        let path = self.path().to_path_buf();
+        self.conn_mut()
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM imports WHERE source = ?1)",
+                [source],
+                |r| r.get(0),
+            )
+            .map_err(|e| super::sqlite::database(&path, &e))
+    }
+
+    /// Records what became of the journal file `source`.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn record_import(
+        &mut self,
+        source: &str,
+        bytes: &[u8],
+        attempt_id: Option<&str>,
+        outcome: &str,
+    ) -> Result<(), StoreError> {
+        use sha2::Digest as _;
+        let path = self.path().to_path_buf();
+        let sha = journal::hex(&sha2::Sha256::digest(bytes).into());
+        self.conn_mut()
+            .execute(
+                "INSERT INTO imports (source, sha256, imported_us, attempt_id, outcome)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    source,
+                    sha,
+                    Utc::now().timestamp_micros(),
+                    attempt_id,
+                    outcome
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| super::sqlite::database(&path, &e))
+    }
+
+    /// Imports an attempt written as a file journal by an earlier version:
+    /// its rows as they were (`lines`, the file's intact lines), numbered
+    /// after the learner's attempts already in the store. An open attempt
+    /// when the learner already has one is recorded as abandoned.
+    ///
+    /// # Errors
+    /// A line does not fit, or the store failed.
+    pub fn import_attempt(
+        &mut self,
+        attempt_id: &str,
+        learner_key: &str,
+        header: &Header,
+        lines: &[&[u8]],
+        submitted: bool,
+    ) -> Result<(), StoreError> {
+        let path = self.path().to_path_buf();
+        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
+        let rows = attempts_of(self.conn_mut(), &header.exam_id, learner_key).map_err(fail)?;
+        let state = if submitted {
+            "submitted"
+        } else if rows.iter().any(|r| r.state == "open") {
+            "abandoned"
+        } else {
+            "open"
+        };
+        let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
+        let started = micros(header.started_at);
+        let tx = self.conn_mut().transaction().map_err(fail)?;
+        tx.execute(
+            "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
+             VALUES (?1, ?2, ?3, ?2, '') ON CONFLICT (bank_hash) DO NOTHING",
+            params![header.bank_hash, header.exam_id, header.exam_version],
+        )
+        .map_err(fail)?;
+        tx.execute(
+            "INSERT INTO learners (learner_key, display_name, learner_id, skeleton, created_us)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (learner_key) DO NOTHING",
+            params![
+                learner_key,
+                header.learner.name,
+                header.learner.id,
+                crate::attempt::learner::skeleton(learner_key),
+                started
+            ],
+        )
+        .map_err(fail)?;
+        tx.execute(
+            "INSERT INTO attempts (attempt_id, exam_id, learner_key, number, bank_hash, seed,
+               learner_name, learner_id, started_us, deadline_us, state, supervised,
+               identity_verified, extra_time_percent, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'imported')",
+            params![
+                attempt_id,
+                header.exam_id,
+                learner_key,
+                number,
+                header.bank_hash,
+                header.seed.to_string(),
+                header.learner.name,
+                header.learner.id,
+                started,
+                micros(header.deadline),
+                state,
+                header.options.supervised,
+                header.options.identity_verified,
+                header.options.extra_time_percent,
+            ],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        for line in lines {
+            self.append_line(attempt_id, line)?;
+        }
+        if state != "open" {
+            // A hand-in among the lines set `submitted`; an abandoned or
+            // cut one keeps the state chosen above.
+            self.conn_mut()
+                .execute(
+                    "UPDATE attempts SET state = ?2 WHERE attempt_id = ?1 AND state = 'open'",
+                    params![attempt_id, state],
+                )
+                .map_err(fail)?;
+        }
+        Ok(())
+    }
+}
+
 fn attempts_of(
     conn: &rusqlite::Connection,
     exam_id: &str,

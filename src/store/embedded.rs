@@ -1,0 +1,183 @@
+//! The store of a data folder, as the front ends use it: a handle shared by
+//! the front end and the journal sinks of its attempts, over the embedded
+//! database (`DATA/brevet.db`). Journals written as files by earlier
+//! versions (`DATA/journals/`) are imported the first time they are seen,
+//! and the files are left in place.
+
+use super::sqlite::{Db, FILE};
+use super::{DataDir, StoreError};
+use crate::attempt::journal::{self, Entry, Sink};
+use crate::attempt::learner::{self, NameError};
+use crate::attempt::{Event, Learner};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// An open store, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Arc<Mutex<Db>>,
+    path: PathBuf,
+}
+
+/// The key under which a learner's attempts are counted: their id when it
+/// can be trusted (a proctor checked who they are), else their name, each
+/// reduced by [`learner::normalise`].
+///
+/// # Errors
+/// The name (or trusted id) cannot be a key.
+pub fn learner_key(learner: &Learner, trust_id: bool) -> Result<String, NameError> {
+    match (&learner.id, trust_id) {
+        (Some(id), true) => Ok(format!("id:{}", learner::normalise(id)?)),
+        _ => Ok(format!("name:{}", learner::normalise(&learner.name)?)),
+    }
+}
+
+impl Store {
+    /// Opens the store of `data` (creating the folder and the database if
+    /// needed) and imports the file journals it has not seen. Returns the
+    /// store and one line per journal file that could not be imported.
+    ///
+    /// # Errors
+    /// The folder or the database cannot be used.
+    pub fn open(data: &DataDir, now: DateTime<Utc>) -> Result<(Store, Vec<String>), StoreError> {
+        let root = data.root();
+        std::fs::create_dir_all(root).map_err(|source| StoreError::Io {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        let path = root.join(FILE);
+        let db = Db::open(&path, env!("CARGO_PKG_VERSION"), now.timestamp_micros())?;
+        let store = Store {
+            db: Arc::new(Mutex::new(db)),
+            path,
+        };
+        let problems = store.import_files(data)?;
+        Ok((store, problems))
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on the database (one caller at a time).
+    ///
+    /// # Errors
+    /// Whatever `f` returns.
+    pub fn with<T, E>(&self, f: impl FnOnce(&mut Db) -> Result<T, E>) -> Result<T, E> {
+        let mut db = self.db.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut db)
+    }
+
+    /// A sink that appends to `attempt_id`'s journal rows.
+    pub fn sink(&self, attempt_id: &str) -> StoreSink {
+        StoreSink {
+            store: self.clone(),
+            attempt_id: attempt_id.to_owned(),
+        }
+    }
+
+    /// The learners whose attempt at `exam_id` is still open (a crash or a
+    /// kill interrupted it).
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn unfinished_learners(&self, exam_id: &str) -> Result<Vec<Learner>, StoreError> {
+        self.with(|db| db.open_learners(exam_id))
+    }
+
+    /// Imports every journal file of `data` not imported yet, oldest
+    /// attempt first.
+    fn import_files(&self, data: &DataDir) -> Result<Vec<String>, StoreError> {
+        let files = data.journal_files()?;
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut problems = Vec::new();
+        let mut readable = Vec::new();
+        for path in files {
+            let source = path.display().to_string();
+            if self.with(|db| db.imported(&source))? {
+                continue;
+            }
+            let bytes = match crate::input::read_limited(&path, 64 * 1024 * 1024) {
+                Ok(b) => b,
+                Err(e) => {
+                    problems.push(e.to_string());
+                    continue;
+                }
+            };
+            match journal::read(&bytes) {
+                Ok(read) => readable.push((path, source, bytes, read)),
+                Err(e) => {
+                    let why = StoreError::Journal { path, source: e }.to_string();
+                    self.with(|db| db.record_import(&source, &bytes, None, &why))?;
+                    problems.push(why);
+                }
+            }
+        }
+        readable.sort_by_key(|(_, _, _, read)| read.records.first().map(|r| r.at));
+        for (path, source, bytes, read) in readable {
+            let Some(journal::Record {
+                entry: Entry::Start(header),
+                ..
+            }) = read.records.first()
+            else {
+                continue;
+            };
+            let key = learner_key(&header.learner, header.options.identity_verified)
+                .unwrap_or_else(|_| format!("raw:{}", header.learner.name.to_lowercase()));
+            let sealed_but_cut = super::check_seal(&path, &read).is_err();
+            let lines: Vec<&[u8]> = bytes[..read.valid_len]
+                .split_inclusive(|&b| b == b'\n')
+                .collect();
+            let submitted = read.records.iter().any(|r| {
+                matches!(
+                    r.entry,
+                    Entry::Event {
+                        event: Event::Submitted { .. }
+                    }
+                )
+            });
+            let id = new_id();
+            self.with(|db| {
+                db.import_attempt(&id, &key, header, &lines, submitted || sealed_but_cut)?;
+                db.record_import(&source, &bytes, Some(&id), "imported")
+            })?;
+        }
+        Ok(problems)
+    }
+}
+
+/// A new attempt id: 128 random bits, as hex.
+pub fn new_id() -> String {
+    journal::hex(&{
+        let mut bytes = [0u8; 32];
+        bytes[..16].copy_from_slice(&rand::random::<[u8; 16]>());
+        bytes
+    })[..32]
+        .to_owned()
+}
+
+/// The journal of one attempt, as rows of the store.
+#[derive(Debug, Clone)]
+pub struct StoreSink {
+    store: Store,
+    attempt_id: String,
+}
+
+impl StoreSink {
+    /// The attempt's id.
+    pub fn attempt_id(&self) -> &str {
+        &self.attempt_id
+    }
+}
+
+impl Sink for StoreSink {
+    fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+        self.store
+            .with(|db| db.append_line(&self.attempt_id, line))
+            .map_err(std::io::Error::other)
+    }
+}
