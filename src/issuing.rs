@@ -327,6 +327,100 @@ impl Signer {
     }
 }
 
+/// Signs the credential of a passed attempt, records it in the store, then
+/// writes its file and marks it written: a file that never reaches the disk
+/// (a kill, a full disk) is written again from the store on the next run.
+///
+/// # Errors
+/// Signing, the store or the file failed (what was recorded stays).
+#[allow(clippy::too_many_arguments)]
+pub fn issue_recorded(
+    store: &crate::store::Store,
+    signer: &Signer,
+    exam: &Exam,
+    attempt_id: &str,
+    attempt: &Attempt,
+    journal_head: &str,
+    result: &scoring::Outcome,
+    out: &Path,
+    now: DateTime<Utc>,
+) -> anyhow::Result<PathBuf> {
+    let doc = signer.issue(exam, attempt, journal_head, result, now, rand::random())?;
+    let bytes = credential_bytes(&doc, out)?;
+    let credential_id = doc.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+    store.with(|db| {
+        db.record_credential(&crate::store::credentials::NewCredential {
+            credential_id,
+            attempt_id,
+            issuer_did: &signer.key.did().to_string(),
+            issued_at: now,
+            bytes: &bytes,
+            out_dir: out,
+        })
+    })?;
+    let learner = &attempt.header().learner.name;
+    let path = write_credential_bytes(out, &exam.meta.id, learner, now, &bytes)?;
+    store.with(|db| db.credential_written(credential_id, &path, Utc::now()))?;
+    Ok(path)
+}
+
+/// What an earlier run left undone for `learner` at `exam`: credentials
+/// recorded but never written are written (the same bytes), and passed
+/// attempts handed in without a credential (the process stopped between
+/// the two) are issued now. Returns the files written.
+///
+/// # Errors
+/// The store, signing or a file failed.
+pub fn recover(
+    store: &crate::store::Store,
+    signer: &Signer,
+    exam: &Exam,
+    learner_key: &str,
+    out: &Path,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for u in store.with(|db| db.unwritten_credentials(&exam.meta.id, learner_key))? {
+        let path = write_credential_bytes(
+            &u.out_dir,
+            &exam.meta.id,
+            &u.learner_name,
+            u.issued_at,
+            &u.bytes,
+        )?;
+        store.with(|db| db.credential_written(&u.credential_id, &path, now))?;
+        written.push(path);
+    }
+    for attempt_id in
+        store.with(|db| db.submitted_without_credential(&exam.meta.id, learner_key))?
+    {
+        let bytes = store.with(|db| db.journal_bytes(&attempt_id))?;
+        let Ok(read) = crate::attempt::journal::read(&bytes) else {
+            continue;
+        };
+        // An attempt at another version of the bank is issued by that one.
+        let Ok(attempt) = crate::attempt::replay(exam, &read) else {
+            continue;
+        };
+        let result = scoring::score(exam, &attempt);
+        if result.passed {
+            let head = crate::attempt::journal::hex(&read.head);
+            written.push(issue_recorded(
+                store,
+                signer,
+                exam,
+                &attempt_id,
+                &attempt,
+                &head,
+                &result,
+                out,
+                now,
+            )?);
+        }
+    }
+    Ok(written)
+}
+
 /// What the credential says, from the exam, the attempt and its score.
 #[allow(clippy::too_many_arguments)]
 pub fn credential_input(
@@ -458,6 +552,39 @@ pub fn write_credential(
     now: DateTime<Utc>,
     doc: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<PathBuf, IssuerError> {
+    write_credential_bytes(out, exam_id, learner, now, &credential_bytes(doc, out)?)
+}
+
+/// A credential file's bytes: the document as indented JSON, and a line
+/// break.
+///
+/// # Errors
+/// The document cannot be written as JSON (`out` names the folder in the
+/// message).
+pub fn credential_bytes(
+    doc: &serde_json::Map<String, serde_json::Value>,
+    out: &Path,
+) -> Result<Vec<u8>, IssuerError> {
+    let mut bytes = serde_json::to_vec_pretty(doc).map_err(|e| IssuerError::Io {
+        path: out.to_path_buf(),
+        source: std::io::Error::other(e),
+    })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Writes a credential's `bytes` into `out`, named after the exam, the
+/// learner and the time it was issued (never over another file).
+///
+/// # Errors
+/// The file cannot be written.
+pub fn write_credential_bytes(
+    out: &Path,
+    exam_id: &str,
+    learner: &str,
+    now: DateTime<Utc>,
+    bytes: &[u8],
+) -> Result<PathBuf, IssuerError> {
     std::fs::create_dir_all(out).map_err(io(out))?;
     let slug: String = learner
         .chars()
@@ -474,11 +601,6 @@ pub fn write_credential(
         .collect::<Vec<_>>()
         .join("-");
     let stamp = now.format("%Y%m%dT%H%M%SZ");
-    let mut bytes = serde_json::to_vec_pretty(doc).map_err(|e| IssuerError::Io {
-        path: out.to_path_buf(),
-        source: std::io::Error::other(e),
-    })?;
-    bytes.push(b'\n');
     for n in 0..100 {
         let suffix = if n == 0 {
             String::new()
@@ -488,7 +610,7 @@ pub fn write_credential(
         let path = out.join(format!("{exam_id}_{slug}_{stamp}{suffix}.json"));
         match write_file(
             &path,
-            &bytes,
+            bytes,
             WriteOptions {
                 mode: 0o644,
                 overwrite: false,

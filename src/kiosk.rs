@@ -15,7 +15,7 @@ pub mod machine;
 pub mod pin;
 pub mod view;
 
-use crate::issuing::{Signer, write_credential};
+use crate::issuing::Signer;
 use crate::launch::{Launch, LaunchError};
 use crate::store::{Store, StoreSink};
 use crate::terminal::{self, Flow, FrontEnd, Policy, Stop};
@@ -143,25 +143,17 @@ impl Edge<'_> {
                 .get()
                 .ok_or_else(|| anyhow::anyhow!("the issuer key is locked"))
                 .and_then(|signer| {
-                    signer
-                        .issue(
-                            exam,
-                            attempt,
-                            &session.head_hash(),
-                            result,
-                            now,
-                            rand::random(),
-                        )
-                        .map_err(anyhow::Error::from)
-                })
-                .and_then(|doc| {
-                    Ok(write_credential(
+                    crate::issuing::issue_recorded(
+                        &self.store,
+                        signer,
+                        exam,
+                        session.sink().attempt_id(),
+                        attempt,
+                        &session.head_hash(),
+                        result,
                         &self.credentials,
-                        &exam.meta.id,
-                        &header.learner.name,
                         now,
-                        &doc,
-                    )?)
+                    )
                 })
                 .map(Some)
         } else {

@@ -7,6 +7,7 @@
 //! never appears in a path.
 
 pub mod attempts;
+pub mod credentials;
 pub mod embedded;
 pub mod schema;
 pub mod sqlite;

@@ -399,3 +399,72 @@ fn journals_of_an_earlier_version_are_imported_and_resumed() {
     assert!(out.contains("Your answer: True"), "{out}");
     assert_eq!(store::journals(data.path()).matches("\"start\"").count(), 1);
 }
+
+#[test]
+fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
+    let data = tempfile::tempdir().unwrap();
+    let out = data.path().join("out");
+    let input = "\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n";
+    let run = || {
+        assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .args(["run", &demo(), "--seed", "4", "--learner", "Ada Lovelace"])
+            .arg("--data")
+            .arg(data.path())
+            .arg("--out")
+            .arg(&out)
+            .write_stdin(input)
+            .output()
+            .unwrap()
+    };
+    let files = || {
+        let mut f: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        f.sort();
+        f
+    };
+    assert!(String::from_utf8_lossy(&run().stdout).contains("PASSED"));
+    let first = files();
+    assert_eq!(first.len(), 1);
+    let bytes = std::fs::read(&first[0]).unwrap();
+    // Killed after the credential was recorded, before its file: the
+    // same bytes are written on the next run.
+    std::fs::remove_file(&first[0]).unwrap();
+    store::execute(
+        data.path(),
+        "UPDATE credentials SET written_us = NULL, file_name = NULL;",
+    );
+    let again = run();
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("had not been written; it is now"),
+        "{stderr}"
+    );
+    let now = files();
+    assert!(
+        now.iter().any(|f| std::fs::read(f).unwrap() == bytes),
+        "{now:?}"
+    );
+    // Killed right after the hand-in, before anything was signed: the
+    // passed attempt is issued on the next run.
+    for f in files() {
+        std::fs::remove_file(f).unwrap();
+    }
+    store::execute(data.path(), "DELETE FROM credentials;");
+    let again = run();
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("had not been written; it is now"),
+        "{stderr}"
+    );
+    assert!(
+        files()
+            .iter()
+            .any(|f| std::fs::read_to_string(f).unwrap().contains("Ada Lovelace")),
+        "{:?}",
+        files()
+    );
+}

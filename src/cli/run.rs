@@ -3,7 +3,7 @@
 
 use crate::attempt::{Learner, Options};
 use crate::bank;
-use crate::issuing::{Signer, write_credential};
+use crate::issuing::Signer;
 use crate::launch::Launch;
 use crate::present::strings::Lang;
 use crate::store::DataDir;
@@ -157,25 +157,36 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         if !result.passed {
             return Ok(None);
         }
-        let now = chrono::Utc::now();
-        let attempt = session.attempt();
-        let doc = signer.issue(
+        Ok(Some(crate::issuing::issue_recorded(
+            &launch.store,
+            &signer,
             exam,
-            attempt,
+            session.sink().attempt_id(),
+            session.attempt(),
             &session.head_hash(),
             result,
-            now,
-            rand::random(),
-        )?;
-        let learner = &attempt.header().learner.name;
-        Ok(Some(write_credential(
             &out,
-            &exam.meta.id,
-            learner,
-            now,
-            &doc,
+            chrono::Utc::now(),
         )?))
     };
+    // What an earlier run of this learner left undone (a kill right after
+    // the hand-in, a full disk): their credential, written now.
+    if let Some(l) = &learner {
+        let key = crate::store::store_key(l, launch.trust_ids)?;
+        for path in crate::issuing::recover(
+            &launch.store,
+            &signer,
+            &exam,
+            &key,
+            &out,
+            chrono::Utc::now(),
+        )? {
+            eprintln!(
+                "brevet: the credential of an earlier attempt had not been written; it is now: {}",
+                path.display()
+            );
+        }
+    }
     if plain {
         let ended = crate::plain::run(
             crate::plain::Context {

@@ -39,3 +39,9 @@ pub fn drop_last_records(data: &Path) {
     )
     .unwrap();
 }
+
+/// Runs `sql` on the store of `data` (to stand for a run that stopped
+/// half-way).
+pub fn execute(data: &Path, sql: &str) {
+    open(data).unwrap().execute_batch(sql).unwrap();
+}
