@@ -39,6 +39,17 @@ pub struct Opened {
     pub journal: PathBuf,
 }
 
+/// A handed-in attempt, as the store keeps it.
+#[derive(Debug)]
+pub struct Finished {
+    /// The attempt, replayed from its journal.
+    pub attempt: crate::attempt::Attempt,
+    /// Its score.
+    pub result: crate::scoring::Outcome,
+    /// Where its credential was written, if one was.
+    pub credential: Option<PathBuf>,
+}
+
 /// Why an attempt could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
@@ -139,6 +150,49 @@ impl Launch {
             resumed: true,
             journal: place,
         }))
+    }
+
+    /// When `learner` has no open attempt at `exam` and the exam's rules
+    /// refuse a new one at `now`: why, and their last handed-in attempt
+    /// (replayed, with the file of its credential if one was written).
+    ///
+    /// # Errors
+    /// See [`LaunchError`].
+    pub fn refusal(
+        &self,
+        exam: &Exam,
+        learner: &Learner,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(limits::Refused, Option<Finished>)>, LaunchError> {
+        let key = self.key(learner)?;
+        let rows = self.store.with(|db| db.attempts(&exam.meta.id, &key))?;
+        if rows.iter().any(|r| r.state == "open") {
+            return Ok(None);
+        }
+        let past: Vec<_> = rows
+            .iter()
+            .filter(|r| r.state != "abandoned")
+            .map(crate::store::attempts::AttemptRow::past)
+            .collect();
+        let Err(why) = limits::may_start(&exam.rules, &past, now) else {
+            return Ok(None);
+        };
+        let last = match rows.iter().rev().find(|r| r.state == "submitted") {
+            None => None,
+            Some(row) => {
+                let bytes = self.store.with(|db| db.journal_bytes(&row.attempt_id))?;
+                let credential = self.store.with(|db| db.credential_file(&row.attempt_id))?;
+                journal::read(&bytes)
+                    .ok()
+                    .and_then(|read| crate::attempt::replay(exam, &read).ok())
+                    .map(|attempt| Finished {
+                        result: crate::scoring::score(exam, &attempt),
+                        attempt,
+                        credential,
+                    })
+            }
+        };
+        Ok(Some((why, last)))
     }
 
     /// Where an attempt is, for messages: the store's file and the

@@ -338,9 +338,20 @@ fn one_allowed_attempt_is_one_however_the_name_or_id_is_typed() {
     ] {
         let again = run(name, id);
         let stderr = String::from_utf8_lossy(&again.stderr);
+        let stdout = String::from_utf8_lossy(&again.stdout);
+        assert_eq!(again.status.code(), Some(1));
+        // Said before anything starts, with the last result and where its
+        // credential is.
+        assert_eq!(
+            stderr.trim(),
+            "brevet: Every attempt this exam allows has been used.",
+            "{name:?} {id:?}"
+        );
         assert!(
-            stderr.contains("all 1 allowed attempts have been used"),
-            "{name:?} {id:?}: {stderr}"
+            stdout.starts_with("Your last attempt: PASSED · Score: 100 %")
+                && stdout.contains("Your credential was saved to")
+                && !stdout.contains("Question"),
+            "{name:?} {id:?}: {stdout}"
         );
     }
 }

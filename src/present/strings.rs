@@ -52,6 +52,12 @@ pub struct Strings {
     pub identify_name_required: &'static str,
     /// A name or id that mixes alphabets.
     pub identify_mixed_scripts: &'static str,
+    /// No attempt left at this exam.
+    pub refused_attempts_used: &'static str,
+    /// Before the local date and time the next attempt may start.
+    pub refused_next_attempt: &'static str,
+    /// Before the learner's last result.
+    pub last_result: &'static str,
     /// A name or id longer than the limit.
     pub identify_too_long: &'static str,
     pub instructions_title: &'static str,
@@ -208,6 +214,9 @@ static EN: Strings = Strings {
     identify_hint: "Tab: next field · Enter: continue",
     identify_name_required: "Please type your full name.",
     identify_mixed_scripts: "Mixed alphabets: type it again with one keyboard layout.",
+    refused_attempts_used: "Every attempt this exam allows has been used.",
+    refused_next_attempt: "The next attempt may start on",
+    last_result: "Your last attempt",
     identify_too_long: "Too long: 200 characters at most.",
     instructions_title: "Before you start",
     skill_block: "Skill block",
@@ -350,6 +359,9 @@ static FR: Strings = Strings {
     identify_hint: "Tab : champ suivant · Entrée : continuer",
     identify_name_required: "Veuillez saisir votre nom complet.",
     identify_mixed_scripts: "Alphabets mélangés : retapez avec un seul clavier.",
+    refused_attempts_used: "Toutes les tentatives que permet cet examen ont été utilisées.",
+    refused_next_attempt: "La prochaine tentative pourra commencer le",
+    last_result: "Votre dernière tentative",
     identify_too_long: "Trop long : 200 caractères au plus.",
     instructions_title: "Avant de commencer",
     skill_block: "Bloc de compétences",

@@ -157,4 +157,23 @@ impl Db {
             .map_err(fail)?;
         rows.collect::<Result<_, _>>().map_err(fail)
     }
+
+    /// The file the attempt's credential was written to, if any.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn credential_file(&mut self, attempt_id: &str) -> Result<Option<PathBuf>, StoreError> {
+        use rusqlite::OptionalExtension as _;
+        let path = self.path().to_path_buf();
+        let file: Option<Option<String>> = self
+            .conn_mut()
+            .query_row(
+                "SELECT file_name FROM credentials WHERE attempt_id = ?1",
+                [attempt_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| super::sqlite::database(&path, &e))?;
+        Ok(file.flatten().map(PathBuf::from))
+    }
 }
