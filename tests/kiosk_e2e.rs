@@ -360,32 +360,28 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
     see(&mut p, "Choose your exam");
     room.exit(p);
 
-    let table = assert_cmd::Command::cargo_bin("brevet")
-        .unwrap()
-        .arg("results")
-        .arg(room.path("results"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let table = String::from_utf8(table).unwrap();
+    // `brevet results ARGS… ROOM/results`, which must succeed: its output.
+    let results = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .arg("results")
+            .args(args)
+            .arg(room.path("results"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let table = results(&[]);
     assert!(
         table.contains("Ada Lovelace") && table.contains("Alan Turing"),
         "{table}"
     );
     assert!(table.contains("100 %  passed"), "{table}");
     assert!(table.ends_with("2 attempts, 1 passed\n"), "{table}");
-    let csv = assert_cmd::Command::cargo_bin("brevet")
-        .unwrap()
-        .args(["results", "--csv"])
-        .arg(room.path("results"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let csv = String::from_utf8(csv).unwrap();
+    let csv = results(&["--csv"]);
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(
         csv.lines()
@@ -395,16 +391,8 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
         "{csv}"
     );
     // One learner, however typed; JSON for scripts.
-    let json = assert_cmd::Command::cargo_bin("brevet")
-        .unwrap()
-        .args(["results", "--json", "--learner", "ALAN  turing"])
-        .arg(room.path("results"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&results(&["--json", "--learner", "ALAN  turing"])).unwrap();
     assert_eq!(json.as_array().map(Vec::len), Some(1), "{json}");
     assert_eq!(json[0]["learner"], "Alan Turing");
 

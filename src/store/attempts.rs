@@ -109,47 +109,16 @@ impl Db {
             ],
         )
         .map_err(fail)?;
-        let now = micros(header.started_at);
-        tx.execute(
-            "INSERT INTO learners (learner_key, display_name, learner_id, skeleton, created_us)
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (learner_key) DO NOTHING",
-            params![
-                learner_key,
-                header.learner.name,
-                header.learner.id,
-                crate::attempt::learner::skeleton(learner_key),
-                now
-            ],
-        )
-        .map_err(fail)?;
-        tx.execute(
-            "INSERT INTO attempts (attempt_id, exam_id, learner_key, number, bank_hash, seed,
-               learner_name, learner_id, started_us, deadline_us, state, supervised,
-               identity_verified, extra_time_percent, origin)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'open', ?11, ?12, ?13, 'live')",
-            params![
-                attempt_id,
-                header.exam_id,
-                learner_key,
-                number,
-                header.bank_hash,
-                header.seed.to_string(),
-                header.learner.name,
-                header.learner.id,
-                now,
-                micros(header.deadline),
-                header.options.supervised,
-                header.options.identity_verified,
-                header.options.extra_time_percent,
-            ],
-        )
-        .map_err(|e| match e.sqlite_error_code() {
-            // Another process took this number first (between our count
-            // and our insert cannot happen under IMMEDIATE; kept as a
-            // second line of defence).
-            Some(rusqlite::ErrorCode::ConstraintViolation) => StartError::StillOpen,
-            _ => StartError::Store(fail(e)),
-        })?;
+        insert_learner(&tx, learner_key, header).map_err(fail)?;
+        insert_attempt(&tx, attempt_id, learner_key, number, header, "open", "live").map_err(
+            |e| match e.sqlite_error_code() {
+                // Another process took this number first (between our count
+                // and our insert cannot happen under IMMEDIATE; kept as a
+                // second line of defence).
+                Some(rusqlite::ErrorCode::ConstraintViolation) => StartError::StillOpen,
+                _ => StartError::Store(fail(e)),
+            },
+        )?;
         tx.commit().map_err(fail)?;
         Ok(AttemptRow {
             attempt_id: attempt_id.to_owned(),
@@ -429,7 +398,6 @@ impl Db {
             "open"
         };
         let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
-        let started = micros(header.started_at);
         let tx = self.conn_mut().transaction().map_err(fail)?;
         tx.execute(
             "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
@@ -437,39 +405,15 @@ impl Db {
             params![header.bank_hash, header.exam_id, header.exam_version],
         )
         .map_err(fail)?;
-        tx.execute(
-            "INSERT INTO learners (learner_key, display_name, learner_id, skeleton, created_us)
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (learner_key) DO NOTHING",
-            params![
-                learner_key,
-                header.learner.name,
-                header.learner.id,
-                crate::attempt::learner::skeleton(learner_key),
-                started
-            ],
-        )
-        .map_err(fail)?;
-        tx.execute(
-            "INSERT INTO attempts (attempt_id, exam_id, learner_key, number, bank_hash, seed,
-               learner_name, learner_id, started_us, deadline_us, state, supervised,
-               identity_verified, extra_time_percent, origin)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'imported')",
-            params![
-                attempt_id,
-                header.exam_id,
-                learner_key,
-                number,
-                header.bank_hash,
-                header.seed.to_string(),
-                header.learner.name,
-                header.learner.id,
-                started,
-                micros(header.deadline),
-                state,
-                header.options.supervised,
-                header.options.identity_verified,
-                header.options.extra_time_percent,
-            ],
+        insert_learner(&tx, learner_key, header).map_err(fail)?;
+        insert_attempt(
+            &tx,
+            attempt_id,
+            learner_key,
+            number,
+            header,
+            state,
+            "imported",
         )
         .map_err(fail)?;
         tx.commit().map_err(fail)?;
@@ -488,6 +432,60 @@ impl Db {
         }
         Ok(())
     }
+}
+
+/// Adds the learner to the registry, if new.
+fn insert_learner(
+    tx: &rusqlite::Transaction<'_>,
+    learner_key: &str,
+    header: &Header,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO learners (learner_key, display_name, learner_id, skeleton, created_us)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (learner_key) DO NOTHING",
+        params![
+            learner_key,
+            header.learner.name,
+            header.learner.id,
+            crate::attempt::learner::skeleton(learner_key),
+            micros(header.started_at)
+        ],
+    )
+}
+
+/// Registers an attempt from its journal's header.
+fn insert_attempt(
+    tx: &rusqlite::Transaction<'_>,
+    attempt_id: &str,
+    learner_key: &str,
+    number: u32,
+    header: &Header,
+    state: &str,
+    origin: &str,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO attempts (attempt_id, exam_id, learner_key, number, bank_hash, seed,
+           learner_name, learner_id, started_us, deadline_us, state, supervised,
+           identity_verified, extra_time_percent, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            attempt_id,
+            header.exam_id,
+            learner_key,
+            number,
+            header.bank_hash,
+            header.seed.to_string(),
+            header.learner.name,
+            header.learner.id,
+            micros(header.started_at),
+            micros(header.deadline),
+            state,
+            header.options.supervised,
+            header.options.identity_verified,
+            header.options.extra_time_percent,
+            origin,
+        ],
+    )
 }
 
 fn attempts_of(
