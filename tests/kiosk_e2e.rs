@@ -361,7 +361,7 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
     room.exit(p);
 
     // `brevet results ARGS… ROOM/results`, which must succeed: its output.
-    let results = |args: &[&str]| {
+    let brevet_results = |args: &[&str]| {
         let out = assert_cmd::Command::cargo_bin("brevet")
             .unwrap()
             .arg("results")
@@ -374,14 +374,14 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
             .clone();
         String::from_utf8(out).unwrap()
     };
-    let table = results(&[]);
+    let table = brevet_results(&[]);
     assert!(
         table.contains("Ada Lovelace") && table.contains("Alan Turing"),
         "{table}"
     );
     assert!(table.contains("100 %  passed"), "{table}");
     assert!(table.ends_with("2 attempts, 1 passed\n"), "{table}");
-    let csv = results(&["--csv"]);
+    let csv = brevet_results(&["--csv"]);
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(
         csv.lines()
@@ -392,7 +392,7 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
     );
     // One learner, however typed; JSON for scripts.
     let json: serde_json::Value =
-        serde_json::from_str(&results(&["--json", "--learner", "ALAN  turing"])).unwrap();
+        serde_json::from_str(&brevet_results(&["--json", "--learner", "ALAN  turing"])).unwrap();
     assert_eq!(json.as_array().map(Vec::len), Some(1), "{json}");
     assert_eq!(json[0]["learner"], "Alan Turing");
 
