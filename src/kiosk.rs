@@ -202,8 +202,26 @@ impl Edge<'_> {
             Step::Identify { exam, learner } => {
                 if let Some(offer) = kiosk.offers().get(exam).copied() {
                     let launch = self.launch(crate::attempt::Options::default());
-                    match launch.find_unfinished(offer.exam, &learner, Utc::now()) {
-                        Ok(opened) => kiosk.identified(learner, opened.map(|o| o.session)),
+                    let now = Utc::now();
+                    let found =
+                        launch
+                            .find_unfinished(offer.exam, &learner, now)
+                            .and_then(|opened| match opened {
+                                Some(o) => Ok((Some(o), None)),
+                                None => Ok((None, launch.refusal(offer.exam, &learner, now)?)),
+                            });
+                    match found {
+                        Ok((opened, refused)) => {
+                            kiosk.identified(learner, opened.map(|o| o.session));
+                            if let Some((why, last)) = refused {
+                                kiosk.set_refused(crate::present::refusal_lines(
+                                    &why,
+                                    last.as_ref().map(|f| &f.result),
+                                    last.as_ref().and_then(|f| f.credential.as_deref()),
+                                    offer.strings,
+                                ));
+                            }
+                        }
                         Err(e) => kiosk.refused(&refusal(e)?),
                     }
                 }

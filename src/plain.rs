@@ -160,6 +160,17 @@ impl<'a, S: Sink> Plain<'a, S> {
         self.stage = Stage::Instructions { learner, resumed };
     }
 
+    /// After [`Effect::Identify`], when no attempt may start: says why (the
+    /// lines of [`crate::present::refusal_lines`]) and ends the dialogue.
+    pub fn refused(&mut self, lines: &[String]) -> Effect {
+        self.out.push('\n');
+        for line in lines {
+            self.say(line);
+        }
+        self.stage = Stage::Done;
+        Effect::Done(Ended::Quit)
+    }
+
     /// After [`Effect::Start`]: the new attempt. Shows the first question.
     pub fn started(&mut self, session: Session<S>, now: DateTime<Utc>) -> Option<Effect> {
         self.enter_exam(session, now)
@@ -804,8 +815,23 @@ pub fn run<W: Write>(
             Some(Effect::Identify(learner)) => {
                 let now = clock();
                 let resumed = launch.find_unfinished(exam, &learner, now)?;
-                plain.found(learner, resumed.map(|o| o.session), now);
-                None
+                let refused = match resumed {
+                    None => launch.refusal(exam, &learner, now)?,
+                    Some(_) => None,
+                };
+                match refused {
+                    // Said before the instructions: nothing may start.
+                    Some((why, last)) => Some(plain.refused(&crate::present::refusal_lines(
+                        &why,
+                        last.as_ref().map(|f| &f.result),
+                        last.as_ref().and_then(|f| f.credential.as_deref()),
+                        strings,
+                    ))),
+                    None => {
+                        plain.found(learner, resumed.map(|o| o.session), now);
+                        None
+                    }
+                }
             }
             Some(Effect::Start(learner)) => {
                 let now = clock();

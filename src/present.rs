@@ -82,3 +82,44 @@ pub fn name_refused(why: &crate::attempt::learner::NameError, s: &Strings) -> &'
         NameError::MixedScripts => s.identify_mixed_scripts,
     }
 }
+
+/// Why no attempt may start, in the interface's language, with the last
+/// result and where its credential is: the lines every front end shows.
+pub fn refusal_lines(
+    why: &crate::attempt::limits::Refused,
+    last: Option<&crate::scoring::Outcome>,
+    credential: Option<&std::path::Path>,
+    s: &Strings,
+) -> Vec<String> {
+    let mut lines = vec![match why {
+        crate::attempt::limits::Refused::NoAttemptsLeft { .. } => {
+            s.refused_attempts_used.to_owned()
+        }
+        crate::attempt::limits::Refused::TooSoon { from } => format!(
+            "{} {}",
+            s.refused_next_attempt,
+            from.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
+        ),
+    }];
+    if let Some(result) = last {
+        lines.push(format!(
+            "{}{}{} · {}{}{} ({} {})",
+            s.last_result,
+            s.colon,
+            if result.passed {
+                s.passed
+            } else {
+                s.not_passed
+            },
+            s.score,
+            s.colon,
+            strings::percent(result.percent),
+            s.required,
+            strings::percent(result.threshold)
+        ));
+    }
+    if let Some(path) = credential {
+        lines.push(format!("{} {}", s.credential_written, path.display()));
+    }
+    lines
+}

@@ -76,8 +76,7 @@ pub fn run(ctx: Context<'_, '_>) -> anyhow::Result<Ended> {
     let mut app: App<'_, StoreSink> = App::new(exam, strings, learner.clone(), now);
     app.set_demo_issuer(demo_issuer);
     if let Some(l) = learner {
-        let resumed = launch.find_unfinished(exam, &l, now)?;
-        app.identified(l, resumed.map(|o| o.session));
+        identify(&mut app, launch, exam, l)?;
     }
     let mut screen = ExamScreen {
         app,
@@ -104,10 +103,7 @@ impl ExamScreen<'_, '_> {
         let exam = self.exam;
         match effect {
             Effect::None => {}
-            Effect::Identify(l) => {
-                let resumed = self.launch.find_unfinished(exam, &l, Utc::now())?;
-                self.app.identified(l, resumed.map(|o| o.session));
-            }
+            Effect::Identify(l) => identify(&mut self.app, self.launch, exam, l)?,
             Effect::Start(l) => {
                 let opened = self
                     .launch
@@ -174,6 +170,33 @@ impl FrontEnd for ExamScreen<'_, '_> {
     fn stopped(&mut self, why: Stop) -> anyhow::Result<Ended> {
         Ok(Ended::Stopped(why))
     }
+}
+
+/// The learner's unfinished attempt, or why none may start (said on the
+/// instructions screen, before anything starts).
+fn identify(
+    app: &mut App<'_, StoreSink>,
+    launch: &Launch,
+    exam: &Exam,
+    learner: crate::attempt::Learner,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let resumed = launch.find_unfinished(exam, &learner, now)?;
+    let refused = match resumed {
+        None => launch.refusal(exam, &learner, now)?,
+        Some(_) => None,
+    };
+    app.identified(learner, resumed.map(|o| o.session));
+    if let Some((why, last)) = refused {
+        let lines = crate::present::refusal_lines(
+            &why,
+            last.as_ref().map(|f| &f.result),
+            last.as_ref().and_then(|f| f.credential.as_deref()),
+            app.strings(),
+        );
+        app.set_refused(lines);
+    }
+    Ok(())
 }
 
 fn refusal(e: LaunchError) -> anyhow::Error {

@@ -357,6 +357,33 @@ fn one_allowed_attempt_is_one_however_the_name_or_id_is_typed() {
 }
 
 #[test]
+fn a_learner_who_identifies_in_the_dialogue_is_told_before_the_instructions() {
+    let data = tempfile::tempdir().unwrap();
+    let bank = one_attempt_demo(data.path());
+    let run = |input: &str| {
+        assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .args(["run", &bank, "--seed", "4", "--lang", "en", "--plain"])
+            .arg("--data")
+            .arg(data.path())
+            .arg("--out")
+            .arg(data.path())
+            .write_stdin(input)
+            .output()
+            .unwrap()
+    };
+    let first = run("Ada Lovelace\n\n\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n");
+    assert!(String::from_utf8_lossy(&first.stdout).contains("PASSED"));
+    let again = String::from_utf8(run("ada lovelace\n\n\n").stdout).unwrap();
+    assert!(
+        again.contains("Every attempt this exam allows has been used.")
+            && again.contains("Your last attempt: PASSED")
+            && !again.contains("Press Enter to start"),
+        "{again}"
+    );
+}
+
+#[test]
 fn journals_of_an_earlier_version_are_imported_and_resumed() {
     use brevet::attempt::{Learner, Options, Session};
     let data = tempfile::tempdir().unwrap();

@@ -357,3 +357,22 @@ fn a_long_prompt_scrolls_and_keeps_the_highlighted_choice_visible() {
     }
     assert!(draw(&app, 80, 24).contains("1. (1 pt)"));
 }
+
+#[test]
+fn when_no_attempt_may_start_the_instructions_say_why_and_enter_leaves() {
+    let exam = demo();
+    let mut app: TestApp<'_> = App::new(&exam, Lang::En.strings(), None, t0());
+    app.identified(learner(), None);
+    app.set_refused(vec![
+        "Every attempt this exam allows has been used.".into(),
+        "Your last attempt: PASSED · Score: 100 % (required 60 %)".into(),
+    ]);
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("Every attempt this exam allows has been used."),
+        "{screen}"
+    );
+    assert!(screen.contains("Press Enter to leave."), "{screen}");
+    assert!(!screen.contains("the clock starts now"), "{screen}");
+    assert_eq!(app.handle(Action::Confirm, t0()).unwrap(), Effect::Quit);
+}

@@ -192,40 +192,16 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(l) = &learner
         && let Some((why, last)) = launch.refusal(&exam, l, chrono::Utc::now())?
     {
-        let s = lang.strings();
-        if let Some(last) = last {
-            println!(
-                "{}{}{} · {}{}{} ({} {})",
-                s.last_result,
-                s.colon,
-                if last.result.passed {
-                    s.passed
-                } else {
-                    s.not_passed
-                },
-                s.score,
-                s.colon,
-                crate::present::strings::percent(last.result.percent),
-                s.required,
-                crate::present::strings::percent(last.result.threshold)
-            );
-            if let Some(path) = last.credential {
-                println!("{} {}", s.credential_written, path.display());
-            }
+        let lines = crate::present::refusal_lines(
+            &why,
+            last.as_ref().map(|f| &f.result),
+            last.as_ref().and_then(|f| f.credential.as_deref()),
+            lang.strings(),
+        );
+        for line in &lines[1..] {
+            println!("{line}");
         }
-        match why {
-            crate::attempt::limits::Refused::NoAttemptsLeft { .. } => {
-                eprintln!("brevet: {}", s.refused_attempts_used);
-            }
-            crate::attempt::limits::Refused::TooSoon { from } => {
-                let local = from.with_timezone(&chrono::Local);
-                eprintln!(
-                    "brevet: {} {}",
-                    s.refused_next_attempt,
-                    local.format("%Y-%m-%d %H:%M")
-                );
-            }
-        }
+        eprintln!("brevet: {}", lines[0]);
         return Ok(ExitCode::from(1));
     }
     if plain {

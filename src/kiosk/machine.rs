@@ -596,6 +596,14 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         }
     }
 
+    /// No attempt may start for the seated learner: their instructions
+    /// screen says why (`lines`), and Enter hands over.
+    pub fn set_refused(&mut self, lines: Vec<String>) {
+        if let Some(seat) = self.seat_mut() {
+            seat.app.set_refused(lines);
+        }
+    }
+
     /// The interrupted attempt found at start was resumed another way (its
     /// learner identified again): the menu no longer offers it.
     fn forget_interrupted(&mut self, learner: &Learner) {

@@ -58,6 +58,8 @@ pub struct Strings {
     pub refused_next_attempt: &'static str,
     /// Before the learner's last result.
     pub last_result: &'static str,
+    /// How to leave when no attempt may start.
+    pub refused_leave: &'static str,
     /// A name or id longer than the limit.
     pub identify_too_long: &'static str,
     pub instructions_title: &'static str,
@@ -217,6 +219,7 @@ static EN: Strings = Strings {
     refused_attempts_used: "Every attempt this exam allows has been used.",
     refused_next_attempt: "The next attempt may start on",
     last_result: "Your last attempt",
+    refused_leave: "Press Enter to leave.",
     identify_too_long: "Too long: 200 characters at most.",
     instructions_title: "Before you start",
     skill_block: "Skill block",
@@ -362,6 +365,7 @@ static FR: Strings = Strings {
     refused_attempts_used: "Toutes les tentatives que permet cet examen ont été utilisées.",
     refused_next_attempt: "La prochaine tentative pourra commencer le",
     last_result: "Votre dernière tentative",
+    refused_leave: "Appuyez sur Entrée pour quitter.",
     identify_too_long: "Trop long : 200 caractères au plus.",
     instructions_title: "Avant de commencer",
     skill_block: "Bloc de compétences",

@@ -110,6 +110,7 @@ pub struct App<'a, S> {
     credential: Option<PathBuf>,
     demo_issuer: bool,
     review: Review,
+    refused: Vec<String>,
     kiosk: bool,
     now: DateTime<Utc>,
 }
@@ -148,6 +149,7 @@ impl<'a, S: Sink> App<'a, S> {
             credential: None,
             demo_issuer: false,
             review: exam.rules.review,
+            refused: Vec::new(),
             kiosk: false,
             now,
         }
@@ -237,6 +239,17 @@ impl<'a, S: Sink> App<'a, S> {
     /// Where the credential was written, if one was.
     pub fn credential(&self) -> Option<&PathBuf> {
         self.credential.as_ref()
+    }
+
+    /// No attempt may start (the exam's rules): the instructions screen
+    /// says why, in `lines`, and Enter leaves.
+    pub fn set_refused(&mut self, lines: Vec<String>) {
+        self.refused = lines;
+    }
+
+    /// Why no attempt may start, if none may.
+    pub fn refused(&self) -> &[String] {
+        &self.refused
     }
 
     /// Shows `review` on the result screen instead of what the bank says
@@ -458,6 +471,7 @@ impl<'a, S: Sink> App<'a, S> {
         match self.screen {
             Screen::Identify => Ok(self.on_identify(action)),
             Screen::Instructions => Ok(match action {
+                Action::Confirm if !self.refused.is_empty() => Effect::Quit,
                 Action::Confirm => match (&self.session, &self.learner) {
                     (Some(_), _) => {
                         self.screen = Screen::Question;

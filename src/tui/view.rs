@@ -201,6 +201,13 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
         )),
         Line::raw(""),
     ];
+    if !app.refused().is_empty() {
+        for line in app.refused() {
+            lines.push(Line::styled(line.clone(), theme.warn()));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(s.refused_leave, theme.good()));
+    }
     let extra = app
         .session()
         .map_or(0, |s| s.attempt().header().options.extra_time_percent);
@@ -241,7 +248,9 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
     if app.demo_issuer() {
         lines.push(Line::styled(s.demo_issuer, theme.warn()));
     }
-    if let Some(session) = app.session() {
+    if !app.refused().is_empty() {
+        // Said at the top, where it cannot be cut off.
+    } else if let Some(session) = app.session() {
         lines.push(Line::styled(s.resuming, theme.warn()));
         lines.push(Line::raw(format!(
             "{} {}",
