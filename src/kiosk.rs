@@ -213,11 +213,13 @@ impl Edge<'_> {
                     match found {
                         Ok((opened, refused)) => {
                             kiosk.identified(learner, opened.map(|o| o.session));
-                            if let Some((why, last)) = refused {
+                            // Only why: anyone can type a name at a station,
+                            // and a result is its learner's alone.
+                            if let Some((why, _)) = refused {
                                 kiosk.set_refused(crate::present::refusal_lines(
                                     &why,
-                                    last.as_ref().map(|f| &f.result),
-                                    last.as_ref().and_then(|f| f.credential.as_deref()),
+                                    None,
+                                    None,
                                     offer.strings,
                                 ));
                             }
