@@ -102,24 +102,28 @@ pub fn refusal_lines(
         ),
     }];
     if let Some(result) = last {
-        lines.push(format!(
-            "{}{}{} · {}{}{} ({} {})",
-            s.last_result,
-            s.colon,
-            if result.passed {
-                s.passed
-            } else {
-                s.not_passed
-            },
-            s.score,
-            s.colon,
-            strings::percent(result.percent),
-            s.required,
-            strings::percent(result.threshold)
-        ));
+        lines.push(verdict_line(s.last_result, result, s));
     }
     if let Some(path) = credential {
         lines.push(format!("{} {}", s.credential_written, path.display()));
     }
     lines
+}
+
+/// `LABEL: PASSED · Score: 83.3 % (required 60 %)`.
+pub fn verdict_line(label: &str, result: &crate::scoring::Outcome, s: &Strings) -> String {
+    format!(
+        "{label}{}{} · {}{}{} ({} {})",
+        s.colon,
+        if result.passed {
+            s.passed
+        } else {
+            s.not_passed
+        },
+        s.score,
+        s.colon,
+        strings::percent(result.percent),
+        s.required,
+        strings::percent(result.threshold)
+    )
 }

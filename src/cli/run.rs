@@ -237,19 +237,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match ended {
         tui::Ended::Finished { result, credential } => {
             println!(
-                "{}{}{} · {}{}{} ({} {})",
-                exam.meta.title,
-                s.colon,
-                if result.passed {
-                    s.passed
-                } else {
-                    s.not_passed
-                },
-                s.score,
-                s.colon,
-                crate::present::strings::percent(result.percent),
-                s.required,
-                crate::present::strings::percent(result.threshold)
+                "{}",
+                crate::present::verdict_line(&exam.meta.title, &result, s)
             );
             if let Some(path) = credential {
                 println!("{} {}", s.credential_written, path.display());
