@@ -203,26 +203,24 @@ impl Edge<'_> {
                 if let Some(offer) = kiosk.offers().get(exam).copied() {
                     let launch = self.launch(crate::attempt::Options::default());
                     let now = Utc::now();
-                    let found =
-                        launch
-                            .find_unfinished(offer.exam, &learner, now)
-                            .and_then(|opened| match opened {
-                                Some(o) => Ok((Some(o), None)),
-                                None => Ok((None, launch.refusal(offer.exam, &learner, now)?)),
-                            });
+                    // Found, not resumed: nothing is written to someone's
+                    // attempt before the proctor confirms who is here.
+                    let found = launch
+                        .find_unconfirmed(offer.exam, &learner)
+                        .and_then(|opened| match opened {
+                            Some(o) => Ok((Some(o), None)),
+                            None => Ok((None, launch.refusal(offer.exam, &learner, now)?)),
+                        });
                     match found {
                         Ok((opened, refused)) => {
-                            kiosk.identified(learner, opened.map(|o| o.session));
+                            kiosk.identified(learner, opened.map(|o| o.session))?;
                             // Only why: anyone can type a name at a station,
-                            // and a result is its learner's alone.
-                            if let Some((why, _)) = refused {
-                                kiosk.set_refused(crate::present::refusal_lines(
-                                    &why,
-                                    None,
-                                    None,
-                                    offer.strings,
-                                ));
-                            }
+                            // and a result is its learner's alone. (Empty
+                            // when the learner may start: nothing is left of
+                            // an earlier name.)
+                            kiosk.set_refused(refused.map_or_else(Vec::new, |(why, _)| {
+                                crate::present::refusal_lines(&why, None, None, offer.strings)
+                            }));
                         }
                         Err(e) => kiosk.refused(&refusal(e)?),
                     }

@@ -108,6 +108,30 @@ impl Launch {
         learner: &Learner,
         now: DateTime<Utc>,
     ) -> Result<Option<Opened>, LaunchError> {
+        let Some(mut opened) = self.find_unconfirmed(exam, learner)? else {
+            return Ok(None);
+        };
+        opened
+            .session
+            .mark_resumed(exam, 0, now)
+            .map_err(|source| LaunchError::Io {
+                path: opened.journal.clone(),
+                source,
+            })?;
+        Ok(Some(opened))
+    }
+
+    /// [`Launch::find_unfinished`] without writing anything to it: for an
+    /// attempt a proctor must confirm before it goes on (the edge calls
+    /// [`Session::mark_resumed`] then).
+    ///
+    /// # Errors
+    /// See [`LaunchError`].
+    pub fn find_unconfirmed(
+        &self,
+        exam: &Exam,
+        learner: &Learner,
+    ) -> Result<Option<Opened>, LaunchError> {
         let key = self.key(learner)?;
         let rows = self.store.with(|db| db.attempts(&exam.meta.id, &key))?;
         // A handed-in attempt whose last rows were removed would look
@@ -140,11 +164,10 @@ impl Launch {
             source,
         })?;
         let sink = self.store.sink(&open.attempt_id);
-        let session =
-            Session::resume(exam, &read, sink, now).map_err(|source| LaunchError::Resume {
-                path: place.clone(),
-                source,
-            })?;
+        let session = Session::reopen(exam, &read, sink).map_err(|source| LaunchError::Resume {
+            path: place.clone(),
+            source,
+        })?;
         Ok(Some(Opened {
             session,
             resumed: true,

@@ -232,10 +232,11 @@ pub fn run<F: FrontEnd>(
     let last_words = Arc::new(Mutex::new(Some(last_words)));
     let signals = watch_signals(policy, &shared, &work, &last_words)?;
     watch_hang_up(&shared, &work, &last_words);
-    let result = {
-        let mut screen = Screen::enter()?;
-        event_loop(front, &mut screen, &shared, &work)
+    let result = match Screen::enter() {
+        Ok(mut screen) => event_loop(front, &mut screen, &shared, &work),
+        Err(e) => Err(Stopping::Failed(e.into())),
     };
+    // Whatever happened, the watchers stand down.
     lock(&shared).done = true;
     signals.close();
     match result {
@@ -286,9 +287,11 @@ fn event_loop<F: FrontEnd>(
             Flow::Wipe => screen.wipe()?,
             Flow::End(ended) => return Ok(ended),
         }
-        screen.terminal.draw(|f| front.render(f)).map_err(lost)?;
         let wait = front.wake_after(Utc::now()).min(MAX_WAIT);
+        // Drawing writes to the terminal only, and may block on a stalled
+        // one: a stop must not wait for it.
         drop(busy);
+        screen.terminal.draw(|f| front.render(f)).map_err(lost)?;
         let mut ready = event::poll(wait).map_err(lost)?;
         let mut handled = 0;
         while ready && handled < EVENTS_PER_FRAME {
@@ -344,6 +347,9 @@ impl Screen {
     /// After SIGCONT: the shell may have reset the terminal while the
     /// process was stopped.
     fn set_up_again(&mut self) -> std::io::Result<()> {
+        // The input library skips enabling raw mode when it believes it is
+        // on: switched off first, so that it is set again for real.
+        let _ = crossterm::terminal::disable_raw_mode();
         set_up()?;
         self.wipe()
     }

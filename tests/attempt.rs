@@ -814,3 +814,20 @@ fn a_journal_whose_deadline_was_moved_is_refused() {
     ));
     assert!(replay(&exam, &read).is_ok());
 }
+
+#[test]
+fn reopening_writes_nothing_until_the_attempt_goes_on() {
+    let exam = bank("free");
+    let mut s = start(&exam, 2);
+    play(&exam, &mut s, 2);
+    let bytes = s.sink().clone();
+    let read = journal::read(&bytes).unwrap();
+    let mut reopened = Session::reopen(&exam, &read, Vec::new()).unwrap();
+    assert!(reopened.sink().is_empty(), "a look writes nothing");
+    reopened
+        .mark_resumed(&exam, 0, reopened.attempt().header().started_at)
+        .unwrap();
+    let written = String::from_utf8(reopened.sink().clone()).unwrap();
+    assert_eq!(written.lines().count(), 1);
+    assert!(written.contains("resumed"), "{written}");
+}

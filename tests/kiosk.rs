@@ -115,7 +115,7 @@ fn start<'a>(k: &mut Kiosk<'a, Vec<u8>>, exam: &Exam, now: DateTime<Utc>) -> Opt
             learner: learner()
         }
     );
-    k.identified(learner(), None);
+    k.identified(learner(), None).unwrap();
     if k.overlay().is_some() {
         // The identity check.
         typed(k, PIN, now);
@@ -312,7 +312,7 @@ fn with_the_identity_check_only_the_right_pin_vouches_for_the_learner() {
     let exam = demo();
     let mut k = kiosk(&exam, true);
     assert!(matches!(identify(&mut k, t(0)), Step::Identify { .. }));
-    k.identified(learner(), None);
+    k.identified(learner(), None).unwrap();
     assert!(matches!(
         k.overlay(),
         Some(Overlay::Pin { ask: Ask::Identity(l), .. }) if *l == learner()
@@ -325,7 +325,7 @@ fn with_the_identity_check_only_the_right_pin_vouches_for_the_learner() {
     k.key(key(KeyCode::Esc), t(2)).unwrap();
     assert_eq!(screen(&k), Some(Screen::Identify));
     assert!(matches!(enter(&mut k, t(3)), Step::Identify { .. }));
-    k.identified(learner(), None);
+    k.identified(learner(), None).unwrap();
     typed(&mut k, PIN, t(3));
     assert_eq!(enter(&mut k, t(3)), Step::None);
     assert!(k.seat().unwrap().identity_verified);
@@ -556,7 +556,7 @@ fn typing_someone_elses_name_does_not_resume_their_attempt_without_the_pin() {
             learner: learner()
         }
     );
-    k.identified(learner(), Some(earlier()));
+    k.identified(learner(), Some(earlier())).unwrap();
     assert!(matches!(
         k.overlay(),
         Some(Overlay::Pin { ask: Ask::Resume(l), .. }) if *l == learner()
@@ -570,7 +570,7 @@ fn typing_someone_elses_name_does_not_resume_their_attempt_without_the_pin() {
     assert!(k.seat().unwrap().app.session().is_none());
     // Again, and the proctor confirms.
     assert!(matches!(enter(&mut k, t(3)), Step::Identify { .. }));
-    k.identified(learner(), Some(earlier()));
+    k.identified(learner(), Some(earlier())).unwrap();
     typed(&mut k, PIN, t(4));
     assert_eq!(enter(&mut k, t(4)), Step::None);
     assert!(k.overlay().is_none());
@@ -612,7 +612,7 @@ fn snapshots_of_the_kiosk_screens() {
         insta::assert_snapshot!(name("menu"), draw(&k));
         k.key(key(KeyCode::Esc), t(31)).unwrap();
         identify(&mut k, t(32));
-        k.identified(learner(), None);
+        k.identified(learner(), None).unwrap();
         insta::assert_snapshot!(name("identity-check"), draw(&k));
     }
 }
@@ -651,7 +651,7 @@ fn a_refused_attempt_sends_the_station_back_with_the_reason() {
     let exam = demo();
     let mut k = kiosk(&exam, false);
     assert!(matches!(identify(&mut k, t(0)), Step::Identify { .. }));
-    k.identified(learner(), None);
+    k.identified(learner(), None).unwrap();
     assert!(matches!(enter(&mut k, t(1)), Step::Start { .. }));
     k.take_log();
     k.refused("no attempt left");
@@ -677,7 +677,7 @@ fn before_the_start_the_proctor_can_grant_the_tiers_temps() {
     let exam = demo();
     let mut k = kiosk(&exam, false);
     assert!(matches!(identify(&mut k, t(0)), Step::Identify { .. }));
-    k.identified(learner(), None);
+    k.identified(learner(), None).unwrap();
     assert_eq!(screen(&k), Some(Screen::Instructions));
     k.key(key(KeyCode::F(12)), t(1)).unwrap();
     typed(&mut k, PIN, t(1));
@@ -789,7 +789,7 @@ fn the_identity_prompt_says_whose_attempt_it_would_resume_and_a_cancel_is_logged
         id: None,
     };
     assert!(matches!(identify(&mut k, t(60)), Step::Identify { .. }));
-    k.identified(typed_name.clone(), Some(earlier()));
+    k.identified(typed_name.clone(), Some(earlier())).unwrap();
     assert!(matches!(
         k.overlay(),
         Some(Overlay::Pin {
@@ -820,7 +820,7 @@ fn the_identity_prompt_says_whose_attempt_it_would_resume_and_a_cancel_is_logged
     );
     // The same when the prompt is left to time out.
     assert!(matches!(enter(&mut k, t(62)), Step::Identify { .. }));
-    k.identified(typed_name, Some(earlier()));
+    k.identified(typed_name, Some(earlier())).unwrap();
     k.tick(t(62 + 3600)).unwrap();
     let log = kinds(&mut k);
     assert!(
@@ -844,7 +844,7 @@ fn wrong_pins_at_the_proctor_key_do_not_lock_the_next_learners_identity_check() 
     k.key(key(KeyCode::Esc), t(7000)).unwrap();
     // The next learner's identity check takes the proctor's PIN at once.
     assert!(matches!(identify(&mut k, t(7001)), Step::Identify { .. }));
-    k.identified(learner(), None);
+    k.identified(learner(), None).unwrap();
     assert_eq!(k.locked_until(), None);
     typed(&mut k, PIN, t(7001));
     assert_eq!(enter(&mut k, t(7001)), Step::None);
@@ -883,7 +883,7 @@ fn delays_are_rebuilt_per_prompt_and_cleared_by_the_proctors_command() {
     assert!(k.locked_until().is_some(), "the menu stays delayed");
     k.key(key(KeyCode::Esc), t(20)).unwrap();
     identify(&mut k, t(21));
-    k.identified(learner(), None);
+    k.identified(learner(), None).unwrap();
     assert_eq!(k.locked_until(), None, "the identity check is not");
     let cleared = format!("{log}\n{}", line(Kind::LockoutCleared, 30));
     assert_eq!(guards_from_log(&cleared), pin::Guards::default());

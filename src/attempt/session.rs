@@ -83,18 +83,41 @@ impl<S: Sink> Session<S> {
         sink: S,
         now: DateTime<Utc>,
     ) -> Result<Self, ResumeError> {
-        let attempt = replay(exam, read)?;
-        let mut session = Self {
-            attempt,
-            writer: Writer::resume(sink, read),
-        };
-        if !session.attempt.is_finished() {
-            let event = ProctorEvent::Resumed {
-                torn_bytes: read.torn_bytes,
-            };
-            session.apply(exam, &Command::Proctor(event), now)?;
-        }
+        let mut session = Self::reopen(exam, read, sink)?;
+        session.mark_resumed(exam, read.torn_bytes, now)?;
         Ok(session)
+    }
+
+    /// Rebuilds an attempt from a journal's bytes and writes nothing: for
+    /// an attempt that may or may not be resumed (a proctor confirms it
+    /// first), or whose journal holds only its start.
+    ///
+    /// # Errors
+    /// A damaged or altered journal, or one for another bank.
+    pub fn reopen(exam: &Exam, read: &journal::Read, sink: S) -> Result<Self, ResumeError> {
+        Ok(Self {
+            attempt: replay(exam, read)?,
+            writer: Writer::resume(sink, read),
+        })
+    }
+
+    /// Records that the attempt goes on after an interruption (`torn_bytes`
+    /// of a torn last line were dropped): the clock is checked, and an
+    /// attempt past its deadline is handed in.
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn mark_resumed(
+        &mut self,
+        exam: &Exam,
+        torn_bytes: usize,
+        now: DateTime<Utc>,
+    ) -> std::io::Result<()> {
+        if !self.attempt.is_finished() {
+            let event = ProctorEvent::Resumed { torn_bytes };
+            self.apply(exam, &Command::Proctor(event), now)?;
+        }
+        Ok(())
     }
 
     /// Applies `command` at `now`: its events are journaled (synced), then

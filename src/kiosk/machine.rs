@@ -563,10 +563,23 @@ impl<'a, S: Sink> Kiosk<'a, S> {
     /// After [`Step::Identify`]: the learner's unfinished attempt, if any.
     /// Unless the proctor already vouched for the learner, resuming it waits
     /// for the PIN: a name is not proof of who sits at the station.
-    pub fn identified(&mut self, learner: Learner, resumed: Option<Session<S>>) {
+    ///
+    /// `resumed` was found but not yet written to (see
+    /// [`crate::launch::Launch::find_unconfirmed`]): nothing is written to
+    /// it until the proctor confirms, when a confirmation is due.
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn identified(
+        &mut self,
+        learner: Learner,
+        resumed: Option<Session<S>>,
+    ) -> std::io::Result<()> {
         let require = self.settings.require_identity_check;
+        let now = self.now;
+        let offers = self.offers.clone();
         let Some(seat) = self.seat_mut() else {
-            return;
+            return Ok(());
         };
         // The proctor confirms who it is before anything starts (with the
         // identity check) or before an attempt is resumed (anyone can type
@@ -585,7 +598,11 @@ impl<'a, S: Sink> Kiosk<'a, S> {
                 input: PinInput::default(),
                 wrong: false,
             });
-            return;
+            return Ok(());
+        }
+        let mut resumed = resumed;
+        if let (Some(session), Some(offer)) = (resumed.as_mut(), offers.get(seat.exam)) {
+            session.mark_resumed(offer.exam, 0, now)?;
         }
         seat.app.identified(learner.clone(), resumed);
         if let Some(s) = seat.app.session() {
@@ -594,6 +611,7 @@ impl<'a, S: Sink> Kiosk<'a, S> {
                 .push(event(Kind::AttemptResumed { exam }, Some(&learner)));
             self.forget_interrupted(&learner);
         }
+        Ok(())
     }
 
     /// No attempt may start for the seated learner: their instructions

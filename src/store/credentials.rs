@@ -132,7 +132,9 @@ impl Db {
     }
 
     /// The learner's handed-in attempts at the exam with no credential
-    /// recorded (passed or not: the caller scores them).
+    /// recorded (passed or not: the caller scores them). Attempts imported
+    /// from earlier versions are left out: their credentials, if any, were
+    /// issued then.
     ///
     /// # Errors
     /// The store failed.
@@ -148,6 +150,7 @@ impl Db {
             .prepare(
                 "SELECT a.attempt_id FROM attempts a
                  WHERE a.exam_id = ?1 AND a.learner_key = ?2 AND a.state = 'submitted'
+                   AND a.origin = 'live'
                    AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.attempt_id = a.attempt_id)
                  ORDER BY a.number",
             )

@@ -97,7 +97,13 @@ impl Store {
         let mut problems = Vec::new();
         let mut readable = Vec::new();
         for path in files {
-            let source = path.display().to_string();
+            // Named from the data folder: the same file is the same source
+            // however the folder is reached.
+            let source = path
+                .strip_prefix(data.root())
+                .unwrap_or(&path)
+                .display()
+                .to_string();
             if self.with(|db| db.imported(&source))? {
                 continue;
             }

@@ -204,7 +204,17 @@ impl<S: Sink> Kiosk<'_, S> {
                 let Some(seat) = self.seat_mut() else {
                     return Ok(Step::None);
                 };
-                let pending = seat.pending.take();
+                let mut pending = seat.pending.take();
+                let exam_index = seat.exam;
+                // Confirmed: only now does the attempt go on.
+                if let (Some(session), Some(offer)) =
+                    (pending.as_mut(), self.offers.get(exam_index))
+                {
+                    session.mark_resumed(offer.exam, 0, self.now)?;
+                }
+                let Some(seat) = self.seat_mut() else {
+                    return Ok(Step::None);
+                };
                 let exam = pending
                     .as_ref()
                     .map(|s| s.attempt().header().exam_id.clone());
