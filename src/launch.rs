@@ -243,25 +243,31 @@ impl Launch {
                 .header()
                 .clone();
         let id = crate::store::embedded::new_id();
+        let mut first = journal::Writer::new(Vec::new());
+        let place = self.place(&id);
+        let io = |source| LaunchError::Io {
+            path: place.clone(),
+            source,
+        };
+        first
+            .append(now, journal::Entry::Start(header.clone()))
+            .map_err(io)?;
         self.store
-            .with(|db| db.start_attempt(exam, &key, &header, &id))
+            .with(|db| db.start_attempt(exam, &key, &header, &id, first.sink()))
             .map_err(|e| match e {
                 StartError::Refused(r) => LaunchError::Refused(r),
                 StartError::StillOpen => LaunchError::StillOpen,
                 StartError::Store(e) => LaunchError::Store(e),
             })?;
-        let place = self.place(&id);
-        let session = Session::start(
-            exam,
-            seed,
-            learner,
-            now,
-            self.options.clone(),
-            self.store.sink(&id),
-        )
-        .map_err(|source| LaunchError::Io {
+        let read = journal::read(first.sink()).map_err(|source| StoreError::Journal {
             path: place.clone(),
             source,
+        })?;
+        let session = Session::reopen(exam, &read, self.store.sink(&id)).map_err(|source| {
+            LaunchError::Resume {
+                path: place.clone(),
+                source,
+            }
         })?;
         Ok(Opened {
             session,

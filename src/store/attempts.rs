@@ -65,8 +65,9 @@ fn time(us: i64) -> DateTime<Utc> {
 
 impl Db {
     /// Registers a new attempt of `header.learner` (under `learner_key`) at
-    /// `exam`, if the exam's rules allow it at `header.started_at`; returns
-    /// its id. The journal's records follow with [`Db::append_line`].
+    /// `exam`, with its journal's `first_line` (the start record), if the
+    /// exam's rules allow it at `header.started_at`. The journal's other
+    /// records follow with [`Db::append_line`].
     ///
     /// # Errors
     /// See [`StartError`].
@@ -76,6 +77,7 @@ impl Db {
         learner_key: &str,
         header: &Header,
         attempt_id: &str,
+        first_line: &[u8],
     ) -> Result<AttemptRow, StartError> {
         let path = self.path().to_path_buf();
         let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
@@ -119,6 +121,9 @@ impl Db {
                 _ => StartError::Store(fail(e)),
             },
         )?;
+        // The journal's first record in the same transaction: no one can
+        // see the attempt without its start.
+        insert_line(&tx, &path, attempt_id, first_line)?;
         tx.commit().map_err(fail)?;
         Ok(AttemptRow {
             attempt_id: attempt_id.to_owned(),
@@ -141,73 +146,11 @@ impl Db {
     pub fn append_line(&mut self, attempt_id: &str, line: &[u8]) -> Result<(), StoreError> {
         let path = self.path().to_path_buf();
         let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let bad = |why: &str| StoreError::Database {
-            path: path.clone(),
-            why: format!("attempt {attempt_id}: {why}"),
-        };
-        let line = line.strip_suffix(b"\n").unwrap_or(line);
-        let (Some(hash), Some(json)) = (line.get(..64), line.get(65..)) else {
-            return Err(bad("not a journal line"));
-        };
-        let hash = std::str::from_utf8(hash).map_err(|_| bad("the hash is not hex"))?;
-        let json = std::str::from_utf8(json).map_err(|_| bad("the record is not UTF-8"))?;
-        let record: Record = serde_json::from_str(json)
-            .map_err(|e| bad(&format!("the record does not parse: {e}")))?;
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(fail)?;
-        let seq = i64::try_from(record.seq).map_err(|_| bad("sequence number too large"))?;
-        let existing: Option<String> = tx
-            .query_row(
-                "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
-                params![attempt_id, seq],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(fail)?;
-        match existing {
-            Some(h) if h == hash => return Ok(()),
-            Some(_) => {
-                return Err(bad(&format!(
-                    "record {seq} is already written with other content: the attempt is open elsewhere"
-                )));
-            }
-            None => {}
-        }
-        let prev: String = if seq == 0 {
-            journal::hex(&journal::genesis())
-        } else {
-            tx.query_row(
-                "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
-                params![attempt_id, seq - 1],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(fail)?
-            .ok_or_else(|| bad(&format!("record {seq} comes before record {}", seq - 1)))?
-        };
-        tx.execute(
-            "INSERT INTO journal (attempt_id, seq, at_us, prev_hash, hash, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![attempt_id, seq, micros(record.at), prev, hash, json],
-        )
-        .map_err(fail)?;
-        if let Entry::Event {
-            event: Event::Submitted { reason },
-        } = &record.entry
-        {
-            let reason = serde_json::to_value(reason)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            tx.execute(
-                "UPDATE attempts SET state = 'submitted', submitted_us = ?2, submit_reason = ?3
-                 WHERE attempt_id = ?1",
-                params![attempt_id, micros(record.at), reason],
-            )
-            .map_err(fail)?;
-        }
+        insert_line(&tx, &path, attempt_id, line)?;
         tx.commit().map_err(fail)
     }
 
@@ -416,22 +359,86 @@ impl Db {
             "imported",
         )
         .map_err(fail)?;
-        tx.commit().map_err(fail)?;
+        // All of it or nothing: a crash half-way imports it again, whole.
         for line in lines {
-            self.append_line(attempt_id, line)?;
+            insert_line(&tx, &path, attempt_id, line)?;
         }
-        if state != "open" {
-            // A hand-in among the lines set `submitted`; an abandoned or
-            // cut one keeps the state chosen above.
-            self.conn_mut()
-                .execute(
-                    "UPDATE attempts SET state = ?2 WHERE attempt_id = ?1 AND state = 'open'",
-                    params![attempt_id, state],
-                )
-                .map_err(fail)?;
-        }
-        Ok(())
+        tx.commit().map_err(fail)
     }
+}
+
+/// One journal line into `tx` (see [`Db::append_line`]).
+fn insert_line(
+    tx: &rusqlite::Transaction<'_>,
+    path: &std::path::Path,
+    attempt_id: &str,
+    line: &[u8],
+) -> Result<(), StoreError> {
+    let fail = |e: rusqlite::Error| super::sqlite::database(path, &e);
+    let bad = |why: &str| StoreError::Database {
+        path: path.to_path_buf(),
+        why: format!("attempt {attempt_id}: {why}"),
+    };
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let (Some(hash), Some(json)) = (line.get(..64), line.get(65..)) else {
+        return Err(bad("not a journal line"));
+    };
+    let hash = std::str::from_utf8(hash).map_err(|_| bad("the hash is not hex"))?;
+    let json = std::str::from_utf8(json).map_err(|_| bad("the record is not UTF-8"))?;
+    let record: Record =
+        serde_json::from_str(json).map_err(|e| bad(&format!("the record does not parse: {e}")))?;
+    let seq = i64::try_from(record.seq).map_err(|_| bad("sequence number too large"))?;
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
+            params![attempt_id, seq],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(fail)?;
+    match existing {
+        Some(h) if h == hash => return Ok(()),
+        Some(_) => {
+            return Err(bad(&format!(
+                "record {seq} is already written with other content: the attempt is open elsewhere"
+            )));
+        }
+        None => {}
+    }
+    let prev: String = if seq == 0 {
+        journal::hex(&journal::genesis())
+    } else {
+        tx.query_row(
+            "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
+            params![attempt_id, seq - 1],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(fail)?
+        .ok_or_else(|| bad(&format!("record {seq} comes before record {}", seq - 1)))?
+    };
+    tx.execute(
+        "INSERT INTO journal (attempt_id, seq, at_us, prev_hash, hash, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![attempt_id, seq, micros(record.at), prev, hash, json],
+    )
+    .map_err(fail)?;
+    if let Entry::Event {
+        event: Event::Submitted { reason },
+    } = &record.entry
+    {
+        let reason = serde_json::to_value(reason)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        tx.execute(
+            "UPDATE attempts SET state = 'submitted', submitted_us = ?2, submit_reason = ?3
+             WHERE attempt_id = ?1",
+            params![attempt_id, micros(record.at), reason],
+        )
+        .map_err(fail)?;
+    }
+    Ok(())
 }
 
 /// Adds the learner to the registry, if new.
@@ -541,6 +548,13 @@ mod tests {
         DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
     }
 
+    /// The journal line of a start record.
+    fn start_line(h: &Header) -> Vec<u8> {
+        let mut w = journal::Writer::new(Vec::new());
+        w.append(h.started_at, Entry::Start(h.clone())).unwrap();
+        w.sink().clone()
+    }
+
     fn header(exam: &Exam, at: DateTime<Utc>) -> Header {
         let learner = Learner {
             name: "Ada Lovelace".into(),
@@ -557,7 +571,7 @@ mod tests {
         let mut db = Db::open(&dir.path().join(FILE), "0.1.0", 0).unwrap();
         let exam = demo(None);
         let h = header(&exam, t(0));
-        db.start_attempt(&exam, "name:ada lovelace", &h, "a1")
+        db.start_attempt(&exam, "name:ada lovelace", &h, "a1", &start_line(&h))
             .unwrap();
         // The same session, into a file and into the store.
         let learner = h.learner.clone();
@@ -612,7 +626,8 @@ mod tests {
         let mut db = Db::open(&dir.path().join(FILE), "0.1.0", 0).unwrap();
         let exam = demo(None);
         let h = header(&exam, t(0));
-        db.start_attempt(&exam, "k", &h, "a1").unwrap();
+        db.start_attempt(&exam, "k", &h, "a1", &start_line(&h))
+            .unwrap();
         let mut w = journal::Writer::new(Vec::new());
         w.append(t(0), Entry::Start(h.clone())).unwrap();
         let line = w.sink().clone();
@@ -634,9 +649,16 @@ mod tests {
         let mut exam = demo(Some(2));
         exam.rules.attempt_delay = std::time::Duration::from_secs(3600);
         let h = header(&exam, t(0));
-        db.start_attempt(&exam, "k", &h, "a1").unwrap();
+        db.start_attempt(&exam, "k", &h, "a1", &start_line(&h))
+            .unwrap();
         assert!(matches!(
-            db.start_attempt(&exam, "k", &header(&exam, t(1)), "a2"),
+            db.start_attempt(
+                &exam,
+                "k",
+                &header(&exam, t(1)),
+                "a2",
+                &start_line(&header(&exam, t(1)))
+            ),
             Err(StartError::StillOpen)
         ));
         // Handed in at t(100): the next one may start an hour later.
@@ -655,11 +677,23 @@ mod tests {
             db.append_line("a1", line).unwrap();
         }
         assert!(matches!(
-            db.start_attempt(&exam, "k", &header(&exam, t(200)), "a2"),
+            db.start_attempt(
+                &exam,
+                "k",
+                &header(&exam, t(200)),
+                "a2",
+                &start_line(&header(&exam, t(200)))
+            ),
             Err(StartError::Refused(limits::Refused::TooSoon { .. }))
         ));
         let second = db
-            .start_attempt(&exam, "k", &header(&exam, t(3700)), "a2")
+            .start_attempt(
+                &exam,
+                "k",
+                &header(&exam, t(3700)),
+                "a2",
+                &start_line(&header(&exam, t(3700))),
+            )
             .unwrap();
         assert_eq!(second.number, 2);
         db.conn_mut()
@@ -669,7 +703,13 @@ mod tests {
             )
             .unwrap();
         assert!(matches!(
-            db.start_attempt(&exam, "k", &header(&exam, t(9000)), "a3"),
+            db.start_attempt(
+                &exam,
+                "k",
+                &header(&exam, t(9000)),
+                "a3",
+                &start_line(&header(&exam, t(9000)))
+            ),
             Err(StartError::Refused(limits::Refused::NoAttemptsLeft {
                 allowed: 2
             }))
@@ -688,8 +728,14 @@ mod tests {
                     let (path, exam) = (&path, &exam);
                     s.spawn(move || {
                         let mut db = Db::open(path, "0.1.0", 0).unwrap();
-                        db.start_attempt(exam, "k", &header(exam, t(i)), &format!("a{i}"))
-                            .is_ok()
+                        db.start_attempt(
+                            exam,
+                            "k",
+                            &header(exam, t(i)),
+                            &format!("a{i}"),
+                            &start_line(&header(exam, t(i))),
+                        )
+                        .is_ok()
                     })
                 })
                 .collect();
