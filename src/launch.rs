@@ -143,7 +143,6 @@ impl Launch {
             {
                 return Err(StoreError::SubmittedCut {
                     path: self.place(&row.attempt_id),
-                    seq: 0,
                 }
                 .into());
             }

@@ -42,17 +42,16 @@ pub enum StoreError {
         /// What the system said.
         source: std::io::Error,
     },
-    /// The attempt was submitted (its seal says so) but its journal ends
-    /// before the submission: its last records were cut or removed.
+    /// The attempt was handed in (the registry or a seal says so) but its
+    /// journal ends before the hand-in: its last records were cut or
+    /// removed.
     #[error(
-        "{}: this attempt was handed in (record {seq}), but its journal ends before that record: its last lines were cut or removed. It is not reopened; keep the file as it is and show it to the exam's organiser",
+        "{}: this attempt was handed in, but its journal ends before the hand-in: its last records were cut or removed. It is not reopened; keep the store as it is and show it to the exam's organiser",
         path.display()
     )]
     SubmittedCut {
-        /// The journal file.
+        /// The journal (a file, or the store and the attempt's id).
         path: PathBuf,
-        /// The record that submitted it, by the seal.
-        seq: u64,
     },
     /// The store's database cannot be used.
     #[error("{}: {why}", path.display())]
@@ -402,7 +401,6 @@ pub(crate) fn check_seal(path: &Path, read: &journal::Read) -> Result<(), StoreE
     } else {
         Err(StoreError::SubmittedCut {
             path: path.to_path_buf(),
-            seq,
         })
     }
 }

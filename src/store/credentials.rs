@@ -69,8 +69,14 @@ impl Db {
                     c.out_dir.display().to_string(),
                 ],
             )
-            .map(|_| ())
             .map_err(|e| super::sqlite::database(&path, &e))
+            .and_then(|rows| match rows {
+                1 => Ok(()),
+                _ => Err(StoreError::Database {
+                    path: path.clone(),
+                    why: format!("no attempt {} to record a credential for", c.attempt_id),
+                }),
+            })
     }
 
     /// Marks the credential's file as written.
