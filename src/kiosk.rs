@@ -211,6 +211,26 @@ impl Edge<'_> {
                             Some(o) => Ok((Some(o), None)),
                             None => Ok((None, launch.refusal(offer.exam, &learner, now)?)),
                         });
+                    // A credential an earlier run of this station recorded
+                    // but could not write (killed, disk full) is written
+                    // now, into the room's folder; nothing is shown.
+                    if let (Some(signer), Ok(key)) = (
+                        self.signer.get(),
+                        crate::store::store_key(&learner, self.trust_ids),
+                    ) {
+                        // Still recorded if it fails again: said, and the
+                        // station goes on.
+                        if let Err(e) = crate::issuing::recover(
+                            &self.store,
+                            signer,
+                            offer.exam,
+                            &key,
+                            &self.credentials,
+                            now,
+                        ) {
+                            kiosk.refused(&crate::present::error_text(&e));
+                        }
+                    }
                     match found {
                         Ok((opened, refused)) => {
                             kiosk.identified(learner, opened.map(|o| o.session))?;

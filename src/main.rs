@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     match brevet::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("brevet: {}", brevet::cli::error_text(&e));
+            eprintln!("brevet: {}", brevet::present::error_text(&e));
             ExitCode::from(2)
         }
     }

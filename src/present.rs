@@ -127,3 +127,36 @@ pub fn verdict_line(label: &str, result: &crate::scoring::Outcome, s: &Strings) 
         strings::percent(result.threshold)
     )
 }
+
+/// An error as one line: each cause once. (A message that already quotes
+/// its cause, such as "kiosk.toml: permission denied", is not followed by
+/// the cause again.)
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store;
+
+    #[test]
+    fn a_cause_already_quoted_is_not_said_twice() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        let quoting = anyhow::Error::new(store::StoreError::Io {
+            path: "d/x.journal".into(),
+            source: io,
+        });
+        assert_eq!(error_text(&quoting), "d/x.journal: permission denied");
+        let wrapped = anyhow::anyhow!("disk full").context("cannot write o/c.json");
+        assert_eq!(error_text(&wrapped), "cannot write o/c.json: disk full");
+    }
+}

@@ -98,7 +98,9 @@ impl Db {
         let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
         tx.execute(
             "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (bank_hash) DO NOTHING",
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (bank_hash)
+             DO UPDATE SET title = excluded.title, content = excluded.content
+             WHERE banks.content = ''",
             params![
                 header.bank_hash,
                 exam.meta.id,
