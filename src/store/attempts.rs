@@ -550,6 +550,17 @@ mod tests {
         DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
     }
 
+    /// A new store holding one open attempt, `a1`, of the demo under `key`.
+    fn with_one_attempt(key: &str) -> (tempfile::TempDir, Db, Exam, Header) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join(FILE), "0.1.0", 0).unwrap();
+        let exam = demo(None);
+        let h = header(&exam, t(0));
+        db.start_attempt(&exam, key, &h, "a1", &start_line(&h))
+            .unwrap();
+        (dir, db, exam, h)
+    }
+
     /// The journal line of a start record.
     fn start_line(h: &Header) -> Vec<u8> {
         let mut w = journal::Writer::new(Vec::new());
@@ -569,12 +580,7 @@ mod tests {
 
     #[test]
     fn a_journal_written_as_rows_reads_back_byte_for_byte() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut db = Db::open(&dir.path().join(FILE), "0.1.0", 0).unwrap();
-        let exam = demo(None);
-        let h = header(&exam, t(0));
-        db.start_attempt(&exam, "name:ada lovelace", &h, "a1", &start_line(&h))
-            .unwrap();
+        let (_dir, mut db, exam, h) = with_one_attempt("name:ada lovelace");
         // The same session, into a file and into the store.
         let learner = h.learner.clone();
         let mut file = Session::start(
@@ -624,12 +630,7 @@ mod tests {
 
     #[test]
     fn a_line_sent_twice_is_kept_once_and_another_at_its_place_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut db = Db::open(&dir.path().join(FILE), "0.1.0", 0).unwrap();
-        let exam = demo(None);
-        let h = header(&exam, t(0));
-        db.start_attempt(&exam, "k", &h, "a1", &start_line(&h))
-            .unwrap();
+        let (_dir, mut db, _exam, h) = with_one_attempt("k");
         let mut w = journal::Writer::new(Vec::new());
         w.append(t(0), Entry::Start(h.clone())).unwrap();
         let line = w.sink().clone();
