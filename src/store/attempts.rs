@@ -298,26 +298,14 @@ impl Db {
         attempt_id: Option<&str>,
         outcome: &str,
     ) -> Result<(), StoreError> {
-        use sha2::Digest as _;
         let path = self.path().to_path_buf();
-        let sha = journal::hex(&sha2::Sha256::digest(bytes).into());
-        self.conn_mut()
-            .execute(
-                "INSERT INTO imports (source, sha256, imported_us, attempt_id, outcome)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    source,
-                    sha,
-                    Utc::now().timestamp_micros(),
-                    attempt_id,
-                    outcome
-                ],
-            )
+        insert_import(self.conn_mut(), source, bytes, attempt_id, outcome)
             .map(|_| ())
             .map_err(|e| super::sqlite::database(&path, &e))
     }
 
-    /// Imports an attempt written as a file journal by an earlier version:
+    /// Imports an attempt written as a file journal by an earlier version
+    /// (`source`: its name from the data folder, and its bytes):
     /// its rows as they were (`lines`, the file's intact lines), numbered
     /// after the learner's attempts already in the store. An open attempt
     /// when the learner already has one is recorded as abandoned.
@@ -326,6 +314,7 @@ impl Db {
     /// A line does not fit, or the store failed.
     pub fn import_attempt(
         &mut self,
+        source: (&str, &[u8]),
         attempt_id: &str,
         learner_key: &str,
         header: &Header,
@@ -361,10 +350,12 @@ impl Db {
             "imported",
         )
         .map_err(fail)?;
-        // All of it or nothing: a crash half-way imports it again, whole.
+        // All of it or nothing, with its `imports` row: a crash half-way
+        // imports it again, whole, and never twice.
         for line in lines {
             insert_line(&tx, &path, attempt_id, line)?;
         }
+        insert_import(&tx, source.0, source.1, Some(attempt_id), "imported").map_err(fail)?;
         tx.commit().map_err(fail)
     }
 }
@@ -441,6 +432,29 @@ fn insert_line(
         .map_err(fail)?;
     }
     Ok(())
+}
+
+/// Records what became of a journal file.
+fn insert_import(
+    conn: &rusqlite::Connection,
+    source: &str,
+    bytes: &[u8],
+    attempt_id: Option<&str>,
+    outcome: &str,
+) -> rusqlite::Result<usize> {
+    use sha2::Digest as _;
+    let sha = journal::hex(&sha2::Sha256::digest(bytes).into());
+    conn.execute(
+        "INSERT INTO imports (source, sha256, imported_us, attempt_id, outcome)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            source,
+            sha,
+            Utc::now().timestamp_micros(),
+            attempt_id,
+            outcome
+        ],
+    )
 }
 
 /// Adds the learner to the registry, if new.

@@ -148,8 +148,14 @@ impl Store {
             });
             let id = new_id();
             self.with(|db| {
-                db.import_attempt(&id, &key, header, &lines, submitted || sealed_but_cut)?;
-                db.record_import(&source, &bytes, Some(&id), "imported")
+                db.import_attempt(
+                    (&source, &bytes),
+                    &id,
+                    &key,
+                    header,
+                    &lines,
+                    submitted || sealed_but_cut,
+                )
             })?;
         }
         Ok(problems)
