@@ -1,10 +1,12 @@
-//! The data folder on disk: attempt journals (and, later, the default issuer
-//! key). This is an edge module: it does the file I/O that the core leaves
-//! out, with durable, atomic writes.
+//! The data folder on disk, and the store in it. This is an edge module:
+//! it does the file I/O that the core leaves out.
 //!
-//! Layout: `DATA/journals/<exam-id>/<learner-key>/attempt-<n>.journal`, where
-//! the learner key is a hash of the learner's id (or name), so that a name
-//! never appears in a path.
+//! Attempts, their journals and the credentials issued live in the store
+//! ([`Store`], `DATA/brevet.db`, see [`sqlite`] and [`schema`]). Earlier
+//! versions wrote each attempt's journal as a file,
+//! `DATA/journals/<exam-id>/<learner-folder>/attempt-<n>.journal`; those
+//! are imported into the store once ([`DataDir::journal_files`]), and the
+//! file API below remains for that and for tests.
 
 pub mod attempts;
 pub mod credentials;
@@ -341,9 +343,10 @@ impl DataDir {
     }
 }
 
-/// A stable, anonymous folder name for a learner: their id if given, else
-/// their name, case- and space-insensitive, hashed.
-pub fn learner_key(learner: &Learner) -> String {
+/// The folder of a learner's journal files in earlier versions: their id if
+/// given, else their name, case- and space-insensitive, hashed. (The store
+/// counts attempts by [`store_key`].)
+fn learner_key(learner: &Learner) -> String {
     let basis = learner.id.as_deref().unwrap_or(&learner.name);
     let folded = basis
         .split_whitespace()

@@ -626,11 +626,14 @@ impl<'a, S: Sink> Kiosk<'a, S> {
     /// learner identified again): the menu no longer offers it.
     fn forget_interrupted(&mut self, learner: &Learner) {
         let seat_exam = self.seat().map(|s| s.exam);
-        let key = crate::store::learner_key(learner);
+        // The same key the store counts attempts by.
+        let trust = self.settings.require_identity_check;
+        let key = |l: &Learner| crate::store::store_key(l, trust).ok();
+        let mine = key(learner);
         if self
             .interrupted
             .as_ref()
-            .is_some_and(|(e, l)| Some(*e) == seat_exam && crate::store::learner_key(l) == key)
+            .is_some_and(|(e, l)| Some(*e) == seat_exam && mine.is_some() && key(l) == mine)
         {
             self.interrupted = None;
         }

@@ -575,6 +575,18 @@ mod tests {
         (dir, db, exam, h)
     }
 
+    /// Starts an attempt `id` of `exam` under `key` at `t(secs)`.
+    fn start_at(
+        db: &mut Db,
+        exam: &Exam,
+        key: &str,
+        id: &str,
+        secs: i64,
+    ) -> Result<AttemptRow, StartError> {
+        let h = header(exam, t(secs));
+        db.start_attempt(exam, key, &h, id, &start_line(&h))
+    }
+
     /// The journal line of a start record.
     fn start_line(h: &Header) -> Vec<u8> {
         let mut w = journal::Writer::new(Vec::new());
@@ -669,13 +681,7 @@ mod tests {
         db.start_attempt(&exam, "k", &h, "a1", &start_line(&h))
             .unwrap();
         assert!(matches!(
-            db.start_attempt(
-                &exam,
-                "k",
-                &header(&exam, t(1)),
-                "a2",
-                &start_line(&header(&exam, t(1)))
-            ),
+            start_at(&mut db, &exam, "k", "a2", 1),
             Err(StartError::StillOpen)
         ));
         // Handed in at t(100): the next one may start an hour later.
@@ -694,24 +700,10 @@ mod tests {
             db.append_line("a1", line).unwrap();
         }
         assert!(matches!(
-            db.start_attempt(
-                &exam,
-                "k",
-                &header(&exam, t(200)),
-                "a2",
-                &start_line(&header(&exam, t(200)))
-            ),
+            start_at(&mut db, &exam, "k", "a2", 200),
             Err(StartError::Refused(limits::Refused::TooSoon { .. }))
         ));
-        let second = db
-            .start_attempt(
-                &exam,
-                "k",
-                &header(&exam, t(3700)),
-                "a2",
-                &start_line(&header(&exam, t(3700))),
-            )
-            .unwrap();
+        let second = start_at(&mut db, &exam, "k", "a2", 3700).unwrap();
         assert_eq!(second.number, 2);
         db.conn_mut()
             .execute(
@@ -720,13 +712,7 @@ mod tests {
             )
             .unwrap();
         assert!(matches!(
-            db.start_attempt(
-                &exam,
-                "k",
-                &header(&exam, t(9000)),
-                "a3",
-                &start_line(&header(&exam, t(9000)))
-            ),
+            start_at(&mut db, &exam, "k", "a3", 9000),
             Err(StartError::Refused(limits::Refused::NoAttemptsLeft {
                 allowed: 2
             }))
@@ -745,14 +731,7 @@ mod tests {
                     let (path, exam) = (&path, &exam);
                     s.spawn(move || {
                         let mut db = Db::open(path, "0.1.0", 0).unwrap();
-                        db.start_attempt(
-                            exam,
-                            "k",
-                            &header(exam, t(i)),
-                            &format!("a{i}"),
-                            &start_line(&header(exam, t(i))),
-                        )
-                        .is_ok()
+                        start_at(&mut db, exam, "k", &format!("a{i}"), i).is_ok()
                     })
                 })
                 .collect();
