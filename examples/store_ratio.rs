@@ -64,11 +64,11 @@ fn main() {
         file_times.push(t.elapsed().as_secs_f64() / lines as f64);
         let mut db = Db::open(&work.path().join(format!("s{round}.db")), "bench", 0).unwrap();
         let id = format!("a{round}");
-        db.start_attempt(&exam, "name:ada lovelace", &header, &id, &all[0])
+        db.start_attempt(&exam, "name:ada lovelace", &header, &id, &all[0], None)
             .unwrap();
         let t = Instant::now();
         for line in &all[1..] {
-            db.append_line(&id, line).unwrap();
+            db.append_line(&id, line, None).unwrap();
         }
         store_times.push(t.elapsed().as_secs_f64() / lines as f64);
     }

@@ -50,7 +50,7 @@ pub struct Edge<'s> {
     pub issuer_file: Option<PathBuf>,
     /// Where credentials are written.
     pub credentials: PathBuf,
-    /// Where `results.jsonl` and `kiosk-log.jsonl` are appended.
+    /// Where `kiosk-log.jsonl` is appended.
     pub results: PathBuf,
     /// Colours or not.
     pub theme: Theme,
@@ -109,16 +109,18 @@ impl Edge<'_> {
         Ok(())
     }
 
-    fn launch(&self, options: crate::attempt::Options) -> Launch {
+    fn launch(&self, room: &str, options: crate::attempt::Options) -> Launch {
         Launch {
             store: self.store.clone(),
             trust_ids: self.trust_ids,
             seed: self.seed,
             options,
+            room: Some(room.to_owned()),
         }
     }
 
-    /// Issues the credential if earned and appends the result line.
+    /// Issues the credential if earned. (The result was recorded with the
+    /// hand-in, in the store.)
     fn finish(&self, kiosk: &mut Kiosk<'_, StoreSink>, exam_index: usize) -> anyhow::Result<()> {
         let Some(offer) = kiosk.offers().get(exam_index).copied() else {
             return Ok(());
@@ -130,61 +132,30 @@ impl Edge<'_> {
         let (Some(session), Some(result)) = (seat.app.session(), seat.app.result()) else {
             return Ok(());
         };
-        let attempt = session.attempt();
-        let header = attempt.header();
-        let (ended_at, reason) = match attempt.status() {
-            crate::attempt::Status::Submitted { at, reason } => (at, reason),
-            crate::attempt::Status::InProgress => return Ok(()),
-        };
-        let now = Utc::now();
-        let issued = if result.passed {
-            // Exams cannot start while the key is locked, so it is open here.
-            self.signer
-                .get()
-                .ok_or_else(|| anyhow::anyhow!("the issuer key is locked"))
-                .and_then(|signer| {
-                    crate::issuing::issue_recorded(
-                        &self.store,
-                        signer,
-                        exam,
-                        session.sink().attempt_id(),
-                        attempt,
-                        &session.head_hash(),
-                        result,
-                        &self.credentials,
-                        now,
-                    )
-                })
-                .map(Some)
-        } else {
-            Ok(None)
-        };
-        // The result goes on record even when the credential could not be
-        // written (the error then stops the station, with its reason).
-        let credential = issued.as_ref().ok().cloned().flatten();
-        let line = log::ResultLine {
-            room: kiosk.settings().room.clone(),
-            learner: header.learner.name.clone(),
-            learner_id: header.learner.id.clone(),
-            exam_id: header.exam_id.clone(),
-            exam_version: header.exam_version.clone(),
-            started_at: header.started_at,
-            ended_at,
-            reason: serde_json::to_value(reason)?
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-            score: (result.percent * 100.0).round() / 100.0,
-            passed: result.passed,
-            identity_verified: header.options.identity_verified,
-            credential: credential.as_ref().map(|p| p.display().to_string()),
-            journal_head: session.head_hash(),
-        };
-        append_line(&self.results.join(log::RESULTS_FILE), &line)?;
-        issued?;
-        if let Some(path) = credential {
-            kiosk.credential_written(path);
+        if session.attempt().status() == crate::attempt::Status::InProgress {
+            return Ok(());
         }
+        if !result.passed {
+            kiosk.finished();
+            return Ok(());
+        }
+        // Exams cannot start while the key is locked, so it is open here.
+        let signer = self
+            .signer
+            .get()
+            .ok_or_else(|| anyhow::anyhow!("the issuer key is locked"))?;
+        let path = crate::issuing::issue_recorded(
+            &self.store,
+            signer,
+            exam,
+            session.sink().attempt_id(),
+            session.attempt(),
+            &session.head_hash(),
+            result,
+            &self.credentials,
+            Utc::now(),
+        )?;
+        kiosk.credential_written(path);
         kiosk.finished();
         Ok(())
     }
@@ -201,7 +172,8 @@ impl Edge<'_> {
             }
             Step::Identify { exam, learner } => {
                 if let Some(offer) = kiosk.offers().get(exam).copied() {
-                    let launch = self.launch(crate::attempt::Options::default());
+                    let launch =
+                        self.launch(&kiosk.settings().room, crate::attempt::Options::default());
                     let now = Utc::now();
                     // Found, not resumed: nothing is written to someone's
                     // attempt before the proctor confirms who is here.
@@ -252,7 +224,7 @@ impl Edge<'_> {
                 options,
             } => {
                 if let Some(offer) = kiosk.offers().get(exam).copied() {
-                    match self.launch(options).start(
+                    match self.launch(&kiosk.settings().room, options).start(
                         offer.exam,
                         learner,
                         Utc::now(),
@@ -265,7 +237,8 @@ impl Edge<'_> {
             }
             Step::Resume { exam, learner } => {
                 if let Some(offer) = kiosk.offers().get(exam).copied() {
-                    let launch = self.launch(crate::attempt::Options::default());
+                    let launch =
+                        self.launch(&kiosk.settings().room, crate::attempt::Options::default());
                     match launch.find_unfinished(offer.exam, &learner, Utc::now()) {
                         Ok(Some(opened)) => {
                             kiosk.resumed(exam, opened.session);

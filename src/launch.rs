@@ -26,6 +26,9 @@ pub struct Launch {
     pub seed: Option<u64>,
     /// Extra time and supervision.
     pub options: Options,
+    /// The kiosk's room (`None` for `brevet run`), recorded with each
+    /// attempt it starts.
+    pub room: Option<String>,
 }
 
 /// An attempt ready to be taken.
@@ -162,7 +165,7 @@ impl Launch {
             path: place.clone(),
             source,
         })?;
-        let sink = self.store.sink(&open.attempt_id);
+        let sink = self.store.sink(&open.attempt_id, exam);
         let session = Session::reopen(exam, &read, sink).map_err(|source| LaunchError::Resume {
             path: place.clone(),
             source,
@@ -252,7 +255,9 @@ impl Launch {
             .append(now, journal::Entry::Start(header.clone()))
             .map_err(io)?;
         self.store
-            .with(|db| db.start_attempt(exam, &key, &header, &id, first.sink()))
+            .with(|db| {
+                db.start_attempt(exam, &key, &header, &id, first.sink(), self.room.as_deref())
+            })
             .map_err(|e| match e {
                 StartError::Refused(r) => LaunchError::Refused(r),
                 StartError::StillOpen => LaunchError::StillOpen,
@@ -262,12 +267,13 @@ impl Launch {
             path: place.clone(),
             source,
         })?;
-        let session = Session::reopen(exam, &read, self.store.sink(&id)).map_err(|source| {
-            LaunchError::Resume {
-                path: place.clone(),
-                source,
-            }
-        })?;
+        let session =
+            Session::reopen(exam, &read, self.store.sink(&id, exam)).map_err(|source| {
+                LaunchError::Resume {
+                    path: place.clone(),
+                    source,
+                }
+            })?;
         Ok(Opened {
             session,
             resumed: false,

@@ -11,6 +11,7 @@
 pub mod attempts;
 pub mod credentials;
 pub mod embedded;
+pub mod results;
 pub mod schema;
 pub mod sqlite;
 

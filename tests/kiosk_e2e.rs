@@ -126,6 +126,39 @@ impl Room {
         p
     }
 
+    /// `brevet results --data DATA ARGS…`, which must succeed: its output.
+    fn brevet_results(&self, args: &[&str]) -> String {
+        let out = assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .arg("results")
+            .arg("--data")
+            .arg(self.path("data"))
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Waits (up to 20 s) until the store holds a result of `learner`:
+    /// that result, as `brevet results --json` gives it.
+    fn wait_for_result(&self, learner: &str) -> serde_json::Value {
+        for _ in 0..400 {
+            let rows: serde_json::Value =
+                serde_json::from_str(&self.brevet_results(&["--json"])).unwrap();
+            if let Some(row) = rows
+                .as_array()
+                .and_then(|rows| rows.iter().find(|r| r["learner"] == learner))
+            {
+                return row.clone();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("no result of {learner} in the store");
+    }
+
     /// Opens the proctor menu with the right PIN, closes the station.
     fn exit(&self, mut p: PtySession) {
         // The prompt and the menu are drawn over whatever was on screen,
@@ -321,7 +354,6 @@ fn the_right_pin_closes_the_station_and_the_log_says_so() {
 #[test]
 fn two_learners_in_a_row_results_and_an_honest_credential() {
     let room = Room::new(false);
-    let results = room.path("results/results.jsonl");
     let mut p = room.start();
     // Ada passes (the seed-4 paper: T, T, 3rd, 2nd+3rd, "expiry", 4.5).
     // Keys are read in order; only whole new screens are waited for, since
@@ -336,7 +368,7 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
     ] {
         key(&mut p, k);
     }
-    wait_for_lines(&results, "Ada Lovelace", 1);
+    room.wait_for_result("Ada Lovelace");
     key(&mut p, "\r");
     // The hand-over blanks the terminal; nothing of Ada is drawn after it.
     see(&mut p, "\x1b[2J");
@@ -354,26 +386,13 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
     for k in ["\r", "r", "s", "y"] {
         key(&mut p, k);
     }
-    wait_for_lines(&results, "Alan Turing", 1);
+    room.wait_for_result("Alan Turing");
     key(&mut p, "\r");
     see(&mut p, "\x1b[2J");
     see(&mut p, "Choose your exam");
     room.exit(p);
 
-    // `brevet results ARGS… ROOM/results`, which must succeed: its output.
-    let brevet_results = |args: &[&str]| {
-        let out = assert_cmd::Command::cargo_bin("brevet")
-            .unwrap()
-            .arg("results")
-            .args(args)
-            .arg(room.path("results"))
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
-    };
+    let brevet_results = |args: &[&str]| room.brevet_results(args);
     let table = brevet_results(&[]);
     assert!(
         table.contains("Ada Lovelace") && table.contains("Alan Turing"),
@@ -397,15 +416,9 @@ fn two_learners_in_a_row_results_and_an_honest_credential() {
     assert_eq!(json[0]["learner"], "Alan Turing");
 
     // Ada's credential: supervised on site, identity not verified.
-    let line: serde_json::Value = serde_json::from_str(
-        std::fs::read_to_string(&results)
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap(),
-    )
-    .unwrap();
+    let line = room.wait_for_result("Ada Lovelace");
     assert_eq!(line["identity_verified"], false);
+    assert_eq!(line["room"], "Salle 2");
     let credential = line["credential"].as_str().unwrap();
     assert!(
         Path::new(credential).starts_with(room.path("credentials")),
@@ -485,8 +498,7 @@ fn after_kill_9_the_proctor_resumes_the_interrupted_attempt() {
     for k in ["\r", "r", "s", "y"] {
         key(&mut p, k);
     }
-    let results = wait_for_lines(&room.path("results/results.jsonl"), "Grace Hopper", 1);
-    let line: serde_json::Value = serde_json::from_str(results.trim()).unwrap();
+    let line = room.wait_for_result("Grace Hopper");
     let journal = journals(&data);
     // Same attempt: one journal, its answer kept, its start (so its
     // deadline) unchanged, the resumption on record.
@@ -540,7 +552,6 @@ fn sigterm_restores_the_terminal_and_is_logged() {
 #[test]
 fn with_the_identity_check_the_credential_says_verified_onsite() {
     let room = Room::new(true);
-    let results = room.path("results/results.jsonl");
     let mut p = room.start();
     // Name, then the proctor's PIN, then the seed-4 paper, all answered right.
     key(&mut p, "\r");
@@ -549,12 +560,12 @@ fn with_the_identity_check_the_credential_says_verified_onsite() {
         key(&mut p, k);
     }
     answer_all_right(&mut p);
-    let text = wait_for_lines(&results, "Ada Lovelace", 1);
-    let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
-    assert_eq!(line["identity_verified"], true, "{line}");
+    room.wait_for_result("Ada Lovelace");
     key(&mut p, "\r");
     see(&mut p, "Choose your exam");
     room.exit(p);
+    let line = room.wait_for_result("Ada Lovelace");
+    assert_eq!(line["identity_verified"], true, "{line}");
     assert!(room.log().contains(r#""kind":"identity_confirmed""#));
     let verified = assert_cmd::Command::cargo_bin("brevet")
         .unwrap()
@@ -607,8 +618,7 @@ fn the_result_is_on_record_even_when_the_credential_cannot_be_written() {
     answer_all_right(&mut p);
     see(&mut p, "blocked");
     p.exp_eof().unwrap();
-    let results = std::fs::read_to_string(room.path("results/results.jsonl")).unwrap();
-    let line: serde_json::Value = serde_json::from_str(results.trim()).unwrap();
+    let line = room.wait_for_result("Ada Lovelace");
     assert_eq!(line["learner"], "Ada Lovelace");
     assert_eq!(line["passed"], true);
     assert!(line.get("credential").is_none(), "{line}");

@@ -461,15 +461,20 @@ fn step(ws: &Workspace, cmd: &str) {
             let log = std::fs::read_to_string(ws.work.join("results/kiosk-log.jsonl")).unwrap();
             assert!(log.contains(r#""kind":"lockout_cleared""#), "{log}");
         }
-        "brevet results results/" => {
-            // The station ran, nobody finished yet: an empty table, not an error.
+        "brevet results" => {
+            // The demo passed at the start of this README is in the store.
             let (out, _) = run("", 0);
-            assert!(out.contains("0 attempts, 0 passed"), "{out}");
+            assert!(
+                out.lines()
+                    .any(|l| l.contains("brevet-demo") && l.contains("  passed")),
+                "{out}"
+            );
         }
-        "brevet results results/ --csv > salle2.csv" => {
+        "brevet results --csv > salle2.csv" => {
             run("", 0);
             let csv = std::fs::read_to_string(ws.work.join("salle2.csv")).unwrap();
             assert!(csv.starts_with("\"room\",\"learner\","), "{csv}");
+            assert!(csv.contains("\"brevet-demo\""), "{csv}");
         }
         "brevet verify credentials/" => {
             let (out, _) = run("", 0);

@@ -439,6 +439,55 @@ fn journals_of_an_earlier_version_are_imported_and_resumed() {
 }
 
 #[test]
+fn a_handed_in_journal_of_an_earlier_version_gets_its_result_at_the_next_run() {
+    use brevet::attempt::{Command, Learner, Options, Response, Session};
+    let data = tempfile::tempdir().unwrap();
+    let exam = brevet::bank::load_str(&std::fs::read_to_string(demo()).unwrap())
+        .exam
+        .unwrap();
+    let dir = brevet::store::DataDir::at(data.path());
+    let learner = Learner {
+        name: "Grace Hopper".into(),
+        id: None,
+    };
+    let (_, sink) = dir.new_journal(&exam.meta.id, &learner, 1).unwrap();
+    let now = chrono::Utc::now();
+    let mut session = Session::start(&exam, 4, learner, now, Options::default(), sink).unwrap();
+    let answer = Command::Answer {
+        item: 0,
+        response: Response::Bool(true),
+    };
+    for c in [answer, Command::Submit] {
+        session.apply(&exam, &c, now).unwrap();
+    }
+    drop(session);
+    let brevet = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .args(args)
+            .arg("--data")
+            .arg(data.path())
+            .write_stdin("")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Another learner opens the exam: the bank is at hand, the imported
+    // attempt is scored.
+    brevet(&["run", &demo(), "--learner", "Alan Turing", "--plain"]);
+    let rows: serde_json::Value = serde_json::from_str(&brevet(&["results", "--json"])).unwrap();
+    let grace = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["learner"] == "Grace Hopper")
+        .unwrap_or_else(|| panic!("{rows}"));
+    assert_eq!(grace["reason"], "learner");
+    assert!(grace["score"].as_f64().unwrap() > 0.0, "{grace}");
+    assert_eq!(grace["passed"], false);
+}
+
+#[test]
 fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
     let data = tempfile::tempdir().unwrap();
     let out = data.path().join("out");

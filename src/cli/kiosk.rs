@@ -299,6 +299,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let data = DataDir::locate(args.data.as_deref())?;
     let (store, problems) = crate::store::Store::open(&data, chrono::Utc::now())?;
+    // Attempts imported from an earlier version's journals get their
+    // results, now that their banks are at hand.
+    for exam in &exams {
+        store.score_missing(exam)?;
+    }
     let signer = std::cell::OnceCell::new();
     if let Some(opened) = signer_for(&base, &config, &data)? {
         let _ = signer.set(opened);

@@ -1,18 +1,29 @@
-//! `brevet results DIR`: the room's finished attempts, as a table, as CSV
-//! for a gradebook or as JSON, filtered by exam, learner and dates.
+//! `brevet results`: finished attempts (`brevet run` and kiosk alike) from
+//! the store, as a table, as CSV for a gradebook or as JSON, filtered by
+//! exam, learner, room and dates. A results log written by an earlier
+//! version's kiosk (`results.jsonl`) can still be read.
 
-use crate::kiosk::log::{RESULTS_FILE, ResultLine};
+use crate::store::results::{ResultFilter, ResultRow};
+use crate::store::{DataDir, sqlite};
 use anyhow::Context as _;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// File name of the results log an earlier version's kiosk wrote.
+pub const LEGACY_LOG: &str = "results.jsonl";
+
 /// Arguments of `brevet results`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The kiosk's results folder (or its results.jsonl file).
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
+    /// A results log written by an earlier version's kiosk
+    /// (`results.jsonl`, or its folder). Without it, the store is read.
+    #[arg(value_name = "LOG")]
+    pub log: Option<PathBuf>,
+    /// The data folder whose store is read (default: $BREVET_DATA, else
+    /// the XDG data folder).
+    #[arg(long, value_name = "DIR", conflicts_with = "log")]
+    pub data: Option<PathBuf>,
     /// Print CSV (a header line, then one line per attempt) instead of a table.
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
@@ -26,6 +37,9 @@ pub struct Args {
     /// spaces and invisible characters do not matter).
     #[arg(long, value_name = "NAME")]
     pub learner: Option<String>,
+    /// Only this room (kiosk attempts).
+    #[arg(long, value_name = "ROOM")]
+    pub room: Option<String>,
     /// Only attempts that ended on or after this day (YYYY-MM-DD, local time).
     #[arg(long, value_name = "DAY", value_parser = parse_day)]
     pub from: Option<chrono::NaiveDate>,
@@ -39,31 +53,19 @@ fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| format!("{text:?} is not a day: write it YYYY-MM-DD"))
 }
 
-/// Which results to keep.
-#[derive(Debug, Default, Clone)]
-pub struct Filter {
-    /// Only this exam.
-    pub exam: Option<String>,
-    /// Only this learner's key (see [`crate::attempt::learner::normalise`]).
-    pub learner_key: Option<String>,
-    /// Ended at or after.
-    pub from: Option<chrono::DateTime<chrono::Utc>>,
-    /// Ended before.
-    pub until: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl Filter {
-    /// Whether `r` passes the filter.
-    pub fn keeps(&self, r: &ResultLine) -> bool {
-        let key = |text: &str| crate::attempt::learner::normalise(text).ok();
-        self.exam.as_ref().is_none_or(|e| *e == r.exam_id)
-            && self.learner_key.as_ref().is_none_or(|k| {
-                key(&r.learner).as_ref() == Some(k)
-                    || r.learner_id.as_deref().and_then(key).as_ref() == Some(k)
-            })
-            && self.from.is_none_or(|t| r.ended_at >= t)
-            && self.until.is_none_or(|t| r.ended_at < t)
-    }
+/// Whether a line of a legacy log passes `f` (the store filters its own).
+pub fn keeps(f: &ResultFilter, r: &ResultRow) -> bool {
+    let key = |text: &str| crate::attempt::learner::normalise(text).ok();
+    f.exam.as_ref().is_none_or(|e| *e == r.exam_id)
+        && f.learner.as_ref().is_none_or(|k| {
+            key(&r.learner).as_ref() == Some(k)
+                || r.learner_id.as_deref().and_then(key).as_ref() == Some(k)
+        })
+        && f.room
+            .as_ref()
+            .is_none_or(|room| r.room.as_ref() == Some(room))
+        && f.from.is_none_or(|t| r.ended_at >= t)
+        && f.until.is_none_or(|t| r.ended_at < t)
 }
 
 /// The start of `day` in local time, as UTC.
@@ -80,7 +82,7 @@ fn local_midnight(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
 ///
 /// # Errors
 /// The file cannot be read, or a line is not a result.
-pub fn read(path: &Path) -> anyhow::Result<Vec<ResultLine>> {
+pub fn read(path: &Path) -> anyhow::Result<Vec<ResultRow>> {
     // 256 MiB: about 800,000 finished attempts.
     let text = crate::input::read_text(path, 256 * 1024 * 1024)?;
     text.lines()
@@ -109,23 +111,39 @@ const HEADER: [&str; 13] = [
     "journal_head",
 ];
 
-fn fields(r: &ResultLine) -> [String; 13] {
-    let time =
-        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+/// `t` as `2027-01-15T08:00:00Z`.
+fn utc_seconds(t: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike as _, Timelike as _};
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// The CSV cells of a row, in [`HEADER`]'s order.
+fn fields(r: &ResultRow) -> [std::borrow::Cow<'_, str>; 13] {
+    fn text(s: &Option<String>) -> std::borrow::Cow<'_, str> {
+        s.as_deref().unwrap_or_default().into()
+    }
     [
-        r.room.clone(),
-        r.learner.clone(),
-        r.learner_id.clone().unwrap_or_default(),
-        r.exam_id.clone(),
-        r.exam_version.clone(),
-        time(r.started_at),
-        time(r.ended_at),
-        r.reason.clone(),
-        format!("{}", r.score),
-        r.passed.to_string(),
-        r.identity_verified.to_string(),
-        r.credential.clone().unwrap_or_default(),
-        r.journal_head.clone(),
+        text(&r.room),
+        r.learner.as_str().into(),
+        text(&r.learner_id),
+        r.exam_id.as_str().into(),
+        r.exam_version.as_str().into(),
+        utc_seconds(r.started_at).into(),
+        utc_seconds(r.ended_at).into(),
+        r.reason.as_str().into(),
+        format!("{}", r.score).into(),
+        if r.passed { "true" } else { "false" }.into(),
+        if r.identity_verified { "true" } else { "false" }.into(),
+        text(&r.credential),
+        r.journal_head.as_str().into(),
     ]
 }
 
@@ -144,36 +162,24 @@ pub fn defuse(text: &str) -> std::borrow::Cow<'_, str> {
 ///
 /// # Errors
 /// Writing failed (it cannot, into memory).
-pub fn to_csv(results: &[ResultLine]) -> anyhow::Result<String> {
+pub fn to_csv(results: &[ResultRow]) -> anyhow::Result<String> {
     let mut w = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(Vec::new());
     w.write_record(HEADER)?;
     for r in results {
-        w.write_record(fields(r).iter().map(|f| defuse(f).into_owned()))?;
+        for cell in fields(r) {
+            w.write_field(defuse(&cell).as_bytes())?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }
 
-/// The results as an aligned table (the columns a proctor reads).
-pub fn to_table(results: &[ResultLine]) -> String {
-    let rows: Vec<[String; 7]> = results
-        .iter()
-        .map(|r| {
-            [
-                r.learner.clone(),
-                format!("{} {}", r.exam_id, r.exam_version),
-                r.started_at.format("%Y-%m-%d %H:%M").to_string(),
-                r.ended_at.format("%H:%M").to_string(),
-                format!("{} %", r.score),
-                if r.passed { "passed" } else { "not passed" }.to_string(),
-                r.credential
-                    .as_deref()
-                    .and_then(|c| Path::new(c).file_name())
-                    .map_or_else(|| "-".to_string(), |n| n.to_string_lossy().into_owned()),
-            ]
-        })
-        .collect();
+/// The results as an aligned table (the columns a proctor reads); times
+/// in UTC, as in the CSV and the JSON.
+pub fn to_table(results: &[ResultRow]) -> String {
+    use chrono::{Datelike as _, Timelike as _};
     let head = [
         "learner",
         "exam",
@@ -183,24 +189,68 @@ pub fn to_table(results: &[ResultLine]) -> String {
         "result",
         "credential",
     ];
-    let mut widths = head.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+    fn file(r: &ResultRow) -> std::borrow::Cow<'_, str> {
+        r.credential
+            .as_deref()
+            .and_then(|c| Path::new(c).file_name())
+            .map_or_else(|| "-".into(), |n| n.to_string_lossy())
+    }
+    let score = |r: &ResultRow| format!("{} %", r.score);
+    // Widths first, from the lengths alone; then each row written once.
+    let mut widths = head.map(str::len);
+    for r in results {
+        let cells = [
+            r.learner.chars().count(),
+            r.exam_id.chars().count() + 1 + r.exam_version.chars().count(),
+            "2027-01-15 08:00".len(),
+            "08:10".len(),
+            score(r).len(),
+            if r.passed { "passed" } else { "not passed" }.len(),
+            file(r).chars().count(),
+        ];
+        for (w, c) in widths.iter_mut().zip(cells) {
+            *w = (*w).max(c);
         }
     }
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let text: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        let _ = writeln!(out, "{}", text.join("  ").trim_end());
+    let mut out = String::with_capacity((results.len() + 2) * (widths.iter().sum::<usize>() + 14));
+    let mut line = |cells: [&str; 7]| {
+        let mut end = out.len();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i > 0 {
+                out.push_str("  ");
+            }
+            out.push_str(cell);
+            if !cell.is_empty() {
+                end = out.len();
+            }
+            let pad = w.saturating_sub(cell.chars().count());
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.truncate(end);
+        out.push('\n');
     };
-    line(&head);
-    for row in &rows {
-        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    line(head);
+    for r in results {
+        let (s, e) = (r.started_at, r.ended_at);
+        let start = format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            s.year(),
+            s.month(),
+            s.day(),
+            s.hour(),
+            s.minute()
+        );
+        let end = format!("{:02}:{:02}", e.hour(), e.minute());
+        let exam = format!("{} {}", r.exam_id, r.exam_version);
+        line([
+            &r.learner,
+            &exam,
+            &start,
+            &end,
+            &score(r),
+            if r.passed { "passed" } else { "not passed" },
+            &file(r),
+        ]);
     }
     let passed = results.iter().filter(|r| r.passed).count();
     let _ = writeln!(out, "{} attempts, {passed} passed", results.len());
@@ -210,23 +260,11 @@ pub fn to_table(results: &[ResultLine]) -> String {
 /// Runs `brevet results`.
 ///
 /// # Errors
-/// The results log cannot be read.
+/// The store or the results log cannot be read.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let path = if args.dir.is_dir() {
-        args.dir.join(RESULTS_FILE)
-    } else {
-        args.dir.clone()
-    };
-    // A station's results folder before its first finished attempt.
-    let results = if args.dir.is_dir() && !path.exists() {
-        eprintln!("brevet: no finished attempt in {} yet", args.dir.display());
-        Vec::new()
-    } else {
-        read(&path)?
-    };
-    let filter = Filter {
+    let filter = ResultFilter {
         exam: args.exam.clone(),
-        learner_key: match &args.learner {
+        learner: match &args.learner {
             Some(name) => Some(
                 crate::attempt::learner::normalise(name)
                     .with_context(|| format!("--learner {name:?}"))?,
@@ -235,26 +273,60 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         },
         from: args.from.map(local_midnight),
         until: args.to.and_then(|d| d.succ_opt()).map(local_midnight),
+        room: args.room.clone(),
     };
-    let results: Vec<ResultLine> = results.into_iter().filter(|r| filter.keeps(r)).collect();
-    if args.csv {
-        print!("{}", to_csv(&results)?);
+    let results = match &args.log {
+        Some(log) => {
+            let path = if log.is_dir() {
+                log.join(LEGACY_LOG)
+            } else {
+                log.clone()
+            };
+            read(&path)?
+                .into_iter()
+                .filter(|r| keeps(&filter, r))
+                .collect()
+        }
+        None => {
+            let data = DataDir::locate(args.data.as_deref())?;
+            if data.root().join(sqlite::FILE).exists() {
+                let (store, problems) = crate::store::Store::open(&data, chrono::Utc::now())?;
+                for problem in problems {
+                    eprintln!("brevet: warning: {problem}");
+                }
+                store.with(|db| db.results(&filter))?
+            } else {
+                eprintln!(
+                    "brevet: no attempt in {} yet (no {})",
+                    data.root().display(),
+                    sqlite::FILE
+                );
+                Vec::new()
+            }
+        }
+    };
+    let text = if args.csv {
+        to_csv(&results)?
     } else if args.json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
+        serde_json::to_string_pretty(&results)? + "\n"
     } else {
-        print!("{}", to_table(&results));
+        to_table(&results)
+    };
+    // Read by `head` or a pager that quit early: nothing more to say.
+    match std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn line(learner: &str, passed: bool) -> ResultLine {
+    fn line(learner: &str, passed: bool) -> ResultRow {
         let t = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
-        ResultLine {
-            room: "Salle 2".into(),
+        ResultRow {
+            room: Some("Salle 2".into()),
             learner: learner.into(),
             learner_id: None,
             exam_id: "demo".into(),
@@ -306,28 +378,28 @@ mod tests {
         other.exam_id = "python".into();
         other.ended_at += chrono::TimeDelta::days(3);
         let all = [line("Ada Lovelace", true), other];
-        let kept = |f: &Filter| -> Vec<String> {
+        let kept = |f: &ResultFilter| -> Vec<String> {
             all.iter()
-                .filter(|r| f.keeps(r))
+                .filter(|r| keeps(f, r))
                 .map(|r| r.learner.clone())
                 .collect()
         };
-        assert_eq!(kept(&Filter::default()).len(), 2);
-        let exam = Filter {
+        assert_eq!(kept(&ResultFilter::default()).len(), 2);
+        let exam = ResultFilter {
             exam: Some("python".into()),
-            ..Filter::default()
+            ..ResultFilter::default()
         };
         assert_eq!(kept(&exam), ["Alan Turing"]);
-        let learner = Filter {
-            learner_key: crate::attempt::learner::normalise("  ada\u{200B} LOVELACE").ok(),
-            ..Filter::default()
+        let learner = ResultFilter {
+            learner: crate::attempt::learner::normalise("  ada\u{200B} LOVELACE").ok(),
+            ..ResultFilter::default()
         };
         assert_eq!(kept(&learner), ["Ada Lovelace"]);
         let day = all[0].ended_at;
-        let span = Filter {
+        let span = ResultFilter {
             from: Some(day - chrono::TimeDelta::hours(1)),
             until: Some(day + chrono::TimeDelta::days(1)),
-            ..Filter::default()
+            ..ResultFilter::default()
         };
         assert_eq!(kept(&span), ["Ada Lovelace"]);
     }

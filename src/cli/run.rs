@@ -111,6 +111,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     for problem in problems {
         eprintln!("brevet: warning: {problem}");
     }
+    // Attempts imported from an earlier version's journals get their
+    // results, now that the bank is at hand.
+    store.score_missing(&exam)?;
     let launch = Launch {
         store,
         // Anyone can type any --learner-id: the name is the key.
@@ -121,6 +124,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             supervised: false,
             identity_verified: false,
         },
+        room: None,
     };
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()

@@ -1,7 +1,7 @@
 //! What the kiosk records: the event log (one JSON line per PIN try,
-//! proctor action, learner change, start and stop) and the room's results
-//! (one JSON line per finished attempt). The types are pure; the kiosk's
-//! edge adds the time and appends the lines.
+//! proctor action, learner change, start and stop; results are in the
+//! store). The types are pure; the kiosk's edge adds the time and appends
+//! the lines.
 
 use crate::attempt::Learner;
 use crate::kiosk::pin::{Guard, Guards};
@@ -10,8 +10,6 @@ use serde::{Deserialize, Serialize};
 
 /// File name of the event log, in the results folder.
 pub const LOG_FILE: &str = "kiosk-log.jsonl";
-/// File name of the results log, in the results folder.
-pub const RESULTS_FILE: &str = "results.jsonl";
 
 /// Why the proctor PIN was asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,39 +152,6 @@ pub struct Line {
     /// What.
     #[serde(flatten)]
     pub event: Event,
-}
-
-/// One finished attempt in the room's results log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ResultLine {
-    /// The room.
-    pub room: String,
-    /// The learner's name.
-    pub learner: String,
-    /// The learner's id, when given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub learner_id: Option<String>,
-    /// The exam's id.
-    pub exam_id: String,
-    /// The bank's version.
-    pub exam_version: String,
-    /// When the clock started.
-    pub started_at: DateTime<Utc>,
-    /// When it was submitted.
-    pub ended_at: DateTime<Utc>,
-    /// Why it ended (`learner`, `time_up`, `proctor`).
-    pub reason: String,
-    /// Overall score in percent.
-    pub score: f64,
-    /// Whether the exam was passed.
-    pub passed: bool,
-    /// Whether a proctor confirmed the learner's identity.
-    pub identity_verified: bool,
-    /// The credential file, when one was issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential: Option<String>,
-    /// Hash of the journal's last record.
-    pub journal_head: String,
 }
 
 /// The PIN guards as the event log leaves them: for each prompt, the

@@ -78,6 +78,7 @@ impl Db {
         header: &Header,
         attempt_id: &str,
         first_line: &[u8],
+        room: Option<&str>,
     ) -> Result<AttemptRow, StartError> {
         let path = self.path().to_path_buf();
         let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
@@ -114,18 +115,28 @@ impl Db {
         )
         .map_err(fail)?;
         insert_learner(&tx, learner_key, header).map_err(fail)?;
-        insert_attempt(&tx, attempt_id, learner_key, number, header, "open", "live").map_err(
-            |e| match e.sqlite_error_code() {
-                // Another process took this number first (between our count
-                // and our insert cannot happen under IMMEDIATE; kept as a
-                // second line of defence).
-                Some(rusqlite::ErrorCode::ConstraintViolation) => StartError::StillOpen,
-                _ => StartError::Store(fail(e)),
+        insert_attempt(
+            &tx,
+            attempt_id,
+            learner_key,
+            header,
+            &Registration {
+                number,
+                state: "open",
+                origin: "live",
+                room,
             },
-        )?;
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            // Another process took this number first (between our count
+            // and our insert cannot happen under IMMEDIATE; kept as a
+            // second line of defence).
+            Some(rusqlite::ErrorCode::ConstraintViolation) => StartError::StillOpen,
+            _ => StartError::Store(fail(e)),
+        })?;
         // The journal's first record in the same transaction: no one can
         // see the attempt without its start.
-        insert_line(&tx, &path, attempt_id, first_line)?;
+        insert_line(&tx, &path, attempt_id, first_line, None)?;
         tx.commit().map_err(fail)?;
         Ok(AttemptRow {
             attempt_id: attempt_id.to_owned(),
@@ -140,19 +151,25 @@ impl Db {
     /// it) to the attempt's rows, durable when this returns. The same line
     /// sent again (a reply that was lost) is accepted once; another line at
     /// the same place is refused: the attempt is being written elsewhere.
-    /// A line that hands the attempt in marks it submitted, in the same
+    /// A line that hands the attempt in marks it submitted and, given the
+    /// `exam` it was drawn from, records its result, in the same
     /// transaction.
     ///
     /// # Errors
     /// A line that is not a journal line, a conflict, or the store failed.
-    pub fn append_line(&mut self, attempt_id: &str, line: &[u8]) -> Result<(), StoreError> {
+    pub fn append_line(
+        &mut self,
+        attempt_id: &str,
+        line: &[u8],
+        exam: Option<&Exam>,
+    ) -> Result<(), StoreError> {
         let path = self.path().to_path_buf();
         let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(fail)?;
-        insert_line(&tx, &path, attempt_id, line)?;
+        insert_line(&tx, &path, attempt_id, line, exam)?;
         tx.commit().map_err(fail)
     }
 
@@ -163,25 +180,7 @@ impl Db {
     /// The store failed.
     pub fn journal_bytes(&mut self, attempt_id: &str) -> Result<Vec<u8>, StoreError> {
         let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let conn = self.conn_mut();
-        let mut stmt = conn
-            .prepare("SELECT hash, record FROM journal WHERE attempt_id = ?1 ORDER BY seq")
-            .map_err(fail)?;
-        let rows = stmt
-            .query_map([attempt_id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })
-            .map_err(fail)?;
-        let mut bytes = Vec::new();
-        for row in rows {
-            let (hash, record) = row.map_err(fail)?;
-            bytes.extend_from_slice(hash.as_bytes());
-            bytes.push(b' ');
-            bytes.extend_from_slice(record.as_bytes());
-            bytes.push(b'\n');
-        }
-        Ok(bytes)
+        journal_of(self.conn_mut(), attempt_id).map_err(|e| super::sqlite::database(&path, &e))
     }
 
     /// The learner's attempts at the exam, oldest first.
@@ -344,16 +343,19 @@ impl Db {
             &tx,
             attempt_id,
             learner_key,
-            number,
             header,
-            state,
-            "imported",
+            &Registration {
+                number,
+                state,
+                origin: "imported",
+                room: None,
+            },
         )
         .map_err(fail)?;
         // All of it or nothing, with its `imports` row: a crash half-way
         // imports it again, whole, and never twice.
         for line in lines {
-            insert_line(&tx, &path, attempt_id, line)?;
+            insert_line(&tx, &path, attempt_id, line, None)?;
         }
         insert_import(&tx, source.0, source.1, Some(attempt_id), "imported").map_err(fail)?;
         tx.commit().map_err(fail)
@@ -366,6 +368,7 @@ fn insert_line(
     path: &std::path::Path,
     attempt_id: &str,
     line: &[u8],
+    exam: Option<&Exam>,
 ) -> Result<(), StoreError> {
     let fail = |e: rusqlite::Error| super::sqlite::database(path, &e);
     let bad = |why: &str| StoreError::Database {
@@ -430,8 +433,31 @@ fn insert_line(
             params![attempt_id, micros(record.at), reason],
         )
         .map_err(fail)?;
+        if let Some(exam) = exam {
+            score_in(tx, attempt_id, exam, hash).map_err(fail)?;
+        }
     }
     Ok(())
+}
+
+/// Scores the handed-in attempt from its journal rows in `tx` and records
+/// the result there. A journal that does not replay on `exam` is left
+/// unscored (the hand-in still counts; `store check` reports it).
+fn score_in(
+    tx: &rusqlite::Connection,
+    attempt_id: &str,
+    exam: &Exam,
+    head: &str,
+) -> rusqlite::Result<()> {
+    let bytes = journal_of(tx, attempt_id)?;
+    let Ok(read) = journal::read(&bytes) else {
+        return Ok(());
+    };
+    let Ok(attempt) = crate::attempt::replay(exam, &read) else {
+        return Ok(());
+    };
+    let outcome = crate::scoring::score(exam, &attempt);
+    super::results::insert_result(tx, attempt_id, exam, &attempt, &outcome, head)
 }
 
 /// Records what became of a journal file.
@@ -476,39 +502,65 @@ fn insert_learner(
     )
 }
 
+/// Where an attempt stands in the registry when it is added.
+struct Registration<'a> {
+    /// Its number among the learner's attempts at the exam.
+    number: u32,
+    /// `open`, `submitted` or `abandoned`.
+    state: &'a str,
+    /// `live` or `imported`.
+    origin: &'a str,
+    /// The kiosk's room.
+    room: Option<&'a str>,
+}
+
 /// Registers an attempt from its journal's header.
 fn insert_attempt(
     tx: &rusqlite::Transaction<'_>,
     attempt_id: &str,
     learner_key: &str,
-    number: u32,
     header: &Header,
-    state: &str,
-    origin: &str,
+    r: &Registration<'_>,
 ) -> rusqlite::Result<usize> {
     tx.execute(
         "INSERT INTO attempts (attempt_id, exam_id, learner_key, number, bank_hash, seed,
            learner_name, learner_id, started_us, deadline_us, state, supervised,
-           identity_verified, extra_time_percent, origin)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+           identity_verified, extra_time_percent, origin, room)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             attempt_id,
             header.exam_id,
             learner_key,
-            number,
+            r.number,
             header.bank_hash,
             header.seed.to_string(),
             header.learner.name,
             header.learner.id,
             micros(header.started_at),
             micros(header.deadline),
-            state,
+            r.state,
             header.options.supervised,
             header.options.identity_verified,
             header.options.extra_time_percent,
-            origin,
+            r.origin,
+            r.room,
         ],
     )
+}
+
+/// The attempt's journal rows as the bytes of a journal file.
+fn journal_of(conn: &rusqlite::Connection, attempt_id: &str) -> rusqlite::Result<Vec<u8>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT hash, record FROM journal WHERE attempt_id = ?1 ORDER BY seq")?;
+    let mut rows = stmt.query([attempt_id])?;
+    let mut bytes = Vec::new();
+    while let Some(row) = rows.next()? {
+        bytes.extend_from_slice(row.get_ref(0)?.as_str()?.as_bytes());
+        bytes.push(b' ');
+        bytes.extend_from_slice(row.get_ref(1)?.as_str()?.as_bytes());
+        bytes.push(b'\n');
+    }
+    Ok(bytes)
 }
 
 fn attempts_of(
@@ -547,7 +599,7 @@ mod tests {
     impl journal::Sink for Rows<'_> {
         fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
             self.db
-                .append_line(&self.attempt, line)
+                .append_line(&self.attempt, line, None)
                 .map_err(std::io::Error::other)
         }
     }
@@ -570,7 +622,7 @@ mod tests {
         let mut db = Db::open(&dir.path().join(FILE), "0.1.0", 0).unwrap();
         let exam = demo(None);
         let h = header(&exam, t(0));
-        db.start_attempt(&exam, key, &h, "a1", &start_line(&h))
+        db.start_attempt(&exam, key, &h, "a1", &start_line(&h), None)
             .unwrap();
         (dir, db, exam, h)
     }
@@ -584,7 +636,7 @@ mod tests {
         secs: i64,
     ) -> Result<AttemptRow, StartError> {
         let h = header(exam, t(secs));
-        db.start_attempt(exam, key, &h, id, &start_line(&h))
+        db.start_attempt(exam, key, &h, id, &start_line(&h), None)
     }
 
     /// The journal line of a start record.
@@ -660,14 +712,14 @@ mod tests {
         let mut w = journal::Writer::new(Vec::new());
         w.append(t(0), Entry::Start(h.clone())).unwrap();
         let line = w.sink().clone();
-        db.append_line("a1", &line).unwrap();
-        db.append_line("a1", &line).unwrap();
+        db.append_line("a1", &line, None).unwrap();
+        db.append_line("a1", &line, None).unwrap();
         assert_eq!(db.journal_bytes("a1").unwrap(), line);
         let mut other = h;
         other.seed = 5;
         let mut w = journal::Writer::new(Vec::new());
         w.append(t(0), Entry::Start(other)).unwrap();
-        let e = db.append_line("a1", w.sink()).unwrap_err();
+        let e = db.append_line("a1", w.sink(), None).unwrap_err();
         assert!(e.to_string().contains("open elsewhere"), "{e}");
     }
 
@@ -678,7 +730,7 @@ mod tests {
         let mut exam = demo(Some(2));
         exam.rules.attempt_delay = std::time::Duration::from_secs(3600);
         let h = header(&exam, t(0));
-        db.start_attempt(&exam, "k", &h, "a1", &start_line(&h))
+        db.start_attempt(&exam, "k", &h, "a1", &start_line(&h), None)
             .unwrap();
         assert!(matches!(
             start_at(&mut db, &exam, "k", "a2", 1),
@@ -697,7 +749,7 @@ mod tests {
         )
         .unwrap();
         for line in w.sink().split_inclusive(|&b| b == b'\n') {
-            db.append_line("a1", line).unwrap();
+            db.append_line("a1", line, None).unwrap();
         }
         assert!(matches!(
             start_at(&mut db, &exam, "k", "a2", 200),

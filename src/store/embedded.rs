@@ -9,6 +9,7 @@ use super::{DataDir, StoreError};
 use crate::attempt::journal::{self, Entry, Sink};
 use crate::attempt::learner::{self, NameError};
 use crate::attempt::{Event, Learner};
+use crate::bank::Exam;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -70,11 +71,13 @@ impl Store {
         f(&mut db)
     }
 
-    /// A sink that appends to `attempt_id`'s journal rows.
-    pub fn sink(&self, attempt_id: &str) -> StoreSink {
+    /// A sink that appends to `attempt_id`'s journal rows and, at the
+    /// hand-in, records its result on `exam` (the bank it was drawn from).
+    pub fn sink(&self, attempt_id: &str, exam: &Exam) -> StoreSink {
         StoreSink {
             store: self.clone(),
             attempt_id: attempt_id.to_owned(),
+            exam: Arc::new(exam.clone()),
         }
     }
 
@@ -85,6 +88,31 @@ impl Store {
     /// The store failed.
     pub fn unfinished_learners(&self, exam_id: &str) -> Result<Vec<Learner>, StoreError> {
         self.with(|db| db.open_learners(exam_id))
+    }
+
+    /// Scores the handed-in attempts drawn from `exam`'s bank that have no
+    /// result yet (imported from an earlier version's journal files) and
+    /// records their results. Returns how many were scored.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn score_missing(&self, exam: &Exam) -> Result<usize, StoreError> {
+        let hash = crate::attempt::bank_hash(exam);
+        let mut scored = 0;
+        for id in self.with(|db| db.unscored(&hash))? {
+            let bytes = self.with(|db| db.journal_bytes(&id))?;
+            let Ok(read) = journal::read(&bytes) else {
+                continue;
+            };
+            let Ok(attempt) = crate::attempt::replay(exam, &read) else {
+                continue;
+            };
+            let outcome = crate::scoring::score(exam, &attempt);
+            let head = journal::hex(&read.head);
+            self.with(|db| db.record_result(&id, exam, &attempt, &outcome, &head))?;
+            scored += 1;
+        }
+        Ok(scored)
     }
 
     /// Imports every journal file of `data` not imported yet, oldest
@@ -177,6 +205,7 @@ pub fn new_id() -> String {
 pub struct StoreSink {
     store: Store,
     attempt_id: String,
+    exam: Arc<Exam>,
 }
 
 impl StoreSink {
@@ -189,7 +218,7 @@ impl StoreSink {
 impl Sink for StoreSink {
     fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
         self.store
-            .with(|db| db.append_line(&self.attempt_id, line))
+            .with(|db| db.append_line(&self.attempt_id, line, Some(&self.exam)))
             .map_err(std::io::Error::other)
     }
 }

@@ -5,7 +5,10 @@
 //! [`LATEST`] was made by a newer brevet and is refused.
 
 /// Every migration, in order: (version, SQL).
-pub const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("schema/0001_initial.sql"))];
+pub const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("schema/0001_initial.sql")),
+    (2, include_str!("schema/0002_results.sql")),
+];
 
 /// The schema version this brevet writes.
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -18,7 +21,7 @@ mod tests {
     fn versions_count_up_from_one() {
         for (i, (version, sql)) in MIGRATIONS.iter().enumerate() {
             assert_eq!(*version as usize, i + 1);
-            assert!(sql.contains("CREATE TABLE"), "{version}");
+            assert!(sql.contains(";\n"), "{version}");
         }
         assert_eq!(LATEST as usize, MIGRATIONS.len());
     }

@@ -1,0 +1,434 @@
+//! Results in the store: the score of each handed-in attempt (overall, per
+//! section, per question), written in the transaction that records the
+//! hand-in, so that an attempt is never submitted without its result; and
+//! the listing `brevet results` prints, for `brevet run` and the kiosk alike.
+
+use super::StoreError;
+use super::sqlite::Db;
+use crate::attempt::Attempt;
+use crate::bank::Exam;
+use crate::scoring::Outcome;
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+/// One handed-in attempt, as `brevet results` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultRow {
+    /// The room (kiosk attempts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+    /// The learner's name.
+    pub learner: String,
+    /// The learner's id, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learner_id: Option<String>,
+    /// The exam's id.
+    pub exam_id: String,
+    /// The bank's version.
+    pub exam_version: String,
+    /// When the clock started.
+    pub started_at: DateTime<Utc>,
+    /// When it was submitted.
+    pub ended_at: DateTime<Utc>,
+    /// Why it ended (`learner`, `time_up`, `proctor`).
+    pub reason: String,
+    /// Overall score in percent (two decimals).
+    pub score: f64,
+    /// Whether the exam was passed.
+    pub passed: bool,
+    /// Whether a proctor confirmed the learner's identity.
+    pub identity_verified: bool,
+    /// The credential file, when one was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+    /// Hash of the journal record the result was scored from.
+    pub journal_head: String,
+}
+
+/// Which results to list.
+#[derive(Debug, Default, Clone)]
+pub struct ResultFilter {
+    /// Only this exam.
+    pub exam: Option<String>,
+    /// Only this learner: [`crate::attempt::learner::normalise`] of the name
+    /// or id as typed; it matches attempts counted by name or by id.
+    pub learner: Option<String>,
+    /// Ended at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Ended before.
+    pub until: Option<DateTime<Utc>>,
+    /// Only this room.
+    pub room: Option<String>,
+}
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+/// Records the result of `attempt_id` (already handed in) in `conn`'s
+/// transaction: overall, per section and per question. A result already
+/// there is kept.
+pub(super) fn insert_result(
+    conn: &rusqlite::Connection,
+    attempt_id: &str,
+    exam: &Exam,
+    attempt: &Attempt,
+    outcome: &Outcome,
+    journal_head: &str,
+) -> rusqlite::Result<()> {
+    let (ended, reason) = match attempt.status() {
+        crate::attempt::Status::Submitted { at, reason } => (at, reason),
+        crate::attempt::Status::InProgress => return Ok(()),
+    };
+    let reason = serde_json::to_value(reason)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let header = attempt.header();
+    let sections = serde_json::to_string(&outcome.sections).unwrap_or_else(|_| "[]".into());
+    let added = conn.execute(
+        "INSERT INTO results (attempt_id, exam_id, exam_version, learner_key, learner_name,
+           learner_id, room, started_us, ended_us, submit_reason, identity_verified, percent,
+           earned_points, max_points, threshold, passed, sections, scored_with, journal_head)
+         SELECT attempt_id, exam_id, ?2, learner_key, ?3, ?4, room, ?5, ?6, ?7, ?8, ?9, ?10,
+           ?11, ?12, ?13, ?14, bank_hash, ?15
+         FROM attempts WHERE attempt_id = ?1
+         ON CONFLICT (attempt_id) DO NOTHING",
+        params![
+            attempt_id,
+            header.exam_version,
+            header.learner.name,
+            header.learner.id,
+            micros(header.started_at),
+            micros(ended),
+            reason,
+            header.options.identity_verified,
+            outcome.percent,
+            outcome.earned,
+            outcome.max,
+            outcome.threshold,
+            outcome.passed,
+            sections,
+            journal_head,
+        ],
+    )?;
+    if added == 0 {
+        return Ok(());
+    }
+    let mut item = conn.prepare_cached(
+        "INSERT INTO item_results (attempt_id, position, question_id, section_id, response,
+           earned_points, max_points) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for score in &outcome.items {
+        let Some(question) = exam.questions.get(score.question) else {
+            continue;
+        };
+        let section = exam
+            .sections
+            .get(question.section)
+            .map_or("", |s| s.id.as_str());
+        let response = attempt
+            .responses()
+            .get(score.item)
+            .and_then(Option::as_ref)
+            .and_then(|r| serde_json::to_string(r).ok());
+        item.execute(params![
+            attempt_id,
+            i64::try_from(score.item).unwrap_or(i64::MAX),
+            question.id,
+            section,
+            response,
+            score.earned,
+            score.max,
+        ])?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Records the result of a handed-in attempt that has none (one
+    /// imported from an earlier version, scored once its bank is at hand).
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn record_result(
+        &mut self,
+        attempt_id: &str,
+        exam: &Exam,
+        attempt: &Attempt,
+        outcome: &Outcome,
+        journal_head: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path().to_path_buf();
+        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        insert_result(&tx, attempt_id, exam, attempt, outcome, journal_head).map_err(fail)?;
+        tx.commit().map_err(fail)
+    }
+
+    /// The handed-in attempts drawn from the bank `bank_hash` that have no
+    /// result yet.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn unscored(&mut self, bank_hash: &str) -> Result<Vec<String>, StoreError> {
+        let path = self.path().to_path_buf();
+        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
+        let mut stmt = self
+            .conn_mut()
+            .prepare(
+                "SELECT a.attempt_id FROM attempts a
+                 WHERE a.bank_hash = ?1 AND a.state = 'submitted'
+                   AND NOT EXISTS (SELECT 1 FROM results r WHERE r.attempt_id = a.attempt_id)
+                 ORDER BY a.started_us",
+            )
+            .map_err(fail)?;
+        let rows = stmt.query_map([bank_hash], |r| r.get(0)).map_err(fail)?;
+        rows.collect::<Result<_, _>>().map_err(fail)
+    }
+
+    /// The results that pass `f`, in the order the attempts ended.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn results(&mut self, f: &ResultFilter) -> Result<Vec<ResultRow>, StoreError> {
+        use rusqlite::types::Value;
+        let path = self.path().to_path_buf();
+        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
+        // Only the conditions asked for, so that SQLite can use an index for
+        // them (`?1 IS NULL OR …` would scan everything every time).
+        let mut sql = String::from(
+            "SELECT r.room, r.learner_name, r.learner_id, r.exam_id, r.exam_version,
+               r.started_us, r.ended_us, r.submit_reason, r.percent, r.passed,
+               r.identity_verified, c.file_name, r.journal_head
+             FROM results r
+             LEFT JOIN credentials c ON c.attempt_id = r.attempt_id
+             WHERE 1 = 1",
+        );
+        let mut values: Vec<Value> = Vec::new();
+        // `condition` with `?` for its value.
+        let mut and = |condition: &str, value: Value| {
+            values.push(value);
+            sql.push_str(" AND ");
+            sql.push_str(&condition.replace('?', &format!("?{}", values.len())));
+        };
+        if let Some(exam) = &f.exam {
+            and("r.exam_id = ?", Value::Text(exam.clone()));
+        }
+        if let Some(key) = &f.learner {
+            and(
+                "r.learner_key IN ('id:' || ?, 'name:' || ?)",
+                Value::Text(key.clone()),
+            );
+        }
+        if let Some(from) = f.from {
+            and("r.ended_us >= ?", Value::Integer(micros(from)));
+        }
+        if let Some(until) = f.until {
+            and("r.ended_us < ?", Value::Integer(micros(until)));
+        }
+        if let Some(room) = &f.room {
+            and("r.room = ?", Value::Text(room.clone()));
+        }
+        let mut stmt = self.conn_mut().prepare(&sql).map_err(fail)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(values), |r| {
+                let time = |us: i64| DateTime::from_timestamp_micros(us).unwrap_or_default();
+                let percent: f64 = r.get(8)?;
+                Ok(ResultRow {
+                    room: r.get(0)?,
+                    learner: r.get(1)?,
+                    learner_id: r.get(2)?,
+                    exam_id: r.get(3)?,
+                    exam_version: r.get(4)?,
+                    started_at: time(r.get(5)?),
+                    ended_at: time(r.get(6)?),
+                    reason: r.get(7)?,
+                    score: (percent * 100.0).round() / 100.0,
+                    passed: r.get(9)?,
+                    identity_verified: r.get(10)?,
+                    credential: r.get(11)?,
+                    journal_head: r.get(12)?,
+                })
+            })
+            .map_err(fail)?;
+        let mut rows: Vec<ResultRow> = rows.collect::<Result<_, _>>().map_err(fail)?;
+        // Sorted here rather than by SQLite: a scan in table order and a
+        // sort of the rows costs less than a walk of the date index with a
+        // lookup per row. Stable: equal times stay in the order recorded.
+        rows.sort_by_key(|r| r.ended_at);
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attempt::journal::{self, Entry};
+    use crate::attempt::{Command, Learner, Options, Response, Session};
+
+    /// A sink that writes to the store and scores at the hand-in, as the
+    /// edges' sink does.
+    struct Rows<'d> {
+        db: &'d mut Db,
+        attempt: String,
+        exam: &'d Exam,
+    }
+
+    impl journal::Sink for Rows<'_> {
+        fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+            self.db
+                .append_line(&self.attempt, line, Some(self.exam))
+                .map_err(std::io::Error::other)
+        }
+    }
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
+    }
+
+    /// `name` takes the demo from `t(at)`: `commands`, then the hand-in.
+    fn take(db: &mut Db, exam: &Exam, id: &str, name: &str, at: i64, commands: &[Command]) {
+        let learner = Learner {
+            name: name.into(),
+            id: None,
+        };
+        let header =
+            crate::attempt::Attempt::start(exam, 4, learner.clone(), t(at), Options::default())
+                .header()
+                .clone();
+        let mut first = journal::Writer::new(Vec::new());
+        first.append(t(at), Entry::Start(header.clone())).unwrap();
+        let key = format!("name:{}", crate::attempt::learner::normalise(name).unwrap());
+        db.start_attempt(exam, &key, &header, id, first.sink(), Some("Salle 2"))
+            .unwrap();
+        let sink = Rows {
+            db,
+            attempt: id.into(),
+            exam,
+        };
+        let mut s = Session::start(exam, 4, learner, t(at), Options::default(), sink).unwrap();
+        for (i, c) in commands.iter().chain([&Command::Submit]).enumerate() {
+            s.apply(exam, c, t(at + 1 + i as i64)).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_hand_in_records_the_result_and_every_item_and_results_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join(super::super::sqlite::FILE), "0", 0).unwrap();
+        let exam = crate::bank::load_str(include_str!("../../exams/demo.toml"))
+            .exam
+            .unwrap();
+        let right = Command::Answer {
+            item: 0,
+            response: Response::Bool(true),
+        };
+        take(&mut db, &exam, "a1", "Ada Lovelace", 0, &[right]);
+        take(&mut db, &exam, "a2", "Alan Turing", 100, &[]);
+
+        let all = db.results(&ResultFilter::default()).unwrap();
+        let names: Vec<&str> = all.iter().map(|r| r.learner.as_str()).collect();
+        assert_eq!(names, ["Ada Lovelace", "Alan Turing"]);
+        let ada = &all[0];
+        assert_eq!(ada.room.as_deref(), Some("Salle 2"));
+        assert_eq!(ada.reason, "learner");
+        assert_eq!(ada.ended_at, t(2));
+        assert!(ada.score > 0.0 && !ada.passed, "{ada:?}");
+        assert_eq!(ada.exam_version, exam.meta.version);
+        assert_eq!(all[1].score, 0.0);
+        // The head is the hand-in record's hash: the journal's last.
+        let bytes = db.journal_bytes("a1").unwrap();
+        assert_eq!(
+            ada.journal_head,
+            journal::hex(&journal::read(&bytes).unwrap().head)
+        );
+
+        // Every item of the paper, with the response in bank terms.
+        let conn = db.conn_mut();
+        let items: Vec<(i64, Option<String>, f64)> = conn
+            .prepare(
+                "SELECT position, response, earned_points FROM item_results
+                 WHERE attempt_id = 'a1' ORDER BY position",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let paper = crate::attempt::Attempt::start(
+            &exam,
+            4,
+            Learner {
+                name: "x".into(),
+                id: None,
+            },
+            t(0),
+            Options::default(),
+        )
+        .paper()
+        .len();
+        assert_eq!(items.len(), paper);
+        assert_eq!(
+            items[0].1.as_deref(),
+            Some(r#"{"type":"bool","value":true}"#)
+        );
+        assert!(items[0].2 > 0.0);
+        assert!(items[1..].iter().all(|(_, r, e)| r.is_none() && *e == 0.0));
+
+        // Nothing left to score; filters.
+        assert!(
+            db.unscored(&crate::attempt::bank_hash(&exam))
+                .unwrap()
+                .is_empty()
+        );
+        let mut only = |f: ResultFilter| -> Vec<String> {
+            db.results(&f)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.learner)
+                .collect()
+        };
+        let learner = crate::attempt::learner::normalise("  alan\u{200B} TURING").ok();
+        assert_eq!(
+            only(ResultFilter {
+                learner,
+                ..ResultFilter::default()
+            }),
+            ["Alan Turing"]
+        );
+        assert!(
+            only(ResultFilter {
+                exam: Some("other".into()),
+                ..ResultFilter::default()
+            })
+            .is_empty()
+        );
+        assert_eq!(
+            only(ResultFilter {
+                from: Some(t(50)),
+                ..ResultFilter::default()
+            }),
+            ["Alan Turing"]
+        );
+        assert_eq!(
+            only(ResultFilter {
+                until: Some(t(50)),
+                room: Some("Salle 2".into()),
+                ..ResultFilter::default()
+            }),
+            ["Ada Lovelace"]
+        );
+        assert!(
+            only(ResultFilter {
+                room: Some("Salle 3".into()),
+                ..ResultFilter::default()
+            })
+            .is_empty()
+        );
+    }
+}
