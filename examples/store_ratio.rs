@@ -1,7 +1,8 @@
-//! What an acknowledged answer costs in the store, next to its floor: the
-//! same journal lines appended to a file with `fdatasync` each (what the file
-//! journals of earlier versions did), in the same folder, interleaved round
-//! after round; prints the median of each and the ratio.
+//! What answering and moving on costs in the store, next to its floor: the
+//! same journal lines appended to a file, with one `fdatasync` per answer
+//! (the move written after it, unsynced), in the same folder, interleaved
+//! round after round. Each answer-and-move pair is timed; prints the median
+//! and the 99th percentile of each, and their ratios.
 //!
 //! ```sh
 //! cargo run --release --example store_ratio -- /tmp 200 9
@@ -31,7 +32,8 @@ fn main() {
     let header = Attempt::start(&exam, 4, learner, now, Options::default())
         .header()
         .clone();
-    // The journal lines of an attempt: a start, then answers.
+    // The journal lines of an attempt: a start, then an answer and a move
+    // to the next question, `lines` times.
     let mut w = Writer::new(Vec::new());
     w.append(now, Entry::Start(header.clone())).unwrap();
     for i in 0..lines {
@@ -40,6 +42,8 @@ fn main() {
             response: Response::Bool(i % 2 == 0),
         };
         w.append(now, Entry::Event { event }).unwrap();
+        let event = brevet::attempt::Event::Moved { to: (i + 1) % 6 };
+        w.append(now, Entry::Event { event }).unwrap();
     }
     let all: Vec<Vec<u8>> = w
         .sink()
@@ -47,8 +51,9 @@ fn main() {
         .map(<[u8]>::to_vec)
         .collect();
     let work = tempfile::tempdir_in(&dir).unwrap();
-    let mut file_times = Vec::new();
-    let mut store_times = Vec::new();
+    // (answer acknowledged, answer and move) per pair.
+    let mut file_times = (Vec::new(), Vec::new());
+    let mut store_times = (Vec::new(), Vec::new());
     for round in 0..rounds {
         let path = work.path().join(format!("j{round}.journal"));
         let mut file = std::fs::OpenOptions::new()
@@ -56,31 +61,42 @@ fn main() {
             .append(true)
             .open(&path)
             .unwrap();
-        let t = Instant::now();
-        for line in &all[1..] {
-            file.write_all(line).unwrap();
+        for pair in all[1..].chunks(2) {
+            let t = Instant::now();
+            file.write_all(&pair[0]).unwrap();
             file.sync_data().unwrap();
+            file_times.0.push(t.elapsed().as_secs_f64());
+            file.write_all(&pair[1]).unwrap();
+            file_times.1.push(t.elapsed().as_secs_f64());
         }
-        file_times.push(t.elapsed().as_secs_f64() / lines as f64);
         let mut db = Db::open(&work.path().join(format!("s{round}.db")), "bench", 0).unwrap();
         let id = format!("a{round}");
         db.start_attempt(&exam, "name:ada lovelace", &header, &id, &all[0], None)
             .unwrap();
-        let t = Instant::now();
-        for line in &all[1..] {
-            db.append_line(&id, line, None).unwrap();
+        for pair in all[1..].chunks(2) {
+            let t = Instant::now();
+            db.append_line(&id, &pair[0], None).unwrap();
+            store_times.0.push(t.elapsed().as_secs_f64());
+            db.append_line_lazily(&id, &pair[1]).unwrap();
+            store_times.1.push(t.elapsed().as_secs_f64());
         }
-        store_times.push(t.elapsed().as_secs_f64() / lines as f64);
     }
-    let median = |v: &mut Vec<f64>| {
+    let at = |v: &mut Vec<f64>, q: f64| {
         v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
+        v[((v.len() - 1) as f64 * q).round() as usize]
     };
-    let (f, s) = (median(&mut file_times), median(&mut store_times));
-    println!(
-        "per answer: file write + fdatasync {:.1} µs, store {:.1} µs, ratio {:.2}",
-        f * 1e6,
-        s * 1e6,
-        s / f
-    );
+    for (what, f, s) in [
+        ("answer acknowledged", &mut file_times.0, &mut store_times.0),
+        ("answer and move    ", &mut file_times.1, &mut store_times.1),
+    ] {
+        for (name, q) in [("median", 0.5), ("p99", 0.99)] {
+            let (f, s) = (at(f, q), at(s, q));
+            println!(
+                "{what} {name:>6}: file {:7.1} µs, store {:7.1} µs, ratio {:.2}",
+                f * 1e6,
+                s * 1e6,
+                s / f
+            );
+        }
+    }
 }

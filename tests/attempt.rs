@@ -831,3 +831,64 @@ fn reopening_writes_nothing_until_the_attempt_goes_on() {
     assert_eq!(written.lines().count(), 1);
     assert!(written.contains("resumed"), "{written}");
 }
+
+/// A sink that counts durable writes and keeps deferred lines apart, as the
+/// store's sink does.
+#[derive(Default)]
+struct Counting {
+    durable: Vec<u8>,
+    held: Vec<u8>,
+    writes: usize,
+}
+
+impl journal::Sink for Counting {
+    fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+        self.durable.append(&mut self.held);
+        self.durable.extend_from_slice(line);
+        self.writes += 1;
+        Ok(())
+    }
+
+    fn defer(&mut self, line: &[u8]) -> std::io::Result<()> {
+        self.held.extend_from_slice(line);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.held.is_empty() {
+            self.durable.append(&mut self.held);
+            self.writes += 1;
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn answering_and_moving_on_cost_one_durable_write() {
+    let exam = bank("free");
+    let mut s = Session::start(
+        &exam,
+        2,
+        learner(),
+        t0(),
+        Options::default(),
+        Counting::default(),
+    )
+    .unwrap();
+    let after_start = s.sink().writes;
+    for item in 0..3 {
+        let response = right_answer(&exam, s.attempt(), item);
+        s.apply(&exam, &Command::Answer { item, response }, t0() + secs(1))
+            .unwrap();
+        s.apply(&exam, &Command::Next, t0() + secs(2)).unwrap();
+    }
+    assert_eq!(s.sink().writes - after_start, 3, "one per answer");
+    // The last move is held until the session ends; then the journal is
+    // whole, in order, and replays to the same place.
+    assert!(!s.sink().held.is_empty());
+    s.flush().unwrap();
+    let bytes = s.sink().durable.clone();
+    let attempt = replay(&exam, &journal::read(&bytes).unwrap()).unwrap();
+    assert_eq!(attempt.current(), 3);
+    assert_eq!(attempt.responses(), s.attempt().responses());
+}

@@ -24,6 +24,25 @@ pub trait Sink {
     /// The line could not be made durable; the command must not be confirmed.
     fn append(&mut self, line: &[u8]) -> std::io::Result<()>;
 
+    /// Appends a line whose loss would cost the learner nothing they were
+    /// shown as saved (a move to another question): the sink need not sync
+    /// it, as long as it becomes durable with the next [`Sink::append`] or
+    /// [`Sink::flush`], in order. Durable at once by default.
+    ///
+    /// # Errors
+    /// The line could not be kept.
+    fn defer(&mut self, line: &[u8]) -> std::io::Result<()> {
+        self.append(line)
+    }
+
+    /// Makes the lines held by [`Sink::defer`] durable. Nothing by default.
+    ///
+    /// # Errors
+    /// They could not be written.
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+
     /// The record `seq`, whose hash is `head`, submitted the attempt: a
     /// store keeps this apart from the journal, so that a journal whose
     /// last records were cut or removed is not taken for an attempt still
@@ -125,6 +144,32 @@ impl<S: Sink> Writer<S> {
     /// # Errors
     /// The sink could not make the line durable.
     pub fn append(&mut self, at: DateTime<Utc>, entry: Entry) -> std::io::Result<Record> {
+        self.write(at, entry, false)
+    }
+
+    /// Appends `entry` at `at` through [`Sink::defer`]: it becomes durable
+    /// with the next record, or at [`Writer::flush`].
+    ///
+    /// # Errors
+    /// The sink refused it.
+    pub fn append_deferred(&mut self, at: DateTime<Utc>, entry: Entry) -> std::io::Result<Record> {
+        self.write(at, entry, true)
+    }
+
+    /// Makes the deferred records durable.
+    ///
+    /// # Errors
+    /// See [`Sink::flush`].
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.sink.flush()
+    }
+
+    fn write(
+        &mut self,
+        at: DateTime<Utc>,
+        entry: Entry,
+        deferred: bool,
+    ) -> std::io::Result<Record> {
         let record = Record {
             seq: self.next_seq,
             at,
@@ -137,7 +182,11 @@ impl<S: Sink> Writer<S> {
         line.push(b' ');
         line.extend_from_slice(&json);
         line.push(b'\n');
-        self.sink.append(&line)?;
+        if deferred {
+            self.sink.defer(&line)?;
+        } else {
+            self.sink.append(&line)?;
+        }
         self.head = hash;
         self.next_seq += 1;
         Ok(record)

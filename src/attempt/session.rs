@@ -134,12 +134,17 @@ impl<S: Sink> Session<S> {
         let (events, outcome) = self.attempt.decide(exam, command, now);
         let at = now.max(self.attempt.last_seen);
         for event in events {
-            self.writer.append(
-                at,
-                Entry::Event {
-                    event: event.clone(),
-                },
-            )?;
+            let entry = Entry::Event {
+                event: event.clone(),
+            };
+            // A move needs no sync of its own (the next answer's covers
+            // it): answering and moving on cost one durable write, and a
+            // power cut loses nothing shown as saved.
+            if matches!(event, Event::Moved { .. }) {
+                self.writer.append_deferred(at, entry)?;
+            } else {
+                self.writer.append(at, entry)?;
+            }
             self.attempt.apply_event(&event, at);
             // The submission is durable; a seal that cannot be written
             // only leaves a later cut of the journal unnoticed, and must
@@ -150,6 +155,14 @@ impl<S: Sink> Session<S> {
         }
         self.attempt.observe(at);
         Ok(outcome)
+    }
+
+    /// Makes the moves not yet written durable (when the session ends).
+    ///
+    /// # Errors
+    /// The journal could not be written.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.writer.flush()
     }
 
     /// The attempt's state.

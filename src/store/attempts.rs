@@ -163,14 +163,52 @@ impl Db {
         line: &[u8],
         exam: Option<&Exam>,
     ) -> Result<(), StoreError> {
+        self.append_lines(attempt_id, &[line], exam)
+    }
+
+    /// Appends journal lines, in order, in one transaction (one durable
+    /// write): all of them or none. See [`Db::append_line`].
+    ///
+    /// # Errors
+    /// A line that is not a journal line, a conflict, or the store failed.
+    pub fn append_lines(
+        &mut self,
+        attempt_id: &str,
+        lines: &[&[u8]],
+        exam: Option<&Exam>,
+    ) -> Result<(), StoreError> {
         let path = self.path().to_path_buf();
         let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(fail)?;
-        insert_line(&tx, &path, attempt_id, line, exam)?;
+        for line in lines {
+            insert_line(&tx, &path, attempt_id, line, exam)?;
+        }
         tx.commit().map_err(fail)
+    }
+
+    /// Appends a journal line that needs no sync of its own (a move to
+    /// another question): committed to the write-ahead log without waiting
+    /// for the disk, so a killed process keeps it, and made durable by the
+    /// next commit's sync (a power cut before then loses only the move).
+    ///
+    /// # Errors
+    /// A line that is not a journal line, a conflict, or the store failed.
+    pub fn append_line_lazily(&mut self, attempt_id: &str, line: &[u8]) -> Result<(), StoreError> {
+        let path = self.path().to_path_buf();
+        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
+        self.conn_mut()
+            .execute_batch("PRAGMA synchronous = NORMAL")
+            .map_err(fail)?;
+        let appended = self.append_lines(attempt_id, &[line], None);
+        // Back to a sync per commit, whatever happened.
+        let restored = self
+            .conn_mut()
+            .execute_batch("PRAGMA synchronous = FULL")
+            .map_err(fail);
+        appended.and(restored)
     }
 
     /// The attempt's journal, as the bytes of a journal file (for
@@ -704,6 +742,39 @@ mod tests {
         let row = &db.attempts(&exam.meta.id, "name:ada lovelace").unwrap()[0];
         assert_eq!(row.state, "submitted");
         assert_eq!(row.submitted_at, Some(t(12)));
+    }
+
+    #[test]
+    fn a_move_is_committed_without_a_sync_and_the_next_line_syncs_again() {
+        let (_dir, mut db, exam, h) = with_one_attempt("k");
+        let mut w = journal::Writer::new(Vec::new());
+        w.append(t(0), Entry::Start(h)).unwrap();
+        for (i, event) in [
+            Event::Moved { to: 1 },
+            Event::Answered {
+                item: 1,
+                response: crate::attempt::Response::Bool(true),
+            },
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            w.append(t(1 + i as i64), Entry::Event { event }).unwrap();
+        }
+        let lines: Vec<&[u8]> = w.sink().split_inclusive(|&b| b == b'\n').collect();
+        db.append_line_lazily("a1", lines[1]).unwrap();
+        let synchronous = |db: &mut Db| -> i64 {
+            db.conn_mut()
+                .query_row("PRAGMA synchronous", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(synchronous(&mut db), 2, "FULL again after the move");
+        db.append_line("a1", lines[2], Some(&exam)).unwrap();
+        let bytes = db.journal_bytes("a1").unwrap();
+        assert_eq!(&bytes, w.sink());
+        // Refused like any line (not a journal line), and still FULL after.
+        assert!(db.append_line_lazily("a1", b"not a line\n").is_err());
+        assert_eq!(synchronous(&mut db), 2);
     }
 
     #[test]

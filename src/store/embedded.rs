@@ -221,4 +221,11 @@ impl Sink for StoreSink {
             .with(|db| db.append_line(&self.attempt_id, line, Some(&self.exam)))
             .map_err(std::io::Error::other)
     }
+
+    /// Without a sync of its own: the next line's commit syncs it.
+    fn defer(&mut self, line: &[u8]) -> std::io::Result<()> {
+        self.store
+            .with(|db| db.append_line_lazily(&self.attempt_id, line))
+            .map_err(std::io::Error::other)
+    }
 }
