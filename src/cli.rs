@@ -12,6 +12,7 @@ pub mod results;
 pub mod run;
 pub mod secret;
 pub mod stats;
+pub mod store;
 pub mod verify;
 
 use clap::{Parser, Subcommand};
@@ -76,12 +77,21 @@ pub enum Command {
         answers are saved)."
     )]
     Kiosk(kiosk::Args),
-    /// Print a room's finished attempts as a table, or as CSV.
+    /// Print finished attempts (brevet run and kiosk alike) from the store,
+    /// as a table, CSV or JSON.
     #[command(
         after_help = "Exit status: 0 the results were printed, 2 they could not be \
         read."
     )]
     Results(results::Args),
+    /// Look after the store: check it (hash chains, registry, credentials),
+    /// back it up while stations run.
+    #[command(
+        after_help = "Exit status: 0 the check found no problem (notes allowed) or the \
+        backup was written, 1 the check found problems, 2 the store could not be read or \
+        the backup could not be written."
+    )]
+    Store(store::Args),
     /// Print the exact paper an attempt was given, from the bank and a
     /// credential (or a seed), and check the bank is the one it names.
     #[command(
@@ -126,6 +136,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => verify::run(&args),
         Command::Kiosk(args) => kiosk::run(&args),
         Command::Results(args) => results::run(&args),
+        Command::Store(args) => store::run(&args),
         Command::Paper(args) => paper::run(&args),
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),

@@ -11,9 +11,12 @@
 pub mod attempts;
 pub mod credentials;
 pub mod embedded;
+pub mod maintenance;
 pub mod results;
 pub mod schema;
 pub mod sqlite;
+#[cfg(test)]
+mod testing;
 
 pub use embedded::{Store, StoreSink, learner_key as store_key};
 

@@ -476,6 +476,14 @@ fn step(ws: &Workspace, cmd: &str) {
             assert!(csv.starts_with("\"room\",\"learner\","), "{csv}");
             assert!(csv.contains("\"brevet-demo\""), "{csv}");
         }
+        "brevet store check" => {
+            let (out, _) = run("", 0);
+            assert!(out.contains("no problem found"), "{out}");
+        }
+        "brevet store backup brevet-backup.db" => {
+            run("", 0);
+            assert!(ws.work.join("brevet-backup.db").is_file());
+        }
         "brevet verify credentials/" => {
             let (out, _) = run("", 0);
             assert!(out.contains("VALID"), "{out}");

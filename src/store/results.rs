@@ -267,55 +267,10 @@ impl Db {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{t, take};
     use super::*;
-    use crate::attempt::journal::{self, Entry};
-    use crate::attempt::{Command, Learner, Options, Response, Session};
-
-    /// A sink that writes to the store and scores at the hand-in, as the
-    /// edges' sink does.
-    struct Rows<'d> {
-        db: &'d mut Db,
-        attempt: String,
-        exam: &'d Exam,
-    }
-
-    impl journal::Sink for Rows<'_> {
-        fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
-            self.db
-                .append_line(&self.attempt, line, Some(self.exam))
-                .map_err(std::io::Error::other)
-        }
-    }
-
-    fn t(secs: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
-    }
-
-    /// `name` takes the demo from `t(at)`: `commands`, then the hand-in.
-    fn take(db: &mut Db, exam: &Exam, id: &str, name: &str, at: i64, commands: &[Command]) {
-        let learner = Learner {
-            name: name.into(),
-            id: None,
-        };
-        let header =
-            crate::attempt::Attempt::start(exam, 4, learner.clone(), t(at), Options::default())
-                .header()
-                .clone();
-        let mut first = journal::Writer::new(Vec::new());
-        first.append(t(at), Entry::Start(header.clone())).unwrap();
-        let key = format!("name:{}", crate::attempt::learner::normalise(name).unwrap());
-        db.start_attempt(exam, &key, &header, id, first.sink(), Some("Salle 2"))
-            .unwrap();
-        let sink = Rows {
-            db,
-            attempt: id.into(),
-            exam,
-        };
-        let mut s = Session::start(exam, 4, learner, t(at), Options::default(), sink).unwrap();
-        for (i, c) in commands.iter().chain([&Command::Submit]).enumerate() {
-            s.apply(exam, c, t(at + 1 + i as i64)).unwrap();
-        }
-    }
+    use crate::attempt::journal;
+    use crate::attempt::{Command, Learner, Options, Response};
 
     #[test]
     fn the_hand_in_records_the_result_and_every_item_and_results_filter() {
