@@ -778,6 +778,43 @@ mod tests {
     }
 
     #[test]
+    fn a_full_disk_acknowledges_nothing_and_keeps_what_was_committed() {
+        let (_dir, mut db, exam, h) = with_one_attempt("k");
+        let mut w = journal::Writer::new(Vec::new());
+        w.append(t(0), Entry::Start(h)).unwrap();
+        // The store may not grow any more: as on a full disk.
+        let pages: i64 = db
+            .conn_mut()
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        db.conn_mut()
+            .execute_batch(&format!("PRAGMA max_page_count = {pages}"))
+            .unwrap();
+        let mut committed = 1;
+        let error = loop {
+            let event = Event::Answered {
+                item: 0,
+                response: crate::attempt::Response::Text("x".repeat(2000)),
+            };
+            w.append(t(committed), Entry::Event { event }).unwrap();
+            let line = w.sink().split_inclusive(|&b| b == b'\n').last().unwrap();
+            match db.append_line("a1", line, Some(&exam)) {
+                Ok(()) => committed += 1,
+                Err(e) => break e.to_string(),
+            }
+            assert!(committed < 1000, "the store never filled");
+        };
+        assert!(
+            error.contains("brevet.db") && error.contains("the disk is full"),
+            "{error}"
+        );
+        // Everything acknowledged before is there, its chain whole.
+        let bytes = db.journal_bytes("a1").unwrap();
+        let read = journal::read(&bytes).unwrap();
+        assert_eq!(read.records.len() as i64, committed);
+    }
+
+    #[test]
     fn a_line_sent_twice_is_kept_once_and_another_at_its_place_refused() {
         let (_dir, mut db, _exam, h) = with_one_attempt("k");
         let mut w = journal::Writer::new(Vec::new());

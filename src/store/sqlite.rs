@@ -44,6 +44,22 @@ impl Db {
             match created {
                 Ok(_) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::PermissionDenied
+                            | std::io::ErrorKind::ReadOnlyFilesystem
+                    ) =>
+                {
+                    let folder = path.parent().unwrap_or(Path::new("."));
+                    return Err(StoreError::Database {
+                        path: path.to_path_buf(),
+                        why: format!(
+                            "the store cannot be made: {} cannot be written ({e}); give this user the right to write there, or choose another data folder with --data",
+                            folder.display()
+                        ),
+                    });
+                }
                 Err(e) => {
                     return Err(StoreError::Io {
                         path: path.to_path_buf(),
