@@ -797,7 +797,11 @@ mod tests {
                 response: crate::attempt::Response::Text("x".repeat(2000)),
             };
             w.append(t(committed), Entry::Event { event }).unwrap();
-            let line = w.sink().split_inclusive(|&b| b == b'\n').last().unwrap();
+            let line = w
+                .sink()
+                .split_inclusive(|&b| b == b'\n')
+                .next_back()
+                .unwrap();
             match db.append_line("a1", line, Some(&exam)) {
                 Ok(()) => committed += 1,
                 Err(e) => break e.to_string(),
