@@ -10,10 +10,12 @@
 
 pub mod attempts;
 pub mod credentials;
+pub mod db;
 pub mod embedded;
 pub mod maintenance;
 pub mod results;
 pub mod schema;
+pub mod sql;
 pub mod sqlite;
 #[cfg(test)]
 mod testing;

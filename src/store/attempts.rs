@@ -8,13 +8,13 @@
 //! two stations, can never both take the last allowed attempt.
 
 use super::StoreError;
-use super::sqlite::Db;
+use super::db::Db;
+use super::sql::{Engine, Kind, SqlError, params};
 use crate::attempt::journal::{self, Entry, Record};
 use crate::attempt::limits::{self, Past};
 use crate::attempt::{Event, Header};
 use crate::bank::Exam;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 /// Why an attempt could not start.
 #[derive(Debug, thiserror::Error)]
@@ -80,71 +80,39 @@ impl Db {
         first_line: &[u8],
         room: Option<&str>,
     ) -> Result<AttemptRow, StartError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        let rows = attempts_of(&tx, &header.exam_id, learner_key).map_err(fail)?;
-        if rows.iter().any(|r| r.state == "open") {
-            return Err(StartError::StillOpen);
-        }
-        let past: Vec<Past> = rows
-            .iter()
-            .filter(|r| r.state != "abandoned")
-            .map(AttemptRow::past)
-            .collect();
-        limits::may_start(&exam.rules, &past, header.started_at)?;
-        let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
-        tx.execute(
-            "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (bank_hash)
-             DO UPDATE SET title = excluded.title, content = excluded.content
-             WHERE banks.content = ''",
-            params![
-                header.bank_hash,
-                exam.meta.id,
-                exam.meta.version,
-                exam.meta.title,
-                serde_json::to_string(exam).map_err(|e| StoreError::Database {
-                    path: path.clone(),
-                    why: e.to_string(),
-                })?,
-            ],
-        )
-        .map_err(fail)?;
-        insert_learner(&tx, learner_key, header).map_err(fail)?;
-        insert_attempt(
-            &tx,
-            attempt_id,
+        let fail = self.fail();
+        let content =
+            serde_json::to_string(exam).map_err(|e| fail(SqlError::other(e.to_string())))?;
+        let e = self.engine();
+        e.begin().map_err(&fail)?;
+        let started = start_in(
+            e,
+            exam,
             learner_key,
             header,
-            &Registration {
-                number,
-                state: "open",
-                origin: "live",
-                room,
-            },
-        )
-        .map_err(|e| match e.sqlite_error_code() {
-            // Another process took this number first (between our count
-            // and our insert cannot happen under IMMEDIATE; kept as a
-            // second line of defence).
-            Some(rusqlite::ErrorCode::ConstraintViolation) => StartError::StillOpen,
-            _ => StartError::Store(fail(e)),
-        })?;
-        // The journal's first record in the same transaction: no one can
-        // see the attempt without its start.
-        insert_line(&tx, &path, attempt_id, first_line, None)?;
-        tx.commit().map_err(fail)?;
-        Ok(AttemptRow {
-            attempt_id: attempt_id.to_owned(),
-            number,
-            started_at: header.started_at,
-            submitted_at: None,
-            state: "open".into(),
-        })
+            attempt_id,
+            first_line,
+            room,
+            &content,
+        );
+        match started {
+            Ok(row) => {
+                e.commit().map_err(&fail)?;
+                Ok(row)
+            }
+            Err(err) => {
+                e.rollback();
+                Err(match err {
+                    Started::Refused(r) => StartError::Refused(r),
+                    // Another process took this number, or opened an
+                    // attempt, between our count and our insert (PostgreSQL
+                    // counts without a lock): it won.
+                    Started::StillOpen => StartError::StillOpen,
+                    Started::Sql(e) if e.kind == Kind::Unique => StartError::StillOpen,
+                    Started::Sql(e) => StartError::Store(fail(e)),
+                })
+            }
+        }
     }
 
     /// Appends one journal line (`HASH JSON\n`, as the journal writer makes
@@ -177,16 +145,15 @@ impl Db {
         lines: &[&[u8]],
         exam: Option<&Exam>,
     ) -> Result<(), StoreError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        for line in lines {
-            insert_line(&tx, &path, attempt_id, line, exam)?;
-        }
-        tx.commit().map_err(fail)
+        let fail = self.fail();
+        self.engine()
+            .transaction(|e| {
+                for line in lines {
+                    insert_line(e, attempt_id, line, exam)?;
+                }
+                Ok::<_, SqlError>(())
+            })
+            .map_err(fail)
     }
 
     /// Appends a journal line that needs no sync of its own (a move to
@@ -197,17 +164,11 @@ impl Db {
     /// # Errors
     /// A line that is not a journal line, a conflict, or the store failed.
     pub fn append_line_lazily(&mut self, attempt_id: &str, line: &[u8]) -> Result<(), StoreError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        self.conn_mut()
-            .execute_batch("PRAGMA synchronous = NORMAL")
-            .map_err(fail)?;
+        let fail = self.fail();
+        self.engine().lazily(true).map_err(&fail)?;
         let appended = self.append_lines(attempt_id, &[line], None);
         // Back to a sync per commit, whatever happened.
-        let restored = self
-            .conn_mut()
-            .execute_batch("PRAGMA synchronous = FULL")
-            .map_err(fail);
+        let restored = self.engine().lazily(false).map_err(&fail);
         appended.and(restored)
     }
 
@@ -217,8 +178,8 @@ impl Db {
     /// # Errors
     /// The store failed.
     pub fn journal_bytes(&mut self, attempt_id: &str) -> Result<Vec<u8>, StoreError> {
-        let path = self.path().to_path_buf();
-        journal_of(self.conn_mut(), attempt_id).map_err(|e| super::sqlite::database(&path, &e))
+        let fail = self.fail();
+        journal_of(self.engine(), attempt_id).map_err(fail)
     }
 
     /// The learner's attempts at the exam, oldest first.
@@ -230,13 +191,10 @@ impl Db {
         exam_id: &str,
         learner_key: &str,
     ) -> Result<Vec<AttemptRow>, StoreError> {
-        let path = self.path().to_path_buf();
-        attempts_of(self.conn_mut(), exam_id, learner_key)
-            .map_err(|e| super::sqlite::database(&path, &e))
+        let fail = self.fail();
+        attempts_of(self.engine(), exam_id, learner_key).map_err(fail)
     }
-}
 
-impl Db {
     /// The learners with an open attempt at `exam_id`, by name.
     ///
     /// # Errors
@@ -245,24 +203,20 @@ impl Db {
         &mut self,
         exam_id: &str,
     ) -> Result<Vec<crate::attempt::Learner>, StoreError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let mut stmt = self
-            .conn_mut()
-            .prepare(
+        let fail = self.fail();
+        self.engine()
+            .rows(
                 "SELECT learner_name, learner_id FROM attempts WHERE exam_id = ?1 AND state = 'open'
                  ORDER BY learner_name",
+                params![exam_id],
+                |r| {
+                    Ok(crate::attempt::Learner {
+                        name: r.text(0)?,
+                        id: r.opt_text(1)?,
+                    })
+                },
             )
-            .map_err(fail)?;
-        let rows = stmt
-            .query_map([exam_id], |r| {
-                Ok(crate::attempt::Learner {
-                    name: r.get(0)?,
-                    id: r.get(1)?,
-                })
-            })
-            .map_err(fail)?;
-        rows.collect::<Result<_, _>>().map_err(fail)
+            .map_err(fail)
     }
 
     /// Marks an open attempt that never got its first record (the process
@@ -271,14 +225,14 @@ impl Db {
     /// # Errors
     /// The store failed.
     pub fn abandon(&mut self, attempt_id: &str) -> Result<(), StoreError> {
-        let path = self.path().to_path_buf();
-        self.conn_mut()
+        let fail = self.fail();
+        self.engine()
             .execute(
                 "UPDATE attempts SET state = 'abandoned' WHERE attempt_id = ?1 AND state = 'open'",
-                [attempt_id],
+                params![attempt_id],
             )
             .map(|_| ())
-            .map_err(|e| super::sqlite::database(&path, &e))
+            .map_err(fail)
     }
 
     /// Whether a handed-in attempt's journal still ends with its hand-in
@@ -287,16 +241,15 @@ impl Db {
     /// # Errors
     /// The store failed.
     pub fn ends_with_hand_in(&mut self, attempt_id: &str) -> Result<bool, StoreError> {
-        let path = self.path().to_path_buf();
-        let last: Option<String> = self
-            .conn_mut()
-            .query_row(
+        let fail = self.fail();
+        let last = self
+            .engine()
+            .row(
                 "SELECT record FROM journal WHERE attempt_id = ?1 ORDER BY seq DESC LIMIT 1",
-                [attempt_id],
-                |r| r.get(0),
+                params![attempt_id],
+                |r| r.text(0),
             )
-            .optional()
-            .map_err(|e| super::sqlite::database(&path, &e))?;
+            .map_err(fail)?;
         Ok(last
             .and_then(|json| serde_json::from_str::<Record>(&json).ok())
             .is_some_and(|r| {
@@ -314,14 +267,15 @@ impl Db {
     /// # Errors
     /// The store failed.
     pub fn imported(&mut self, source: &str) -> Result<bool, StoreError> {
-        let path = self.path().to_path_buf();
-        self.conn_mut()
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM imports WHERE source = ?1)",
-                [source],
-                |r| r.get(0),
+        let fail = self.fail();
+        self.engine()
+            .row(
+                "SELECT 1 FROM imports WHERE source = ?1",
+                params![source],
+                |_| Ok(()),
             )
-            .map_err(|e| super::sqlite::database(&path, &e))
+            .map(|found| found.is_some())
+            .map_err(fail)
     }
 
     /// Records what became of the journal file `source`.
@@ -335,10 +289,10 @@ impl Db {
         attempt_id: Option<&str>,
         outcome: &str,
     ) -> Result<(), StoreError> {
-        let path = self.path().to_path_buf();
-        insert_import(self.conn_mut(), source, bytes, attempt_id, outcome)
+        let fail = self.fail();
+        insert_import(self.engine(), source, bytes, attempt_id, outcome)
             .map(|_| ())
-            .map_err(|e| super::sqlite::database(&path, &e))
+            .map_err(fail)
     }
 
     /// Imports an attempt written as a file journal by an earlier version
@@ -358,61 +312,130 @@ impl Db {
         lines: &[&[u8]],
         submitted: bool,
     ) -> Result<(), StoreError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let rows = attempts_of(self.conn_mut(), &header.exam_id, learner_key).map_err(fail)?;
-        let state = if submitted {
-            "submitted"
-        } else if rows.iter().any(|r| r.state == "open") {
-            "abandoned"
-        } else {
-            "open"
-        };
-        let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
-        let tx = self.conn_mut().transaction().map_err(fail)?;
-        tx.execute(
-            "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
-             VALUES (?1, ?2, ?3, ?2, '') ON CONFLICT (bank_hash) DO NOTHING",
-            params![header.bank_hash, header.exam_id, header.exam_version],
-        )
-        .map_err(fail)?;
-        insert_learner(&tx, learner_key, header).map_err(fail)?;
-        insert_attempt(
-            &tx,
-            attempt_id,
-            learner_key,
-            header,
-            &Registration {
-                number,
-                state,
-                origin: "imported",
-                room: None,
-            },
-        )
-        .map_err(fail)?;
-        // All of it or nothing, with its `imports` row: a crash half-way
-        // imports it again, whole, and never twice.
-        for line in lines {
-            insert_line(&tx, &path, attempt_id, line, None)?;
-        }
-        insert_import(&tx, source.0, source.1, Some(attempt_id), "imported").map_err(fail)?;
-        tx.commit().map_err(fail)
+        let fail = self.fail();
+        self.engine()
+            .transaction(|e| {
+                let rows = attempts_of(e, &header.exam_id, learner_key)?;
+                let state = if submitted {
+                    "submitted"
+                } else if rows.iter().any(|r| r.state == "open") {
+                    "abandoned"
+                } else {
+                    "open"
+                };
+                let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
+                e.execute(
+                    "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
+                     VALUES (?1, ?2, ?3, ?2, '') ON CONFLICT (bank_hash) DO NOTHING",
+                    params![&header.bank_hash, &header.exam_id, &header.exam_version],
+                )?;
+                insert_learner(e, learner_key, header)?;
+                insert_attempt(
+                    e,
+                    attempt_id,
+                    learner_key,
+                    header,
+                    &Registration {
+                        number,
+                        state,
+                        origin: "imported",
+                        room: None,
+                    },
+                )?;
+                // All of it or nothing, with its `imports` row: a crash
+                // half-way imports it again, whole, and never twice.
+                for line in lines {
+                    insert_line(e, attempt_id, line, None)?;
+                }
+                insert_import(e, source.0, source.1, Some(attempt_id), "imported")?;
+                Ok::<_, SqlError>(())
+            })
+            .map_err(fail)
     }
 }
 
-/// One journal line into `tx` (see [`Db::append_line`]).
+/// Why [`start_in`] did not register the attempt.
+enum Started {
+    Refused(limits::Refused),
+    StillOpen,
+    Sql(SqlError),
+}
+
+impl From<SqlError> for Started {
+    fn from(e: SqlError) -> Self {
+        Started::Sql(e)
+    }
+}
+
+/// The body of [`Db::start_attempt`], in its transaction.
+#[allow(clippy::too_many_arguments)]
+fn start_in(
+    e: &mut Engine,
+    exam: &Exam,
+    learner_key: &str,
+    header: &Header,
+    attempt_id: &str,
+    first_line: &[u8],
+    room: Option<&str>,
+    content: &str,
+) -> Result<AttemptRow, Started> {
+    let rows = attempts_of(e, &header.exam_id, learner_key)?;
+    if rows.iter().any(|r| r.state == "open") {
+        return Err(Started::StillOpen);
+    }
+    let past: Vec<Past> = rows
+        .iter()
+        .filter(|r| r.state != "abandoned")
+        .map(AttemptRow::past)
+        .collect();
+    limits::may_start(&exam.rules, &past, header.started_at).map_err(Started::Refused)?;
+    let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
+    e.execute(
+        "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (bank_hash)
+         DO UPDATE SET title = excluded.title, content = excluded.content
+         WHERE banks.content = ''",
+        params![
+            &header.bank_hash,
+            &exam.meta.id,
+            &exam.meta.version,
+            &exam.meta.title,
+            content,
+        ],
+    )?;
+    insert_learner(e, learner_key, header)?;
+    insert_attempt(
+        e,
+        attempt_id,
+        learner_key,
+        header,
+        &Registration {
+            number,
+            state: "open",
+            origin: "live",
+            room,
+        },
+    )?;
+    // The journal's first record in the same transaction: no one can see
+    // the attempt without its start.
+    insert_line(e, attempt_id, first_line, None)?;
+    Ok(AttemptRow {
+        attempt_id: attempt_id.to_owned(),
+        number,
+        started_at: header.started_at,
+        submitted_at: None,
+        state: "open".into(),
+    })
+}
+
+/// One journal line, in the caller's transaction (see [`Db::append_line`]).
 fn insert_line(
-    tx: &rusqlite::Transaction<'_>,
-    path: &std::path::Path,
+    e: &mut Engine,
     attempt_id: &str,
     line: &[u8],
     exam: Option<&Exam>,
-) -> Result<(), StoreError> {
-    let fail = |e: rusqlite::Error| super::sqlite::database(path, &e);
-    let bad = |why: &str| StoreError::Database {
-        path: path.to_path_buf(),
-        why: format!("attempt {attempt_id}: {why}"),
-    };
+) -> Result<(), SqlError> {
+    let bad = |why: &str| SqlError::other(format!("attempt {attempt_id}: {why}"));
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let (Some(hash), Some(json)) = (line.get(..64), line.get(65..)) else {
         return Err(bad("not a journal line"));
@@ -422,14 +445,11 @@ fn insert_line(
     let record: Record =
         serde_json::from_str(json).map_err(|e| bad(&format!("the record does not parse: {e}")))?;
     let seq = i64::try_from(record.seq).map_err(|_| bad("sequence number too large"))?;
-    let existing: Option<String> = tx
-        .query_row(
-            "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
-            params![attempt_id, seq],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(fail)?;
+    let existing = e.row(
+        "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
+        params![attempt_id, seq],
+        |r| r.text(0),
+    )?;
     match existing {
         Some(h) if h == hash => return Ok(()),
         Some(_) => {
@@ -442,21 +462,18 @@ fn insert_line(
     let prev: String = if seq == 0 {
         journal::hex(&journal::genesis())
     } else {
-        tx.query_row(
+        e.row(
             "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
             params![attempt_id, seq - 1],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(fail)?
+            |r| r.text(0),
+        )?
         .ok_or_else(|| bad(&format!("record {seq} comes before record {}", seq - 1)))?
     };
-    tx.execute(
+    e.execute(
         "INSERT INTO journal (attempt_id, seq, at_us, prev_hash, hash, record)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![attempt_id, seq, micros(record.at), prev, hash, json],
-    )
-    .map_err(fail)?;
+    )?;
     if let Entry::Event {
         event: Event::Submitted { reason },
     } = &record.entry
@@ -465,29 +482,23 @@ fn insert_line(
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        tx.execute(
+        e.execute(
             "UPDATE attempts SET state = 'submitted', submitted_us = ?2, submit_reason = ?3
              WHERE attempt_id = ?1",
             params![attempt_id, micros(record.at), reason],
-        )
-        .map_err(fail)?;
+        )?;
         if let Some(exam) = exam {
-            score_in(tx, attempt_id, exam, hash).map_err(fail)?;
+            score_in(e, attempt_id, exam, hash)?;
         }
     }
     Ok(())
 }
 
-/// Scores the handed-in attempt from its journal rows in `tx` and records
-/// the result there. A journal that does not replay on `exam` is left
-/// unscored (the hand-in still counts; `store check` reports it).
-fn score_in(
-    tx: &rusqlite::Connection,
-    attempt_id: &str,
-    exam: &Exam,
-    head: &str,
-) -> rusqlite::Result<()> {
-    let bytes = journal_of(tx, attempt_id)?;
+/// Scores the handed-in attempt from its journal rows in the transaction
+/// and records the result there. A journal that does not replay on `exam`
+/// is left unscored (the hand-in still counts; `store check` reports it).
+fn score_in(e: &mut Engine, attempt_id: &str, exam: &Exam, head: &str) -> Result<(), SqlError> {
+    let bytes = journal_of(e, attempt_id)?;
     let Ok(read) = journal::read(&bytes) else {
         return Ok(());
     };
@@ -495,25 +506,24 @@ fn score_in(
         return Ok(());
     };
     let outcome = crate::scoring::score(exam, &attempt);
-    super::results::insert_result(tx, attempt_id, exam, &attempt, &outcome, head)
+    super::results::insert_result(e, attempt_id, exam, &attempt, &outcome, head)
 }
 
 /// Records what became of a journal file.
 fn insert_import(
-    conn: &rusqlite::Connection,
+    e: &mut Engine,
     source: &str,
     bytes: &[u8],
     attempt_id: Option<&str>,
     outcome: &str,
-) -> rusqlite::Result<usize> {
+) -> Result<usize, SqlError> {
     use sha2::Digest as _;
-    let sha = journal::hex(&sha2::Sha256::digest(bytes).into());
-    conn.execute(
+    e.execute(
         "INSERT INTO imports (source, sha256, imported_us, attempt_id, outcome)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             source,
-            sha,
+            journal::hex(&sha2::Sha256::digest(bytes).into()),
             Utc::now().timestamp_micros(),
             attempt_id,
             outcome
@@ -522,18 +532,14 @@ fn insert_import(
 }
 
 /// Adds the learner to the registry, if new.
-fn insert_learner(
-    tx: &rusqlite::Transaction<'_>,
-    learner_key: &str,
-    header: &Header,
-) -> rusqlite::Result<usize> {
-    tx.execute(
+fn insert_learner(e: &mut Engine, learner_key: &str, header: &Header) -> Result<usize, SqlError> {
+    e.execute(
         "INSERT INTO learners (learner_key, display_name, learner_id, skeleton, created_us)
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (learner_key) DO NOTHING",
         params![
             learner_key,
-            header.learner.name,
-            header.learner.id,
+            &header.learner.name,
+            header.learner.id.as_deref(),
             crate::attempt::learner::skeleton(learner_key),
             micros(header.started_at)
         ],
@@ -554,26 +560,26 @@ struct Registration<'a> {
 
 /// Registers an attempt from its journal's header.
 fn insert_attempt(
-    tx: &rusqlite::Transaction<'_>,
+    e: &mut Engine,
     attempt_id: &str,
     learner_key: &str,
     header: &Header,
     r: &Registration<'_>,
-) -> rusqlite::Result<usize> {
-    tx.execute(
+) -> Result<usize, SqlError> {
+    e.execute(
         "INSERT INTO attempts (attempt_id, exam_id, learner_key, number, bank_hash, seed,
            learner_name, learner_id, started_us, deadline_us, state, supervised,
            identity_verified, extra_time_percent, origin, room)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             attempt_id,
-            header.exam_id,
+            &header.exam_id,
             learner_key,
             r.number,
-            header.bank_hash,
+            &header.bank_hash,
             header.seed.to_string(),
-            header.learner.name,
-            header.learner.id,
+            &header.learner.name,
+            header.learner.id.as_deref(),
             micros(header.started_at),
             micros(header.deadline),
             r.state,
@@ -587,39 +593,41 @@ fn insert_attempt(
 }
 
 /// The attempt's journal rows as the bytes of a journal file.
-fn journal_of(conn: &rusqlite::Connection, attempt_id: &str) -> rusqlite::Result<Vec<u8>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT hash, record FROM journal WHERE attempt_id = ?1 ORDER BY seq")?;
-    let mut rows = stmt.query([attempt_id])?;
+fn journal_of(e: &mut Engine, attempt_id: &str) -> Result<Vec<u8>, SqlError> {
     let mut bytes = Vec::new();
-    while let Some(row) = rows.next()? {
-        bytes.extend_from_slice(row.get_ref(0)?.as_str()?.as_bytes());
-        bytes.push(b' ');
-        bytes.extend_from_slice(row.get_ref(1)?.as_str()?.as_bytes());
-        bytes.push(b'\n');
-    }
+    e.each(
+        "SELECT hash, record FROM journal WHERE attempt_id = ?1 ORDER BY seq",
+        params![attempt_id],
+        &mut |row| {
+            bytes.extend_from_slice(row.text(0)?.as_bytes());
+            bytes.push(b' ');
+            bytes.extend_from_slice(row.text(1)?.as_bytes());
+            bytes.push(b'\n');
+            Ok(())
+        },
+    )?;
     Ok(bytes)
 }
 
 fn attempts_of(
-    conn: &rusqlite::Connection,
+    e: &mut Engine,
     exam_id: &str,
     learner_key: &str,
-) -> rusqlite::Result<Vec<AttemptRow>> {
-    let mut stmt = conn.prepare_cached(
+) -> Result<Vec<AttemptRow>, SqlError> {
+    e.rows(
         "SELECT attempt_id, number, started_us, submitted_us, state FROM attempts
          WHERE exam_id = ?1 AND learner_key = ?2 ORDER BY number",
-    )?;
-    let rows = stmt.query_map([exam_id, learner_key], |r| {
-        Ok(AttemptRow {
-            attempt_id: r.get(0)?,
-            number: r.get(1)?,
-            started_at: time(r.get(2)?),
-            submitted_at: r.get::<_, Option<i64>>(3)?.map(time),
-            state: r.get(4)?,
-        })
-    })?;
-    rows.collect()
+        params![exam_id, learner_key],
+        |r| {
+            Ok(AttemptRow {
+                attempt_id: r.text(0)?,
+                number: u32::try_from(r.int(1)?).unwrap_or(u32::MAX),
+                started_at: time(r.int(2)?),
+                submitted_at: r.opt_int(3)?.map(time),
+                state: r.text(4)?,
+            })
+        },
+    )
 }
 
 #[cfg(test)]
@@ -764,8 +772,9 @@ mod tests {
         let lines: Vec<&[u8]> = w.sink().split_inclusive(|&b| b == b'\n').collect();
         db.append_line_lazily("a1", lines[1]).unwrap();
         let synchronous = |db: &mut Db| -> i64 {
-            db.conn_mut()
-                .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            db.engine()
+                .row("PRAGMA synchronous", &[], |r| r.int(0))
+                .unwrap()
                 .unwrap()
         };
         assert_eq!(synchronous(&mut db), 2, "FULL again after the move");
@@ -783,12 +792,13 @@ mod tests {
         let mut w = journal::Writer::new(Vec::new());
         w.append(t(0), Entry::Start(h)).unwrap();
         // The store may not grow any more: as on a full disk.
-        let pages: i64 = db
-            .conn_mut()
-            .query_row("PRAGMA page_count", [], |r| r.get(0))
+        let pages = db
+            .engine()
+            .row("PRAGMA page_count", &[], |r| r.int(0))
+            .unwrap()
             .unwrap();
-        db.conn_mut()
-            .execute_batch(&format!("PRAGMA max_page_count = {pages}"))
+        db.engine()
+            .batch(&format!("PRAGMA max_page_count = {pages}"))
             .unwrap();
         let mut committed = 1;
         let error = loop {
@@ -869,10 +879,10 @@ mod tests {
         ));
         let second = start_at(&mut db, &exam, "k", "a2", 3700).unwrap();
         assert_eq!(second.number, 2);
-        db.conn_mut()
+        db.engine()
             .execute(
                 "UPDATE attempts SET state = 'submitted', submitted_us = 0 WHERE attempt_id = 'a2'",
-                [],
+                &[],
             )
             .unwrap();
         assert!(matches!(

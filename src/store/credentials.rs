@@ -5,9 +5,9 @@
 //! a passed attempt handed in without a credential is found and issued.
 
 use super::StoreError;
-use super::sqlite::Db;
+use super::db::Db;
+use super::sql::{SqlError, params};
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use std::path::PathBuf;
 
 /// A credential about to be written.
@@ -50,10 +50,11 @@ impl Db {
     /// The store failed (or the attempt already has a credential).
     pub fn record_credential(&mut self, c: &NewCredential<'_>) -> Result<(), StoreError> {
         use sha2::Digest as _;
-        let path = self.path().to_path_buf();
+        let fail = self.fail();
         let sha = crate::attempt::journal::hex(&sha2::Sha256::digest(c.bytes).into());
         let document = String::from_utf8_lossy(c.bytes).into_owned();
-        self.conn_mut()
+        let rows = self
+            .engine()
             .execute(
                 "INSERT INTO credentials (credential_id, kind, attempt_id, learner_key, exam_id,
                    issuer_did, issued_us, state, document, sha256, out_dir)
@@ -69,14 +70,14 @@ impl Db {
                     c.out_dir.display().to_string(),
                 ],
             )
-            .map_err(|e| super::sqlite::database(&path, &e))
-            .and_then(|rows| match rows {
-                1 => Ok(()),
-                _ => Err(StoreError::Database {
-                    path: path.clone(),
-                    why: format!("no attempt {} to record a credential for", c.attempt_id),
-                }),
-            })
+            .map_err(&fail)?;
+        match rows {
+            1 => Ok(()),
+            _ => Err(fail(SqlError::other(format!(
+                "no attempt {} to record a credential for",
+                c.attempt_id
+            )))),
+        }
     }
 
     /// Marks the credential's file as written.
@@ -89,8 +90,8 @@ impl Db {
         file: &std::path::Path,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let path = self.path().to_path_buf();
-        self.conn_mut()
+        let fail = self.fail();
+        self.engine()
             .execute(
                 "UPDATE credentials SET file_name = ?2, written_us = ?3 WHERE credential_id = ?1",
                 params![
@@ -100,7 +101,7 @@ impl Db {
                 ],
             )
             .map(|_| ())
-            .map_err(|e| super::sqlite::database(&path, &e))
+            .map_err(fail)
     }
 
     /// The learner's credentials at the exam whose file was never written.
@@ -112,29 +113,25 @@ impl Db {
         exam_id: &str,
         learner_key: &str,
     ) -> Result<Vec<Unwritten>, StoreError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let mut stmt = self
-            .conn_mut()
-            .prepare(
+        let fail = self.fail();
+        self.engine()
+            .rows(
                 "SELECT c.credential_id, c.document, c.out_dir, c.issued_us, a.learner_name
                  FROM credentials c JOIN attempts a ON a.attempt_id = c.attempt_id
                  WHERE c.exam_id = ?1 AND c.learner_key = ?2 AND c.written_us IS NULL
                  ORDER BY c.issued_us",
+                params![exam_id, learner_key],
+                |r| {
+                    Ok(Unwritten {
+                        credential_id: r.text(0)?,
+                        bytes: r.text(1)?.into_bytes(),
+                        out_dir: PathBuf::from(r.text(2)?),
+                        issued_at: DateTime::from_timestamp_micros(r.int(3)?).unwrap_or_default(),
+                        learner_name: r.text(4)?,
+                    })
+                },
             )
-            .map_err(fail)?;
-        let rows = stmt
-            .query_map([exam_id, learner_key], |r| {
-                Ok(Unwritten {
-                    credential_id: r.get(0)?,
-                    bytes: r.get::<_, String>(1)?.into_bytes(),
-                    out_dir: PathBuf::from(r.get::<_, String>(2)?),
-                    issued_at: DateTime::from_timestamp_micros(r.get(3)?).unwrap_or_default(),
-                    learner_name: r.get(4)?,
-                })
-            })
-            .map_err(fail)?;
-        rows.collect::<Result<_, _>>().map_err(fail)
+            .map_err(fail)
     }
 
     /// The learner's handed-in attempts at the exam with no credential
@@ -149,22 +146,18 @@ impl Db {
         exam_id: &str,
         learner_key: &str,
     ) -> Result<Vec<String>, StoreError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let mut stmt = self
-            .conn_mut()
-            .prepare(
+        let fail = self.fail();
+        self.engine()
+            .rows(
                 "SELECT a.attempt_id FROM attempts a
                  WHERE a.exam_id = ?1 AND a.learner_key = ?2 AND a.state = 'submitted'
                    AND a.origin = 'live'
                    AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.attempt_id = a.attempt_id)
                  ORDER BY a.number",
+                params![exam_id, learner_key],
+                |r| r.text(0),
             )
-            .map_err(fail)?;
-        let rows = stmt
-            .query_map([exam_id, learner_key], |r| r.get(0))
-            .map_err(fail)?;
-        rows.collect::<Result<_, _>>().map_err(fail)
+            .map_err(fail)
     }
 
     /// The file the attempt's credential was written to, if any.
@@ -172,17 +165,15 @@ impl Db {
     /// # Errors
     /// The store failed.
     pub fn credential_file(&mut self, attempt_id: &str) -> Result<Option<PathBuf>, StoreError> {
-        use rusqlite::OptionalExtension as _;
-        let path = self.path().to_path_buf();
-        let file: Option<Option<String>> = self
-            .conn_mut()
-            .query_row(
+        let fail = self.fail();
+        let file = self
+            .engine()
+            .row(
                 "SELECT file_name FROM credentials WHERE attempt_id = ?1",
-                [attempt_id],
-                |r| r.get(0),
+                params![attempt_id],
+                |r| r.opt_text(0),
             )
-            .optional()
-            .map_err(|e| super::sqlite::database(&path, &e))?;
+            .map_err(fail)?;
         Ok(file.flatten().map(PathBuf::from))
     }
 }

@@ -4,7 +4,8 @@
 //! while stations run (SQLite's online backup).
 
 use super::StoreError;
-use super::sqlite::Db;
+use super::db::Db;
+use super::sql::SqlError;
 use crate::attempt::journal::{self, Entry};
 use crate::attempt::{Event, Header};
 use std::path::Path;
@@ -68,53 +69,46 @@ impl Db {
     /// # Errors
     /// The store could not be read at all.
     pub fn check(&mut self, found: &mut dyn FnMut(Finding)) -> Result<Checked, StoreError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
+        let fail = self.fail();
         let mut checked = Checked::default();
-        // The file: pages, indexes, constraints.
-        let problems: Vec<String> = {
-            let mut stmt = self
-                .conn_mut()
-                .prepare("PRAGMA quick_check")
-                .map_err(fail)?;
-            let rows = stmt.query_map([], |r| r.get(0)).map_err(fail)?;
-            rows.collect::<Result<_, _>>().map_err(fail)?
-        };
-        if problems != ["ok"] {
-            for p in problems {
-                found(finding(
-                    Severity::Error,
-                    None,
-                    format!(
-                        "the database file is damaged ({p}): keep it as it is, and restore the last backup"
-                    ),
-                ));
+        // The file: pages, indexes, constraints (SQLite's own check).
+        if self.sqlite().is_some() {
+            let problems = self
+                .engine()
+                .rows("PRAGMA quick_check", &[], |r| r.text(0))
+                .map_err(&fail)?;
+            if problems != ["ok"] {
+                for p in problems {
+                    found(finding(
+                        Severity::Error,
+                        None,
+                        format!(
+                            "the database file is damaged ({p}): keep it as it is, and restore the last backup"
+                        ),
+                    ));
+                }
             }
         }
-        let attempts: Vec<Registered> = {
-            let mut stmt = self
-                .conn_mut()
-                .prepare(
-                    "SELECT a.attempt_id, a.exam_id, a.seed, a.learner_name, a.state, a.origin,
-                       EXISTS (SELECT 1 FROM results r WHERE r.attempt_id = a.attempt_id)
-                     FROM attempts a ORDER BY a.started_us",
-                )
-                .map_err(fail)?;
-            let rows = stmt
-                .query_map([], |r| {
+        let attempts: Vec<Registered> = self
+            .engine()
+            .rows(
+                "SELECT a.attempt_id, a.exam_id, a.seed, a.learner_name, a.state, a.origin,
+                   (SELECT COUNT(*) FROM results r WHERE r.attempt_id = a.attempt_id)
+                 FROM attempts a ORDER BY a.started_us",
+                &[],
+                |r| {
                     Ok(Registered {
-                        attempt_id: r.get(0)?,
-                        exam_id: r.get(1)?,
-                        seed: r.get(2)?,
-                        learner_name: r.get(3)?,
-                        state: r.get(4)?,
-                        origin: r.get(5)?,
-                        has_result: r.get(6)?,
+                        attempt_id: r.text(0)?,
+                        exam_id: r.text(1)?,
+                        seed: r.text(2)?,
+                        learner_name: r.text(3)?,
+                        state: r.text(4)?,
+                        origin: r.text(5)?,
+                        has_result: r.int(6)? > 0,
                     })
-                })
-                .map_err(fail)?;
-            rows.collect::<Result<_, _>>().map_err(fail)?
-        };
+                },
+            )
+            .map_err(&fail)?;
         for a in &attempts {
             checked.attempts += 1;
             let bytes = self.journal_bytes(&a.attempt_id)?;
@@ -193,22 +187,32 @@ impl Db {
         found: &mut dyn FnMut(Finding),
     ) -> Result<(), StoreError> {
         use sha2::Digest as _;
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let mut stmt = self
-            .conn_mut()
-            .prepare(
+        let fail = self.fail();
+        type Stored = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let credentials: Vec<Stored> = self
+            .engine()
+            .rows(
                 "SELECT credential_id, state, document, sha256, file_name FROM credentials
                  ORDER BY issued_us",
+                &[],
+                |r| {
+                    Ok((
+                        r.text(0)?,
+                        r.text(1)?,
+                        r.opt_text(2)?,
+                        r.opt_text(3)?,
+                        r.opt_text(4)?,
+                    ))
+                },
             )
             .map_err(fail)?;
-        let mut rows = stmt.query([]).map_err(fail)?;
-        while let Some(r) = rows.next().map_err(fail)? {
-            let id: String = r.get(0).map_err(fail)?;
-            let state: String = r.get(1).map_err(fail)?;
-            let document: Option<String> = r.get(2).map_err(fail)?;
-            let sha: Option<String> = r.get(3).map_err(fail)?;
-            let file: Option<String> = r.get(4).map_err(fail)?;
+        for (id, state, document, sha, file) in credentials {
             let subject = Some(id.as_str());
             let (Some(document), Some(sha)) = (document, sha) else {
                 if state == "signed" {
@@ -252,17 +256,16 @@ impl Db {
     }
 
     fn check_imports(&mut self, found: &mut dyn FnMut(Finding)) -> Result<(), StoreError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let mut stmt = self
-            .conn_mut()
-            .prepare("SELECT source, outcome FROM imports WHERE attempt_id IS NULL ORDER BY source")
+        let fail = self.fail();
+        let failed = self
+            .engine()
+            .rows(
+                "SELECT source, outcome FROM imports WHERE attempt_id IS NULL ORDER BY source",
+                &[],
+                |r| Ok((r.text(0)?, r.text(1)?)),
+            )
             .map_err(fail)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(fail)?;
-        for row in rows {
-            let (source, outcome) = row.map_err(fail)?;
+        for (source, outcome) in failed {
             found(finding(
                 Severity::Note,
                 Some(&source),
@@ -278,7 +281,8 @@ impl Db {
     /// # Errors
     /// `to` exists or cannot be written, or the store cannot be read.
     pub fn backup(&mut self, to: &Path) -> Result<(), StoreError> {
-        let path = self.path().to_path_buf();
+        let fail = self.fail();
+        let to_fail = |e: rusqlite::Error| super::db::database(to, &SqlError::from(e));
         let io = |source| StoreError::Io {
             path: to.to_path_buf(),
             source,
@@ -310,13 +314,17 @@ impl Db {
                 .map_err(io)?;
         }
         {
-            let mut dst = rusqlite::Connection::open(&partial)
-                .map_err(|e| super::sqlite::database(to, &e))?;
-            let backup = rusqlite::backup::Backup::new(self.conn_mut(), &mut dst)
-                .map_err(|e| super::sqlite::database(&path, &e))?;
+            let Some(source) = self.sqlite() else {
+                return Err(fail(SqlError::other(
+                    "a PostgreSQL store is backed up with pg_dump (see docs/store.md)",
+                )));
+            };
+            let mut dst = rusqlite::Connection::open(&partial).map_err(to_fail)?;
+            let backup = rusqlite::backup::Backup::new(source, &mut dst)
+                .map_err(|e| fail(SqlError::from(e)))?;
             backup
                 .run_to_completion(256, std::time::Duration::from_millis(5), None)
-                .map_err(|e| super::sqlite::database(to, &e))?;
+                .map_err(to_fail)?;
         }
         std::fs::File::open(&partial)
             .and_then(|f| f.sync_all())
@@ -396,7 +404,7 @@ mod tests {
     }
 
     fn exec(db: &mut Db, sql: &str) {
-        db.conn_mut().execute_batch(sql).unwrap();
+        db.engine().batch(sql).unwrap();
     }
 
     #[test]

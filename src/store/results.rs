@@ -4,12 +4,12 @@
 //! the listing `brevet results` prints, for `brevet run` and the kiosk alike.
 
 use super::StoreError;
-use super::sqlite::Db;
+use super::db::Db;
+use super::sql::{Engine, SqlError, Value, params};
 use crate::attempt::Attempt;
 use crate::bank::Exam;
 use crate::scoring::Outcome;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 /// One handed-in attempt, as `brevet results` lists it.
@@ -66,17 +66,17 @@ fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
-/// Records the result of `attempt_id` (already handed in) in `conn`'s
+/// Records the result of `attempt_id` (already handed in) in the caller's
 /// transaction: overall, per section and per question. A result already
 /// there is kept.
 pub(super) fn insert_result(
-    conn: &rusqlite::Connection,
+    e: &mut Engine,
     attempt_id: &str,
     exam: &Exam,
     attempt: &Attempt,
     outcome: &Outcome,
     journal_head: &str,
-) -> rusqlite::Result<()> {
+) -> Result<(), SqlError> {
     let (ended, reason) = match attempt.status() {
         crate::attempt::Status::Submitted { at, reason } => (at, reason),
         crate::attempt::Status::InProgress => return Ok(()),
@@ -87,7 +87,7 @@ pub(super) fn insert_result(
         .unwrap_or_default();
     let header = attempt.header();
     let sections = serde_json::to_string(&outcome.sections).unwrap_or_else(|_| "[]".into());
-    let added = conn.execute(
+    let added = e.execute(
         "INSERT INTO results (attempt_id, exam_id, exam_version, learner_key, learner_name,
            learner_id, room, started_us, ended_us, submit_reason, identity_verified, percent,
            earned_points, max_points, threshold, passed, sections, scored_with, journal_head)
@@ -97,9 +97,9 @@ pub(super) fn insert_result(
          ON CONFLICT (attempt_id) DO NOTHING",
         params![
             attempt_id,
-            header.exam_version,
-            header.learner.name,
-            header.learner.id,
+            &header.exam_version,
+            &header.learner.name,
+            header.learner.id.as_deref(),
             micros(header.started_at),
             micros(ended),
             reason,
@@ -116,10 +116,6 @@ pub(super) fn insert_result(
     if added == 0 {
         return Ok(());
     }
-    let mut item = conn.prepare_cached(
-        "INSERT INTO item_results (attempt_id, position, question_id, section_id, response,
-           earned_points, max_points) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
     for score in &outcome.items {
         let Some(question) = exam.questions.get(score.question) else {
             continue;
@@ -133,15 +129,19 @@ pub(super) fn insert_result(
             .get(score.item)
             .and_then(Option::as_ref)
             .and_then(|r| serde_json::to_string(r).ok());
-        item.execute(params![
-            attempt_id,
-            i64::try_from(score.item).unwrap_or(i64::MAX),
-            question.id,
-            section,
-            response,
-            score.earned,
-            score.max,
-        ])?;
+        e.execute(
+            "INSERT INTO item_results (attempt_id, position, question_id, section_id, response,
+               earned_points, max_points) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                attempt_id,
+                i64::try_from(score.item).unwrap_or(i64::MAX),
+                &question.id,
+                section,
+                response,
+                score.earned,
+                score.max,
+            ],
+        )?;
     }
     Ok(())
 }
@@ -160,14 +160,10 @@ impl Db {
         outcome: &Outcome,
         journal_head: &str,
     ) -> Result<(), StoreError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let tx = self
-            .conn_mut()
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        insert_result(&tx, attempt_id, exam, attempt, outcome, journal_head).map_err(fail)?;
-        tx.commit().map_err(fail)
+        let fail = self.fail();
+        self.engine()
+            .transaction(|e| insert_result(e, attempt_id, exam, attempt, outcome, journal_head))
+            .map_err(fail)
     }
 
     /// The handed-in attempts drawn from the bank `bank_hash` that have no
@@ -176,19 +172,17 @@ impl Db {
     /// # Errors
     /// The store failed.
     pub fn unscored(&mut self, bank_hash: &str) -> Result<Vec<String>, StoreError> {
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        let mut stmt = self
-            .conn_mut()
-            .prepare(
+        let fail = self.fail();
+        self.engine()
+            .rows(
                 "SELECT a.attempt_id FROM attempts a
                  WHERE a.bank_hash = ?1 AND a.state = 'submitted'
                    AND NOT EXISTS (SELECT 1 FROM results r WHERE r.attempt_id = a.attempt_id)
                  ORDER BY a.started_us",
+                params![bank_hash],
+                |r| r.text(0),
             )
-            .map_err(fail)?;
-        let rows = stmt.query_map([bank_hash], |r| r.get(0)).map_err(fail)?;
-        rows.collect::<Result<_, _>>().map_err(fail)
+            .map_err(fail)
     }
 
     /// The results that pass `f`, in the order the attempts ended.
@@ -196,11 +190,10 @@ impl Db {
     /// # Errors
     /// The store failed.
     pub fn results(&mut self, f: &ResultFilter) -> Result<Vec<ResultRow>, StoreError> {
-        use rusqlite::types::Value;
-        let path = self.path().to_path_buf();
-        let fail = |e: rusqlite::Error| super::sqlite::database(&path, &e);
-        // Only the conditions asked for, so that SQLite can use an index for
-        // them (`?1 IS NULL OR …` would scan everything every time).
+        let fail = self.fail();
+        // Only the conditions asked for, so that the engine can use an
+        // index for them (`?1 IS NULL OR …` would scan everything every
+        // time).
         let mut sql = String::from(
             "SELECT r.room, r.learner_name, r.learner_id, r.exam_id, r.exam_version,
                r.started_us, r.ended_us, r.submit_reason, r.percent, r.passed,
@@ -226,37 +219,36 @@ impl Db {
             );
         }
         if let Some(from) = f.from {
-            and("r.ended_us >= ?", Value::Integer(micros(from)));
+            and("r.ended_us >= ?", Value::Int(micros(from)));
         }
         if let Some(until) = f.until {
-            and("r.ended_us < ?", Value::Integer(micros(until)));
+            and("r.ended_us < ?", Value::Int(micros(until)));
         }
         if let Some(room) = &f.room {
             and("r.room = ?", Value::Text(room.clone()));
         }
-        let mut stmt = self.conn_mut().prepare(&sql).map_err(fail)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(values), |r| {
-                let time = |us: i64| DateTime::from_timestamp_micros(us).unwrap_or_default();
-                let percent: f64 = r.get(8)?;
+        let time = |us: i64| DateTime::from_timestamp_micros(us).unwrap_or_default();
+        let mut rows = self
+            .engine()
+            .rows(&sql, &values, |r| {
+                let percent = r.real(8)?;
                 Ok(ResultRow {
-                    room: r.get(0)?,
-                    learner: r.get(1)?,
-                    learner_id: r.get(2)?,
-                    exam_id: r.get(3)?,
-                    exam_version: r.get(4)?,
-                    started_at: time(r.get(5)?),
-                    ended_at: time(r.get(6)?),
-                    reason: r.get(7)?,
+                    room: r.opt_text(0)?,
+                    learner: r.text(1)?,
+                    learner_id: r.opt_text(2)?,
+                    exam_id: r.text(3)?,
+                    exam_version: r.text(4)?,
+                    started_at: time(r.int(5)?),
+                    ended_at: time(r.int(6)?),
+                    reason: r.text(7)?,
                     score: (percent * 100.0).round() / 100.0,
-                    passed: r.get(9)?,
-                    identity_verified: r.get(10)?,
-                    credential: r.get(11)?,
-                    journal_head: r.get(12)?,
+                    passed: r.flag(9)?,
+                    identity_verified: r.flag(10)?,
+                    credential: r.opt_text(11)?,
+                    journal_head: r.text(12)?,
                 })
             })
             .map_err(fail)?;
-        let mut rows: Vec<ResultRow> = rows.collect::<Result<_, _>>().map_err(fail)?;
         // Sorted here rather than by SQLite: a scan in table order and a
         // sort of the rows costs less than a walk of the date index with a
         // lookup per row. Stable: equal times stay in the order recorded.
@@ -304,16 +296,14 @@ mod tests {
         );
 
         // Every item of the paper, with the response in bank terms.
-        let conn = db.conn_mut();
-        let items: Vec<(i64, Option<String>, f64)> = conn
-            .prepare(
+        let items: Vec<(i64, Option<String>, f64)> = db
+            .engine()
+            .rows(
                 "SELECT position, response, earned_points FROM item_results
                  WHERE attempt_id = 'a1' ORDER BY position",
+                &[],
+                |r| Ok((r.int(0)?, r.opt_text(1)?, r.real(2)?)),
             )
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
             .unwrap();
         let paper = crate::attempt::Attempt::start(
             &exam,
