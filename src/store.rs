@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod db;
 pub mod embedded;
 pub mod maintenance;
+pub mod postgres;
 pub mod results;
 pub mod schema;
 pub mod sql;

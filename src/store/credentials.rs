@@ -58,7 +58,8 @@ impl Db {
             .execute(
                 "INSERT INTO credentials (credential_id, kind, attempt_id, learner_key, exam_id,
                    issuer_did, issued_us, state, document, sha256, out_dir)
-                 SELECT ?1, 'open_badge', attempt_id, learner_key, exam_id, ?3, ?4, 'signed', ?5, ?6, ?7
+                 SELECT ?1, 'open_badge', attempt_id, learner_key, exam_id, ?3, CAST(?4 AS BIGINT),
+                   'signed', ?5, ?6, ?7
                  FROM attempts WHERE attempt_id = ?2",
                 params![
                     c.credential_id,

@@ -61,7 +61,14 @@ impl Db {
     /// Turns an engine's failure into the store's, naming the store.
     pub(super) fn fail(&self) -> impl Fn(SqlError) -> StoreError + use<> {
         let path = self.path.clone();
-        move |e| database(&path, &e)
+        let server = matches!(self.engine, Engine::Postgres(_));
+        move |e| {
+            if server {
+                server_error(&path, &e)
+            } else {
+                database(&path, &e)
+            }
+        }
     }
 
     fn migrate(&mut self, brevet: &str, now_us: i64) -> Result<(), StoreError> {
@@ -79,6 +86,7 @@ impl Db {
             // again inside the write transaction.
             self.engine
                 .transaction(|e| {
+                    e.lock_schema()?;
                     if version(e)? >= step {
                         return Ok(());
                     }
@@ -87,7 +95,7 @@ impl Db {
                         "INSERT INTO schema_version (version, applied_us, brevet) VALUES (?1, ?2, ?3)",
                         params![step, now_us, brevet],
                     )?;
-                    Ok::<_, SqlError>(())
+                    Ok(())
                 })
                 .map_err(&fail)?;
         }
@@ -133,6 +141,27 @@ fn engine_tables_query(engine: &Engine) -> &'static str {
         Engine::Sqlite(_) => {
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
         }
+        Engine::Postgres(_) => {
+            "SELECT COUNT(*) FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_name = 'schema_version'"
+        }
+    }
+}
+
+/// A failure of the store on the server `shown`, with what to do.
+pub(super) fn server_error(shown: &Path, e: &SqlError) -> StoreError {
+    let why = match e.kind {
+        Kind::Unreachable => format!(
+            "cannot reach the store ({e}): check that the server runs, and the address, user and password given"
+        ),
+        Kind::Busy => format!("{e}: another station holds what this one needs; try again"),
+        Kind::Full => format!("{e}: the server's disk is full; what was confirmed is saved"),
+        Kind::ReadOnly => format!("{e}: this user may not write to the store"),
+        Kind::Corrupt | Kind::Unique | Kind::Other => e.to_string(),
+    };
+    StoreError::Database {
+        path: shown.to_path_buf(),
+        why,
     }
 }
 

@@ -91,8 +91,10 @@ pub(super) fn insert_result(
         "INSERT INTO results (attempt_id, exam_id, exam_version, learner_key, learner_name,
            learner_id, room, started_us, ended_us, submit_reason, identity_verified, percent,
            earned_points, max_points, threshold, passed, sections, scored_with, journal_head)
-         SELECT attempt_id, exam_id, ?2, learner_key, ?3, ?4, room, ?5, ?6, ?7, ?8, ?9, ?10,
-           ?11, ?12, ?13, ?14, bank_hash, ?15
+         SELECT attempt_id, exam_id, ?2, learner_key, ?3, ?4, room, CAST(?5 AS BIGINT),
+           CAST(?6 AS BIGINT), ?7, CAST(?8 AS INTEGER), CAST(?9 AS DOUBLE PRECISION),
+           CAST(?10 AS DOUBLE PRECISION), CAST(?11 AS DOUBLE PRECISION),
+           CAST(?12 AS DOUBLE PRECISION), CAST(?13 AS INTEGER), ?14, bank_hash, ?15
          FROM attempts WHERE attempt_id = ?1
          ON CONFLICT (attempt_id) DO NOTHING",
         params![

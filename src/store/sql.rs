@@ -169,6 +169,7 @@ pub struct Row<'r> {
 
 enum RowInner<'r> {
     Sqlite(&'r rusqlite::Row<'r>),
+    Postgres(&'r postgres::Row),
 }
 
 impl Row<'_> {
@@ -187,6 +188,7 @@ impl Row<'_> {
                     Value::Text(String::from_utf8_lossy(t).into_owned())
                 }
             }),
+            RowInner::Postgres(r) => super::postgres::value(r, i),
         }
     }
 
@@ -197,6 +199,13 @@ impl Row<'_> {
     pub fn opt_text(&self, i: usize) -> Result<Option<String>, SqlError> {
         match &self.inner {
             RowInner::Sqlite(r) => Ok(r.get(i)?),
+            RowInner::Postgres(_) => match self.value(i)? {
+                Value::Null => Ok(None),
+                Value::Text(t) => Ok(Some(t)),
+                other => Err(SqlError::other(format!(
+                    "column {i} is {other:?}, not text"
+                ))),
+            },
         }
     }
 
@@ -261,6 +270,8 @@ impl Row<'_> {
 pub enum Engine {
     /// The embedded store.
     Sqlite(rusqlite::Connection),
+    /// A PostgreSQL server.
+    Postgres(Box<super::postgres::Conn>),
 }
 
 impl Engine {
@@ -273,6 +284,7 @@ impl Engine {
             Engine::Sqlite(c) => Ok(c
                 .prepare_cached(sql)?
                 .execute(rusqlite::params_from_iter(params))?),
+            Engine::Postgres(c) => c.execute(sql, params),
         }
     }
 
@@ -293,6 +305,14 @@ impl Engine {
                 while let Some(r) = rows.next()? {
                     each(&Row {
                         inner: RowInner::Sqlite(r),
+                    })?;
+                }
+                Ok(())
+            }
+            Engine::Postgres(c) => {
+                for r in &c.query(sql, params)? {
+                    each(&Row {
+                        inner: RowInner::Postgres(r),
                     })?;
                 }
                 Ok(())
@@ -345,6 +365,7 @@ impl Engine {
     pub fn batch(&mut self, sql: &str) -> Result<(), SqlError> {
         match self {
             Engine::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Engine::Postgres(c) => c.batch(sql),
         }
     }
 
@@ -357,6 +378,23 @@ impl Engine {
     pub fn begin(&mut self) -> Result<(), SqlError> {
         match self {
             Engine::Sqlite(c) => Ok(c.execute_batch("BEGIN IMMEDIATE")?),
+            Engine::Postgres(c) => c.batch("BEGIN"),
+        }
+    }
+
+    /// In a transaction: waits until no other process is changing the
+    /// schema, so that stores opened together migrate once. (SQLite's
+    /// write lock, taken at `begin`, already does.)
+    ///
+    /// # Errors
+    /// What the engine said.
+    pub fn lock_schema(&mut self) -> Result<(), SqlError> {
+        match self {
+            Engine::Sqlite(_) => Ok(()),
+            // Any constant of ours: "brevet" in ASCII.
+            Engine::Postgres(c) => c
+                .query("SELECT pg_advisory_xact_lock(109605093434740)", &[])
+                .map(|_| ()),
         }
     }
 
@@ -371,6 +409,8 @@ impl Engine {
         self.batch(match self {
             Engine::Sqlite(_) if lazy => "PRAGMA synchronous = NORMAL",
             Engine::Sqlite(_) => "PRAGMA synchronous = FULL",
+            Engine::Postgres(_) if lazy => "SET synchronous_commit = off",
+            Engine::Postgres(_) => "SET synchronous_commit = on",
         })
     }
 
@@ -394,18 +434,42 @@ impl Engine {
                     let _ = c.execute_batch("ROLLBACK");
                 }
             }
+            Engine::Postgres(c) => {
+                if c.in_transaction() {
+                    let _ = c.batch("ROLLBACK");
+                }
+            }
         }
     }
 
     /// Runs `f` in a write transaction: committed if `f` succeeds, rolled
-    /// back otherwise.
+    /// back otherwise. On a server whose connection was lost, the
+    /// transaction is run again once connected again (for about ten
+    /// seconds): what it writes must be the same when written twice, as the
+    /// journal's lines are.
     ///
     /// # Errors
     /// What `f` returned, or the engine's failure to begin or commit.
-    pub fn transaction<T, E: From<SqlError>>(
+    pub fn transaction<T>(
         &mut self,
-        f: impl FnOnce(&mut Engine) -> Result<T, E>,
-    ) -> Result<T, E> {
+        mut f: impl FnMut(&mut Engine) -> Result<T, SqlError>,
+    ) -> Result<T, SqlError> {
+        match self.try_transaction(&mut f) {
+            Err(e) if e.kind == Kind::Unreachable => {
+                let Engine::Postgres(c) = self else {
+                    return Err(e);
+                };
+                c.reconnect()?;
+                self.try_transaction(&mut f)
+            }
+            other => other,
+        }
+    }
+
+    fn try_transaction<T>(
+        &mut self,
+        f: &mut impl FnMut(&mut Engine) -> Result<T, SqlError>,
+    ) -> Result<T, SqlError> {
         self.begin()?;
         match f(self) {
             Ok(v) => {

@@ -95,6 +95,7 @@ impl Db {
     pub(super) fn sqlite(&mut self) -> Option<&mut Connection> {
         match self.engine() {
             Engine::Sqlite(c) => Some(c),
+            Engine::Postgres(_) => None,
         }
     }
 }

@@ -130,23 +130,48 @@ impl Pg {
             .output()
             .map(|out| check("initdb", &out))
             .unwrap();
-        pg.server("pg_ctl")
+        pg.resume();
+        Some(pg)
+    }
+
+    /// Starts the server (again, after [`Pg::crash`]).
+    pub fn resume(&self) {
+        self.server("pg_ctl")
             .arg("-D")
-            .arg(&pg.data)
+            .arg(&self.data)
             .arg("-l")
-            .arg(pg.socket.join("log"))
+            .arg(self.socket.join("log"))
             .args(["-w", "-t", "60", "-o"])
             // The socket in the test's folder, no TCP, no fsync (a test
             // server's data need not survive a power cut).
             .arg(format!(
                 "-k {} -c listen_addresses= -F",
-                pg.socket.display()
+                self.socket.display()
             ))
             .arg("start")
             .output()
             .map(|out| check("pg_ctl start", &out))
             .unwrap();
-        Some(pg)
+    }
+
+    /// Stops the server at once, as a crash or a pulled cable would: the
+    /// connections are cut.
+    pub fn crash(&self) {
+        self.server("pg_ctl")
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-m", "immediate", "-w", "stop"])
+            .output()
+            .map(|out| check("pg_ctl stop", &out))
+            .unwrap();
+    }
+
+    /// A new, empty database: its address for brevet (`host=… user=…
+    /// dbname=…`).
+    pub fn database(&self, name: &str) -> String {
+        let out = self.psql(&format!("CREATE DATABASE {name};"));
+        check("CREATE DATABASE", &out);
+        format!("host={} user=postgres dbname={name}", self.socket.display())
     }
 
     fn server(&self, program: &str) -> Command {
