@@ -13,6 +13,7 @@ pub mod run;
 pub mod secret;
 pub mod stats;
 pub mod store;
+pub mod store_at;
 pub mod verify;
 
 use clap::{Parser, Subcommand};

@@ -329,3 +329,61 @@ fn every_scenario_on_postgresql() {
         scenario(&|| Db::open_postgres(&target, "test", 0).unwrap());
     }
 }
+
+#[test]
+fn a_server_that_goes_away_loses_nothing_confirmed() {
+    let Some(server) = pg::Pg::start() else {
+        return;
+    };
+    let target = Target::new(&server.database("going_away"), None).unwrap();
+    let mut db = Db::open_postgres(&target, "test", 0).unwrap();
+    let exam = exam(None);
+    let h = header(&exam, "Ada Lovelace", t(0));
+    db.start_attempt(&exam, "k", &h, "a1", &start_line(&h), None)
+        .unwrap();
+    let mut w = Writer::new(Vec::new());
+    w.append(t(0), Entry::Start(h)).unwrap();
+    let answer = |w: &mut Writer<Vec<u8>>, item: usize| -> Vec<u8> {
+        let before = w.sink().len();
+        w.append(
+            t(1 + item as i64),
+            Entry::Event {
+                event: brevet::attempt::Event::Answered {
+                    item,
+                    response: Response::Bool(true),
+                },
+            },
+        )
+        .unwrap();
+        w.sink()[before..].to_vec()
+    };
+    let first = answer(&mut w, 0);
+    db.append_line("a1", &first, None).unwrap();
+
+    // Gone for a moment (a restart, a cable): the next answer waits for it
+    // and is saved once, with nothing lost.
+    server.crash();
+    let second = answer(&mut w, 1);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            server.resume();
+        });
+        db.append_line("a1", &second, None).unwrap();
+    });
+    assert_eq!(db.journal_bytes("a1").unwrap(), *w.sink());
+
+    // Gone for good: the answer is refused (so not shown as saved), and the
+    // message says what happened.
+    server.crash();
+    let third = answer(&mut w, 2);
+    let e = db.append_line("a1", &third, None).unwrap_err().to_string();
+    assert!(e.contains("cannot reach the store"), "{e}");
+    assert!(e.contains("postgresql://postgres@"), "names the store: {e}");
+    // Back: everything confirmed is there, the refused answer is not.
+    server.resume();
+    let mut again = Db::open_postgres(&target, "test", 0).unwrap();
+    let bytes = again.journal_bytes("a1").unwrap();
+    let read = journal::read(&bytes).unwrap();
+    assert_eq!(read.records.len(), 3, "start and two answers");
+}

@@ -33,6 +33,9 @@ pub struct Args {
     /// The data folder (default: $BREVET_DATA, else the XDG data folder).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Where the store is (a room's stations share one on PostgreSQL).
+    #[command(flatten)]
+    pub store: super::store_at::StoreArgs,
     /// Draw every paper from this seed (reproducible, for tests and audits).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -298,7 +301,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("brevet: warning: {warning}");
     }
     let data = DataDir::locate(args.data.as_deref())?;
-    let (store, problems) = crate::store::Store::open(&data, chrono::Utc::now())?;
+    let (store, problems) = args.store.open(&data)?;
     // Attempts imported from an earlier version's journals get their
     // results, now that their banks are at hand.
     for exam in &exams {

@@ -24,6 +24,9 @@ pub struct Args {
     /// the XDG data folder).
     #[arg(long, value_name = "DIR", conflicts_with = "log")]
     pub data: Option<PathBuf>,
+    /// Where the store is.
+    #[command(flatten)]
+    pub store: super::store_at::StoreArgs,
     /// Print CSV (a header line, then one line per attempt) instead of a table.
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
@@ -289,12 +292,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         None => {
             let data = DataDir::locate(args.data.as_deref())?;
-            if data.root().join(sqlite::FILE).exists() {
-                let (store, problems) = crate::store::Store::open(&data, chrono::Utc::now())?;
-                for problem in problems {
-                    eprintln!("brevet: warning: {problem}");
-                }
-                store.with(|db| db.results(&filter))?
+            if args.store.address().is_some() || data.root().join(sqlite::FILE).exists() {
+                args.store
+                    .open_warning(&data)?
+                    .with(|db| db.results(&filter))?
             } else {
                 eprintln!(
                     "brevet: no attempt in {} yet (no {})",

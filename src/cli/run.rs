@@ -47,6 +47,9 @@ pub struct Args {
     /// The data folder (default: $BREVET_DATA, else the XDG data folder).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Where the store is.
+    #[command(flatten)]
+    pub store: super::store_at::StoreArgs,
     /// How the credential is signed: `eddsa-rdfc-2022` (what wallets and
     /// Open Badges verifiers accept) or `eddsa-jcs-2022` (brevet 0.1's).
     #[arg(long, value_enum, default_value_t = Suite::EddsaRdfc2022)]
@@ -107,10 +110,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("{flag} {value:?} cannot name a learner: {why}");
     }
     let data = DataDir::locate(args.data.as_deref())?;
-    let (store, problems) = crate::store::Store::open(&data, chrono::Utc::now())?;
-    for problem in problems {
-        eprintln!("brevet: warning: {problem}");
-    }
+    let store = args.store.open_warning(&data)?;
     // Attempts imported from an earlier version's journals get their
     // results, now that the bank is at hand.
     store.score_missing(&exam)?;

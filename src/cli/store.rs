@@ -1,7 +1,7 @@
 //! `brevet store check|backup`: looking after the data folder's store.
 
 use crate::store::maintenance::{Checked, Finding, Severity};
-use crate::store::{DataDir, Store, sqlite};
+use crate::store::{DataDir, sqlite};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,6 +15,9 @@ pub struct Args {
     /// the XDG data folder).
     #[arg(long, value_name = "DIR", global = true)]
     pub data: Option<PathBuf>,
+    /// Where the store is.
+    #[command(flatten)]
+    pub store: super::store_at::StoreArgs,
 }
 
 /// What to do with the store.
@@ -44,16 +47,14 @@ pub enum Action {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let data = DataDir::locate(args.data.as_deref())?;
     let file = data.root().join(sqlite::FILE);
-    if !file.exists() {
+    if args.store.address().is_none() && !file.exists() {
         anyhow::bail!(
             "{}: no store here yet (it is made by the first `brevet run` or `brevet kiosk`)",
             file.display()
         );
     }
-    let (store, problems) = Store::open(&data, chrono::Utc::now())?;
-    for problem in problems {
-        eprintln!("brevet: warning: {problem}");
-    }
+    let store = args.store.open_warning(&data)?;
+    let file = store.path().to_path_buf();
     match &args.action {
         Action::Check { json } => {
             let mut findings = Vec::new();

@@ -48,6 +48,11 @@ impl Db {
         version(&mut self.engine).map_err(fail)
     }
 
+    /// Whether the store is on a server (shared by stations), not a file.
+    pub fn on_server(&self) -> bool {
+        matches!(self.engine, Engine::Postgres(_))
+    }
+
     /// The store's file (or server).
     pub fn path(&self) -> &Path {
         &self.path
@@ -152,7 +157,7 @@ fn engine_tables_query(engine: &Engine) -> &'static str {
 pub(super) fn server_error(shown: &Path, e: &SqlError) -> StoreError {
     let why = match e.kind {
         Kind::Unreachable => format!(
-            "cannot reach the store ({e}): check that the server runs, and the address, user and password given"
+            "cannot reach the store ({e}): what was confirmed before is saved there; check that the server runs, and the address, user and password given, then run the same command again"
         ),
         Kind::Busy => format!("{e}: another station holds what this one needs; try again"),
         Kind::Full => format!("{e}: the server's disk is full; what was confirmed is saved"),

@@ -49,15 +49,34 @@ impl Store {
         })?;
         let path = root.join(FILE);
         let db = Db::open(&path, env!("CARGO_PKG_VERSION"), now.timestamp_micros())?;
+        Self::with_db(db, data)
+    }
+
+    /// Opens the store on the PostgreSQL server `target`, and imports the
+    /// file journals of `data` it has not seen.
+    ///
+    /// # Errors
+    /// The server cannot be reached or refuses the login, or the store's
+    /// schema is newer than this brevet's.
+    pub fn open_postgres(
+        target: &super::postgres::Target,
+        data: &DataDir,
+        now: DateTime<Utc>,
+    ) -> Result<(Store, Vec<String>), StoreError> {
+        let db = Db::open_postgres(target, env!("CARGO_PKG_VERSION"), now.timestamp_micros())?;
+        Self::with_db(db, data)
+    }
+
+    fn with_db(db: Db, data: &DataDir) -> Result<(Store, Vec<String>), StoreError> {
         let store = Store {
+            path: db.path().to_path_buf(),
             db: Arc::new(Mutex::new(db)),
-            path,
         };
         let problems = store.import_files(data)?;
         Ok((store, problems))
     }
 
-    /// The database file.
+    /// The database file (or, on a server, its address without password).
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -124,14 +143,25 @@ impl Store {
         }
         let mut problems = Vec::new();
         let mut readable = Vec::new();
+        // A store on a server is shared: its sources are named by machine
+        // and folder too, or two stations' `attempt-1.journal` would be one.
+        let on_server = self.with(|db| Ok::<_, StoreError>(db.on_server()))?;
+        let place = if on_server {
+            let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .map(|h| h.trim().to_owned())
+                .unwrap_or_default();
+            let folder = std::fs::canonicalize(data.root()).unwrap_or(data.root().to_path_buf());
+            format!("{host}:{}/", folder.display())
+        } else {
+            String::new()
+        };
         for path in files {
             // Named from the data folder: the same file is the same source
             // however the folder is reached.
-            let source = path
-                .strip_prefix(data.root())
-                .unwrap_or(&path)
-                .display()
-                .to_string();
+            let source = format!(
+                "{place}{}",
+                path.strip_prefix(data.root()).unwrap_or(&path).display()
+            );
             if self.with(|db| db.imported(&source))? {
                 continue;
             }
