@@ -387,3 +387,58 @@ fn a_server_that_goes_away_loses_nothing_confirmed() {
     let read = journal::read(&bytes).unwrap();
     assert_eq!(read.records.len(), 3, "start and two answers");
 }
+
+#[test]
+fn learners_on_two_machines_share_one_limit_through_the_server() {
+    let Some(server) = pg::Pg::start() else {
+        return;
+    };
+    let address = server.database("room");
+    let work = tempfile::tempdir().unwrap();
+    let bank = work.path().join("once.toml");
+    std::fs::write(
+        &bank,
+        include_str!("../exams/demo.toml").replace("[rules]\n", "[rules]\nmax_attempts = 1\n"),
+    )
+    .unwrap();
+    // Two machines: two data folders, one store.
+    let brevet = |machine: &str, args: &[&str], input: &str| {
+        let out = assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .args(args)
+            .arg("--data")
+            .arg(work.path().join(machine))
+            .env("BREVET_STORE", &address)
+            .env_remove("BREVET_STORE_PASSWORD")
+            .current_dir(work.path())
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let bank = bank.to_str().unwrap();
+    let run = ["run", bank, "--plain", "--seed", "4", "--learner"];
+    let (code, out, err) = brevet(
+        "one",
+        &[&run[..], &["Ada Lovelace"]].concat(),
+        "\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n",
+    );
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("PASSED"), "{out}");
+    // The other machine, the name typed otherwise: no second attempt.
+    let (code, out, err) = brevet("two", &[&run[..], &["ADA  lovelace"]].concat(), "\n");
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(err.contains("attempt"), "{err}");
+    // Results from either machine.
+    let (code, out, err) = brevet("two", &["results", "--csv"], "");
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("\"Ada Lovelace\""), "{out}");
+    let (code, out, _) = brevet("one", &["store", "check"], "");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("no problem found"), "{out}");
+}

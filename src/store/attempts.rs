@@ -165,7 +165,16 @@ impl Db {
     /// A line that is not a journal line, a conflict, or the store failed.
     pub fn append_line_lazily(&mut self, attempt_id: &str, line: &[u8]) -> Result<(), StoreError> {
         let fail = self.fail();
-        self.engine().lazily(true).map_err(&fail)?;
+        let e = self.engine();
+        if e.lazy_in_transaction() {
+            return e
+                .transaction(|e| {
+                    e.lazily(true)?;
+                    insert_line(e, attempt_id, line, None)
+                })
+                .map_err(fail);
+        }
+        e.lazily(true).map_err(&fail)?;
         let appended = self.append_lines(attempt_id, &[line], None);
         // Back to a sync per commit, whatever happened.
         let restored = self.engine().lazily(false).map_err(&fail);
@@ -445,10 +454,20 @@ fn insert_line(
     let record: Record =
         serde_json::from_str(json).map_err(|e| bad(&format!("the record does not parse: {e}")))?;
     let seq = i64::try_from(record.seq).map_err(|_| bad("sequence number too large"))?;
-    let existing = e.row(
-        "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
-        params![attempt_id, seq],
-        |r| r.text(0),
+    // This record's place and the one before it, in one query.
+    let mut existing = None;
+    let mut before = None;
+    e.each(
+        "SELECT seq, hash FROM journal WHERE attempt_id = ?1 AND seq IN (?2, ?3)",
+        params![attempt_id, seq, seq - 1],
+        &mut |r| {
+            if r.int(0)? == seq {
+                existing = Some(r.text(1)?);
+            } else {
+                before = Some(r.text(1)?);
+            }
+            Ok(())
+        },
     )?;
     match existing {
         Some(h) if h == hash => return Ok(()),
@@ -462,12 +481,7 @@ fn insert_line(
     let prev: String = if seq == 0 {
         journal::hex(&journal::genesis())
     } else {
-        e.row(
-            "SELECT hash FROM journal WHERE attempt_id = ?1 AND seq = ?2",
-            params![attempt_id, seq - 1],
-            |r| r.text(0),
-        )?
-        .ok_or_else(|| bad(&format!("record {seq} comes before record {}", seq - 1)))?
+        before.ok_or_else(|| bad(&format!("record {seq} comes before record {}", seq - 1)))?
     };
     e.execute(
         "INSERT INTO journal (attempt_id, seq, at_us, prev_hash, hash, record)

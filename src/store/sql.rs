@@ -409,9 +409,16 @@ impl Engine {
         self.batch(match self {
             Engine::Sqlite(_) if lazy => "PRAGMA synchronous = NORMAL",
             Engine::Sqlite(_) => "PRAGMA synchronous = FULL",
-            Engine::Postgres(_) if lazy => "SET synchronous_commit = off",
-            Engine::Postgres(_) => "SET synchronous_commit = on",
+            // Within a transaction, for it alone.
+            Engine::Postgres(_) if lazy => "SET LOCAL synchronous_commit = off",
+            Engine::Postgres(_) => "SET LOCAL synchronous_commit = on",
         })
+    }
+
+    /// Whether [`Engine::lazily`] is said inside the transaction it is for
+    /// (PostgreSQL), rather than before it (SQLite).
+    pub fn lazy_in_transaction(&self) -> bool {
+        matches!(self, Engine::Postgres(_))
     }
 
     /// Commits the transaction.
