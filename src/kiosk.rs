@@ -23,8 +23,7 @@ use crate::tui::view::Theme;
 use chrono::{DateTime, Utc};
 use crossterm::event::Event;
 use machine::{Kiosk, Step};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// How the kiosk stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,31 +49,46 @@ pub struct Edge<'s> {
     pub issuer_file: Option<PathBuf>,
     /// Where credentials are written.
     pub credentials: PathBuf,
-    /// Where `kiosk-log.jsonl` is appended.
+    /// Where earlier versions appended `kiosk-log.jsonl`.
     pub results: PathBuf,
+    /// This station's name (its machine's), in the room's event log.
+    pub station: String,
     /// Colours or not.
     pub theme: Theme,
 }
 
-/// Appends one JSON line to `path`, synced before returning.
+/// What the store records of a log line: its kind and the line as JSON.
 ///
 /// # Errors
-/// The file cannot be opened or written.
-pub fn append_line(path: &Path, value: &impl serde::Serialize) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    let mut line = serde_json::to_vec(value)?;
-    line.push(b'\n');
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    file.write_all(&line)
-        .and_then(|()| file.sync_data())
-        .with_context(|| format!("cannot write {}", path.display()))
+/// The line does not serialise (it always does).
+pub fn event_of(
+    line: &log::Line,
+    station: &str,
+) -> Result<crate::store::events::NewEvent, crate::store::StoreError> {
+    let json = serde_json::to_string(line).map_err(|e| crate::store::StoreError::Database {
+        path: PathBuf::from(station),
+        why: e.to_string(),
+    })?;
+    let kind = serde_json::to_value(&line.event.kind)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(str::to_owned)))
+        .unwrap_or_default();
+    Ok(crate::store::events::NewEvent {
+        at: line.time,
+        room: line.room.clone(),
+        station: station.to_owned(),
+        kind,
+        line: json,
+    })
+}
+
+/// The name of this machine, which names its station in the room's log.
+pub fn station_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "station".to_owned())
 }
 
 impl Edge<'_> {
@@ -97,14 +111,13 @@ impl Edge<'_> {
     fn log(&self, kiosk: &mut Kiosk<'_, StoreSink>) -> anyhow::Result<()> {
         let room = kiosk.settings().room.clone();
         for event in kiosk.take_log() {
-            append_line(
-                &self.results.join(log::LOG_FILE),
-                &log::Line {
-                    time: Utc::now(),
-                    room: room.clone(),
-                    event,
-                },
-            )?;
+            let line = log::Line {
+                time: Utc::now(),
+                room: room.clone(),
+                event,
+            };
+            self.store
+                .with(|db| db.record_event(&event_of(&line, &self.station)?))?;
         }
         Ok(())
     }
@@ -284,8 +297,9 @@ fn refusal(e: LaunchError) -> anyhow::Result<String> {
 pub fn run(kiosk: &mut Kiosk<'_, StoreSink>, edge: &Edge<'_>) -> anyhow::Result<Stopped> {
     edge.log(kiosk)?;
     // Should the process have to end from the runtime's watcher (the event
-    // loop stuck on a terminal that is gone), the log still says why.
-    let log = edge.results.join(log::LOG_FILE);
+    // loop stuck on a terminal that is gone), the log still says why: if
+    // the store is free within a second (the stuck loop may hold it).
+    let (store, station) = (edge.store.clone(), edge.station.clone());
     let room = kiosk.settings().room.clone();
     let last_words = Box::new(move |why: Stop| {
         let (by, signal) = stop_entry(why);
@@ -300,12 +314,16 @@ pub fn run(kiosk: &mut Kiosk<'_, StoreSink>, edge: &Edge<'_>) -> anyhow::Result<
                 learner: None,
             },
         };
-        let _ = append_line(&log, &line);
+        if let Ok(event) = event_of(&line, &station) {
+            let _ = store.try_with(std::time::Duration::from_secs(1), |db| {
+                db.record_event(&event)
+            });
+        }
     });
     let mut station = Station {
         kiosk,
         edge,
-        log_seen: std::fs::metadata(edge.results.join(log::LOG_FILE)).map_or(0, |m| m.len()),
+        log_seen: Utc::now().timestamp_micros(),
         last_look: std::time::Instant::now(),
     };
     let stopped = terminal::run(&mut station, Policy::Station, last_words);
@@ -325,8 +343,8 @@ fn stop_entry(why: Stop) -> (&'static str, Option<&'static str>) {
 struct Station<'k, 'a, 'e, 's> {
     kiosk: &'k mut Kiosk<'a, StoreSink>,
     edge: &'e Edge<'s>,
-    /// How much of the event log was read for a cleared lock-out.
-    log_seen: u64,
+    /// Up to when the event log was read for a cleared lock-out (µs).
+    log_seen: i64,
     /// When it was last read.
     last_look: std::time::Instant,
 }
@@ -338,27 +356,24 @@ const LOCKOUT_LOOK: std::time::Duration = std::time::Duration::from_secs(1);
 impl Station<'_, '_, '_, '_> {
     /// While a PIN prompt is delayed: whether the proctor cleared the
     /// delays (`brevet kiosk --clear-lockout`) since the last look. Only
-    /// the lines added since are read.
+    /// the events recorded since are read.
     fn lockout_cleared(&mut self) -> bool {
-        use std::io::{Read, Seek};
         if !self.kiosk.any_locked() || self.last_look.elapsed() < LOCKOUT_LOOK {
             return false;
         }
         self.last_look = std::time::Instant::now();
-        let Ok(mut file) = std::fs::File::open(self.edge.results.join(log::LOG_FILE)) else {
+        let room = &self.kiosk.settings().room;
+        let Ok(added) = self
+            .edge
+            .store
+            .with(|db| db.events(room, Some(&self.edge.station), Some(self.log_seen)))
+        else {
             return false;
         };
-        let mut added = Vec::new();
-        if file.seek(std::io::SeekFrom::Start(self.log_seen)).is_err()
-            || file.take(1 << 20).read_to_end(&mut added).is_err()
-        {
-            return false;
+        if let Some(last) = added.last() {
+            self.log_seen = last.at_us;
         }
-        self.log_seen += added.len() as u64;
-        String::from_utf8_lossy(&added).lines().any(|line| {
-            serde_json::from_str::<log::Line>(line)
-                .is_ok_and(|l| l.event.kind == log::Kind::LockoutCleared)
-        })
+        added.iter().any(|e| e.kind == "lockout_cleared")
     }
 
     fn carry_out(&mut self, step: Step) -> anyhow::Result<Flow<Stopped>> {

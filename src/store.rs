@@ -12,6 +12,7 @@ pub mod attempts;
 pub mod credentials;
 pub mod db;
 pub mod embedded;
+pub mod events;
 pub mod maintenance;
 pub mod postgres;
 pub mod results;

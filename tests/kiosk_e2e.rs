@@ -61,18 +61,6 @@ fn settle(p: &mut PtySession) {
     }
 }
 
-/// Waits (up to 20 s) until `path` holds `lines` lines containing `needle`.
-fn wait_for_lines(path: &Path, needle: &str, lines: usize) -> String {
-    for _ in 0..2000 {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        if text.lines().filter(|l| l.contains(needle)).count() >= lines {
-            return text;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("{} never had {lines} lines with {needle}", path.display());
-}
-
 /// A room in a temporary folder: kiosk.toml with the PIN set through
 /// `--set-pin` (stdin not a terminal: two lines).
 struct Room {
@@ -163,14 +151,12 @@ impl Room {
     fn exit(&self, mut p: PtySession) {
         // The prompt and the menu are drawn over whatever was on screen,
         // cell by cell: the log, not the screen, says when the PIN was taken.
-        let log = self.path("results/kiosk-log.jsonl");
-        let before = std::fs::read_to_string(&log)
-            .unwrap_or_default()
+        let before = store::events(&self.path("data"))
             .matches("pin_right")
             .count();
         key(&mut p, F12);
         key(&mut p, &format!("{PIN}\r"));
-        wait_for_lines(&log, "pin_right", before + 1);
+        self.wait_for_log("pin_right", before + 1);
         // "Close the exam station" is the first entry when no attempt runs;
         // it asks again, "Back" highlighted: the second entry confirms.
         key(&mut p, "\r");
@@ -183,8 +169,32 @@ impl Room {
         );
     }
 
+    /// Waits (up to 20 s) until the room's event log holds `lines` events
+    /// containing `needle`; the log.
+    fn wait_for_log(&self, needle: &str, lines: usize) -> String {
+        for _ in 0..2000 {
+            let text = store::events(&self.path("data"));
+            if text.lines().filter(|l| l.contains(needle)).count() >= lines {
+                return text;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("the event log never had {lines} lines with {needle}");
+    }
+
+    /// The room's event log, as `brevet kiosk --log` prints it.
     fn log(&self) -> String {
-        std::fs::read_to_string(self.path("results/kiosk-log.jsonl")).unwrap()
+        let out = assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .args(["kiosk", "--log", "--data"])
+            .arg(self.path("data"))
+            .arg(self.path("kiosk.toml"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
     }
 }
 
@@ -286,11 +296,7 @@ fn escape_keys_and_signals_leave_the_kiosk_running_and_only_the_pin_exits() {
     // can be lost under load).
     settle(&mut p);
     // Each one logged as ignored.
-    let log = wait_for_lines(
-        &room.path("results/kiosk-log.jsonl"),
-        "signal_ignored",
-        signals.len(),
-    );
+    let log = room.wait_for_log("signal_ignored", signals.len());
     for signal in signals {
         assert!(
             log.contains(&format!(r#""kind":"signal_ignored","signal":"{signal}""#)),
@@ -305,11 +311,11 @@ fn escape_keys_and_signals_leave_the_kiosk_running_and_only_the_pin_exits() {
     }
     // (The screen now says to wait; only changed cells are redrawn, so the
     // log is what the test reads.)
-    let log = wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_wrong", 3);
+    let log = room.wait_for_log("pin_wrong", 3);
     assert!(log.contains(r#""failures":3,"locked_until""#), "{log}");
     // Locked: even the right PIN is refused, and the try is logged.
     key(&mut p, &format!("{PIN}\r"));
-    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_refused", 1);
+    room.wait_for_log("pin_refused", 1);
     key(&mut p, "\x1b");
     assert!(
         p.process_mut()
@@ -324,7 +330,7 @@ fn escape_keys_and_signals_leave_the_kiosk_running_and_only_the_pin_exits() {
     let mut p = room.start();
     key(&mut p, F12);
     key(&mut p, &format!("{PIN}\r"));
-    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_refused", 2);
+    room.wait_for_log("pin_refused", 2);
     assert!(!room.log().contains("pin_right"));
 }
 
@@ -491,7 +497,7 @@ fn after_kill_9_the_proctor_resumes_the_interrupted_attempt() {
     // cell, so the log, not the screen, says when the PIN was taken.
     key(&mut p, F12);
     key(&mut p, &format!("{PIN}\r"));
-    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_right", 1);
+    room.wait_for_log("pin_right", 1);
     key(&mut p, "\r");
     see(&mut p, "\x1b[2J");
     see(&mut p, "Your attempt was interrupted");
@@ -666,7 +672,7 @@ fn a_wrong_passphrase_at_start_can_be_typed_again() {
     // log has no `key_locked`.
     key(&mut p, "\r");
     see(&mut p, "Who is taking");
-    let log = std::fs::read_to_string(room.path("results/kiosk-log.jsonl")).unwrap();
+    let log = room.log();
     assert!(!log.contains("key_locked"), "{log}");
     room.exit(p);
 }
@@ -681,23 +687,19 @@ fn a_station_started_with_its_key_locked_is_unlocked_by_the_proctor() {
     see(&mut p, "passphrase");
     key(&mut p, "\r");
     see(&mut p, "Exam station");
-    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "key_locked", 1);
+    room.wait_for_log("key_locked", 1);
     key(&mut p, "\r");
     see(&mut p, "locked");
     // Proctor: PIN, "Unlock the issuer key" (first entry), a wrong then the
     // right passphrase.
     key(&mut p, F12);
     key(&mut p, &format!("{PIN}\r"));
-    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "pin_right", 1);
+    room.wait_for_log("pin_right", 1);
     key(&mut p, "\r");
     key(&mut p, "wrong passphrase\r");
-    wait_for_lines(
-        &room.path("results/kiosk-log.jsonl"),
-        "key_unlock_failed",
-        1,
-    );
+    room.wait_for_log("key_unlock_failed", 1);
     key(&mut p, "correct horse battery\r");
-    wait_for_lines(&room.path("results/kiosk-log.jsonl"), "key_unlocked", 1);
+    room.wait_for_log("key_unlocked", 1);
     assert!(
         !room.log().contains("correct horse"),
         "the passphrase is never logged"
@@ -709,8 +711,9 @@ fn a_station_started_with_its_key_locked_is_unlocked_by_the_proctor() {
 fn the_proctor_clears_a_lockout_from_the_command_line_without_touching_the_log() {
     let room = Room::new(false);
     // Eight wrong PINs at the proctor key just before this start (a
-    // learner's doing): the menu is delayed for 320 s.
-    let log = room.path("results/kiosk-log.jsonl");
+    // learner's doing), in the log file an earlier version wrote: imported
+    // at start, the menu is delayed for 320 s.
+    let file = room.path("results/kiosk-log.jsonl");
     std::fs::create_dir_all(room.path("results")).unwrap();
     let now = chrono::Utc::now().to_rfc3339();
     let lines: String = (1..=8)
@@ -720,37 +723,41 @@ fn the_proctor_clears_a_lockout_from_the_command_line_without_touching_the_log()
             )
         })
         .collect();
-    std::fs::write(&log, lines).unwrap();
+    std::fs::write(&file, &lines).unwrap();
     let mut p = room.start();
     key(&mut p, F12);
     see(&mut p, "Proctor PIN");
     key(&mut p, &format!("{PIN}\r"));
-    wait_for_lines(&log, "pin_refused", 1);
+    room.wait_for_log("pin_refused", 1);
     // A wrong PIN on the command line changes nothing.
-    assert_cmd::Command::cargo_bin("brevet")
-        .unwrap()
-        .args(["kiosk", "--clear-lockout"])
-        .arg(room.path("kiosk.toml"))
-        .write_stdin("nope\n")
-        .assert()
+    let clear = |pin: &str| {
+        assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .args(["kiosk", "--clear-lockout", "--data"])
+            .arg(room.path("data"))
+            .arg(room.path("kiosk.toml"))
+            .write_stdin(format!("{pin}\n"))
+            .assert()
+    };
+    clear("nope")
         .failure()
         .stderr(predicates::str::contains("not the proctor PIN"));
-    let before = std::fs::read_to_string(&log).unwrap();
-    assert_cmd::Command::cargo_bin("brevet")
-        .unwrap()
-        .args(["kiosk", "--clear-lockout"])
-        .arg(room.path("kiosk.toml"))
-        .write_stdin(format!("{PIN}\n"))
-        .assert()
-        .success();
-    let after = std::fs::read_to_string(&log).unwrap();
-    assert!(after.starts_with(&before), "the log is only appended to");
+    let before = store::events(&room.path("data"));
+    assert_eq!(before.matches("pin_wrong").count(), 8, "imported once");
+    clear(PIN).success();
+    let after = store::events(&room.path("data"));
+    assert!(after.starts_with(&before), "the log is only added to");
     assert!(after.contains(r#""kind":"lockout_cleared""#), "{after}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        lines,
+        "the old file is left"
+    );
     // The running station takes it up: the right PIN opens the menu, long
     // before the delay is over.
     for _ in 0..50 {
         key(&mut p, &format!("{PIN}\r"));
-        if std::fs::read_to_string(&log).unwrap().contains("pin_right") {
+        if store::events(&room.path("data")).contains("pin_right") {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(200));

@@ -458,8 +458,11 @@ fn step(ws: &Workspace, cmd: &str) {
         }
         "brevet kiosk --clear-lockout kiosk.toml" => {
             run(&format!("{PIN}\n"), 0);
-            let log = std::fs::read_to_string(ws.work.join("results/kiosk-log.jsonl")).unwrap();
+        }
+        "brevet kiosk --log kiosk.toml" => {
+            let (log, _) = run("", 0);
             assert!(log.contains(r#""kind":"lockout_cleared""#), "{log}");
+            assert!(log.contains(r#""kind":"kiosk_started""#), "{log}");
         }
         "brevet results" => {
             // The demo passed at the start of this README is in the store.

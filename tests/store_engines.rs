@@ -28,6 +28,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("credentials are recorded and found", credentials),
     ("a move is written without its own sync", lazy_move),
     ("a whole store checks clean", check_clean),
+    ("a room's events are kept in order", events),
 ];
 
 fn exam(max_attempts: Option<u32>) -> Exam {
@@ -305,6 +306,57 @@ fn check_clean(open: &dyn Fn() -> Db) {
     let checked = db.check(&mut |f| found.push(f)).unwrap();
     assert_eq!(found, []);
     assert_eq!(checked.attempts, 1);
+}
+
+fn events(open: &dyn Fn() -> Db) {
+    use brevet::store::events::NewEvent;
+    let mut db = open();
+    let event = |secs: i64, station: &str, kind: &str| NewEvent {
+        at: t(secs),
+        room: "Salle 2".into(),
+        station: station.into(),
+        kind: kind.into(),
+        line: format!("{{\"kind\":\"{kind}\",\"at\":{secs}}}"),
+    };
+    for e in [
+        event(2, "pc-1", "pin_wrong"),
+        event(1, "pc-1", "kiosk_started"),
+        event(3, "pc-2", "kiosk_started"),
+    ] {
+        db.record_event(&e).unwrap();
+    }
+    let kinds = |db: &mut Db, station: Option<&str>, after: Option<i64>| -> Vec<String> {
+        db.events("Salle 2", station, after)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect()
+    };
+    assert_eq!(
+        kinds(&mut db, None, None),
+        ["kiosk_started", "pin_wrong", "kiosk_started"]
+    );
+    assert_eq!(
+        kinds(&mut db, Some("pc-1"), None),
+        ["kiosk_started", "pin_wrong"]
+    );
+    let after = Some(t(1).timestamp_micros());
+    assert_eq!(kinds(&mut db, Some("pc-1"), after), ["pin_wrong"]);
+    assert!(db.events("Salle 3", None, None).unwrap().is_empty());
+    // An earlier version's log file, imported once.
+    let old = [event(0, "pc-1", "pin_wrong")];
+    assert!(
+        db.import_events("kiosk-log:pc-1:/r/kiosk-log.jsonl", b"x", &old)
+            .unwrap()
+    );
+    assert!(
+        !db.import_events("kiosk-log:pc-1:/r/kiosk-log.jsonl", b"x", &old)
+            .unwrap()
+    );
+    assert_eq!(kinds(&mut db, Some("pc-1"), None).len(), 3);
+    let mut found = Vec::new();
+    db.check(&mut |f| found.push(f)).unwrap();
+    assert_eq!(found, [], "an imported log is not a failed import");
 }
 
 #[test]

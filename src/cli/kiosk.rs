@@ -28,8 +28,12 @@ pub struct Args {
     /// Ask for the proctor PIN (not shown) and clear the delays that wrong
     /// PINs typed at the station imposed, with a line in the event log; a
     /// running station takes it up within a second.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "log")]
     pub clear_lockout: bool,
+    /// Print the room's event log (every station's PIN tries, proctor
+    /// actions, learners, starts and stops), one JSON line per event.
+    #[arg(long, conflicts_with = "set_pin")]
+    pub log: bool,
     /// The data folder (default: $BREVET_DATA, else the XDG data folder).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
@@ -119,7 +123,8 @@ fn set_pin(path: &Path) -> anyhow::Result<ExitCode> {
 /// The proctor's way back in when learners' wrong PINs hold the station's
 /// prompts: from the station owner's account (who could edit the file
 /// anyway), with the PIN, and on record, never by editing the log.
-fn clear_lockout(path: &Path) -> anyhow::Result<ExitCode> {
+fn clear_lockout(args: &Args) -> anyhow::Result<ExitCode> {
+    let path = &args.config;
     let (_, config) = load_config(path)?;
     let Some(pin_hash) = config.pin_hash.as_deref() else {
         anyhow::bail!(
@@ -131,25 +136,62 @@ fn clear_lockout(path: &Path) -> anyhow::Result<ExitCode> {
     if !station::pin::matches(&typed, pin_hash) {
         anyhow::bail!("that is not the proctor PIN: the delays stay");
     }
-    let log = config_base(path)
-        .join(&config.results)
-        .join(station::log::LOG_FILE);
-    station::append_line(
-        &log,
-        &station::log::Line {
-            time: chrono::Utc::now(),
-            room: config.room.clone(),
-            event: station::log::Event {
-                kind: station::log::Kind::LockoutCleared,
-                learner: None,
-            },
+    let data = DataDir::locate(args.data.as_deref())?;
+    let store = args.store.open_warning(&data)?;
+    let line = station::log::Line {
+        time: chrono::Utc::now(),
+        room: config.room.clone(),
+        event: station::log::Event {
+            kind: station::log::Kind::LockoutCleared,
+            learner: None,
         },
-    )?;
+    };
+    let name = station::station_name();
+    store.with(|db| db.record_event(&station::event_of(&line, &name)?))?;
     eprintln!(
-        "brevet: PIN delays cleared (logged in {}); a running station takes it up within a second",
-        log.display()
+        "brevet: PIN delays cleared (in the event log of {}, station {name}); a running station takes it up within a second",
+        store.path().display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `brevet kiosk --log`: the room's events, one JSON line each.
+fn print_log(args: &Args) -> anyhow::Result<ExitCode> {
+    let (_, config) = load_config(&args.config)?;
+    let data = DataDir::locate(args.data.as_deref())?;
+    let store = args.store.open_warning(&data)?;
+    let mut out = String::new();
+    for event in store.with(|db| db.events(&config.room, None, None))? {
+        out.push_str(&event.line);
+        out.push('\n');
+    }
+    match std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Imports, once, the event log an earlier version of the station wrote
+/// (`kiosk-log.jsonl` in the results folder), so that its wrong PINs still
+/// count; the file is left as it is.
+fn import_legacy_log(
+    store: &crate::store::Store,
+    station_name: &str,
+    path: &Path,
+) -> anyhow::Result<()> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+    };
+    let events: Vec<crate::store::events::NewEvent> = String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<station::log::Line>(l).ok())
+        .map(|l| station::event_of(&l, station_name))
+        .collect::<Result<_, _>>()?;
+    let source = format!("kiosk-log:{station_name}:{}", path.display());
+    store.with(|db| db.import_events(&source, &bytes, &events))?;
+    Ok(())
 }
 
 /// Above this share of a pool drawn per paper, full review in a room
@@ -276,7 +318,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return set_pin(&args.config);
     }
     if args.clear_lockout {
-        return clear_lockout(&args.config);
+        return clear_lockout(args);
+    }
+    if args.log {
+        return print_log(args);
     }
     let (_, config) = load_config(&args.config)?;
     if let Some(warning) = permission_warning(&args.config) {
@@ -357,13 +402,20 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Err(e) => kiosk.refused(&e.to_string()),
         }
     }
-    // Wrong PINs before a restart (or a power cut) still count.
-    let log_path = base.join(&config.results).join(station::log::LOG_FILE);
-    match std::fs::read_to_string(&log_path) {
-        Ok(text) => kiosk.set_guards(station::log::guards_from_log(&text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", log_path.display())),
-    }
+    // Wrong PINs before a restart (or a power cut) still count, and those
+    // an earlier version logged in a file too.
+    let name = station::station_name();
+    import_legacy_log(
+        &store,
+        &name,
+        &base.join(&config.results).join(station::log::LOG_FILE),
+    )?;
+    let logged: Vec<String> = store
+        .with(|db| db.events(&config.room, Some(&name), None))?
+        .into_iter()
+        .map(|e| e.line)
+        .collect();
+    kiosk.set_guards(station::log::guards_from_log(&logged.join("\n")));
     let edge = Edge {
         store,
         trust_ids: config.require_identity_check,
@@ -372,6 +424,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         issuer_file: config.issuer.as_ref().map(|f| base.join(f)),
         credentials: base.join(&config.credentials),
         results: base.join(&config.results),
+        station: name,
         theme: Theme {
             color: super::stdout_color(),
         },

@@ -41,7 +41,8 @@ struct RawConfig {
     #[serde(default)]
     issuer: Option<Spanned<String>>,
     credentials: Spanned<String>,
-    results: Spanned<String>,
+    #[serde(default)]
+    results: Option<Spanned<String>>,
     #[serde(default)]
     proctor_pin_hash: Option<Spanned<String>>,
     #[serde(default)]
@@ -65,7 +66,8 @@ pub struct Config {
     pub issuer: Option<PathBuf>,
     /// Where credentials are written.
     pub credentials: PathBuf,
-    /// Where the results and the kiosk log are written.
+    /// Where earlier versions wrote their results and event log (read once,
+    /// to import the log into the store); `results` by default.
     pub results: PathBuf,
     /// The proctor PIN's argon2id PHC string, once set.
     pub pin_hash: Option<String>,
@@ -131,7 +133,9 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
     };
     nonempty(&raw.room, "the room name");
     nonempty(&raw.credentials, "the credentials folder");
-    nonempty(&raw.results, "the results folder");
+    if let Some(results) = &raw.results {
+        nonempty(results, "the results folder");
+    }
     if let Some(issuer) = &raw.issuer {
         nonempty(issuer, "the issuer file");
     }
@@ -228,7 +232,10 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
             .collect(),
         issuer: raw.issuer.map(|i| PathBuf::from(i.into_inner())),
         credentials: PathBuf::from(raw.credentials.into_inner()),
-        results: PathBuf::from(raw.results.into_inner()),
+        results: PathBuf::from(
+            raw.results
+                .map_or_else(|| "results".to_owned(), Spanned::into_inner),
+        ),
         pin_hash,
         require_identity_check: raw.require_identity_check,
         idle_timeout,

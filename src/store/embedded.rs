@@ -90,6 +90,27 @@ impl Store {
         f(&mut db)
     }
 
+    /// Runs `f` on the database if it is free within `wait` (for a thread
+    /// that must not hang behind another one stuck on the store); `None`
+    /// if it stayed busy.
+    pub fn try_with<T, E>(
+        &self,
+        wait: std::time::Duration,
+        f: impl FnOnce(&mut Db) -> Result<T, E>,
+    ) -> Option<Result<T, E>> {
+        let start = std::time::Instant::now();
+        loop {
+            match self.db.try_lock() {
+                Ok(mut db) => return Some(f(&mut db)),
+                Err(std::sync::TryLockError::Poisoned(p)) => return Some(f(&mut p.into_inner())),
+                Err(std::sync::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(std::sync::TryLockError::WouldBlock) => return None,
+            }
+        }
+    }
+
     /// A sink that appends to `attempt_id`'s journal rows and, at the
     /// hand-in, records its result on `exam` (the bank it was drawn from).
     pub fn sink(&self, attempt_id: &str, exam: &Exam) -> StoreSink {

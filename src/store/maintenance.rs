@@ -260,7 +260,8 @@ impl Db {
         let failed = self
             .engine()
             .rows(
-                "SELECT source, outcome FROM imports WHERE attempt_id IS NULL ORDER BY source",
+                "SELECT source, outcome FROM imports
+                 WHERE attempt_id IS NULL AND outcome NOT LIKE 'imported%' ORDER BY source",
                 &[],
                 |r| Ok((r.text(0)?, r.text(1)?)),
             )

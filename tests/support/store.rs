@@ -45,3 +45,19 @@ pub fn drop_last_records(data: &Path) {
 pub fn execute(data: &Path, sql: &str) {
     open(data).unwrap().execute_batch(sql).unwrap();
 }
+
+/// The room event log in the store of `data`, one JSON line per event,
+/// oldest first (empty while there is no store).
+pub fn events(data: &Path) -> String {
+    let Some(conn) = open(data) else {
+        return String::new();
+    };
+    let Ok(mut stmt) = conn.prepare("SELECT line FROM events ORDER BY at_us, event_id") else {
+        return String::new();
+    };
+    let lines: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .map(|rows| rows.flatten().collect())
+        .unwrap_or_default();
+    lines.join("\n")
+}

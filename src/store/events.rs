@@ -1,0 +1,153 @@
+//! A room's event log in the store: one row per thing that happened at a
+//! station (PIN tries, proctor actions, learners coming and going, starts
+//! and stops), each with the station's own record of it as JSON. The kiosk
+//! rebuilds its PIN delays from these rows, and the proctor reads them with
+//! `brevet kiosk --log`.
+
+use super::StoreError;
+use super::db::Db;
+use super::sql::params;
+use chrono::{DateTime, Utc};
+
+/// An event to record.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// The room.
+    pub room: String,
+    /// The station (its machine's name).
+    pub station: String,
+    /// What kind of event (`pin_wrong`, `kiosk_started`…).
+    pub kind: String,
+    /// The station's own record of it, as JSON.
+    pub line: String,
+}
+
+/// A recorded event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    /// When it happened, in microseconds since the epoch.
+    pub at_us: i64,
+    /// The station.
+    pub station: String,
+    /// Its kind.
+    pub kind: String,
+    /// The station's record of it, as JSON.
+    pub line: String,
+}
+
+impl Db {
+    /// Records an event.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn record_event(&mut self, e: &NewEvent) -> Result<(), StoreError> {
+        let fail = self.fail();
+        let at = e.at.timestamp_micros();
+        // Sorted by time, then by id: the id begins with the time.
+        let id = format!("{at:020}-{}", super::embedded::new_id());
+        self.engine()
+            .execute(
+                "INSERT INTO events (event_id, at_us, room, station, kind, line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, at, &e.room, &e.station, &e.kind, &e.line],
+            )
+            .map(|_| ())
+            .map_err(fail)
+    }
+
+    /// The events of `room` (of one `station`, if given) recorded after
+    /// `after_us`, oldest first.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn events(
+        &mut self,
+        room: &str,
+        station: Option<&str>,
+        after_us: Option<i64>,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let fail = self.fail();
+        let after = after_us.unwrap_or(i64::MIN);
+        let read = |r: &super::sql::Row<'_>| {
+            Ok(StoredEvent {
+                at_us: r.int(0)?,
+                station: r.text(1)?,
+                kind: r.text(2)?,
+                line: r.text(3)?,
+            })
+        };
+        match station {
+            Some(station) => self.engine().rows(
+                "SELECT at_us, station, kind, line FROM events
+                 WHERE room = ?1 AND station = ?2 AND at_us > ?3 ORDER BY at_us, event_id",
+                params![room, station, after],
+                read,
+            ),
+            None => self.engine().rows(
+                "SELECT at_us, station, kind, line FROM events
+                 WHERE room = ?1 AND at_us > ?2 ORDER BY at_us, event_id",
+                params![room, after],
+                read,
+            ),
+        }
+        .map_err(fail)
+    }
+
+    /// Imports the events of a log file written by an earlier version, once
+    /// (`source` names the file; `events`, its lines that parse), in one
+    /// transaction with the record of the import.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn import_events(
+        &mut self,
+        source: &str,
+        bytes: &[u8],
+        events: &[NewEvent],
+    ) -> Result<bool, StoreError> {
+        use sha2::Digest as _;
+        let fail = self.fail();
+        self.engine()
+            .transaction(|e| {
+                let seen = e
+                    .row(
+                        "SELECT 1 FROM imports WHERE source = ?1",
+                        params![source],
+                        |_| Ok(()),
+                    )?
+                    .is_some();
+                if seen {
+                    return Ok(false);
+                }
+                for (i, ev) in events.iter().enumerate() {
+                    let at = ev.at.timestamp_micros();
+                    e.execute(
+                        "INSERT INTO events (event_id, at_us, room, station, kind, line)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![
+                            format!("{at:020}-imported-{i:08}"),
+                            at,
+                            &ev.room,
+                            &ev.station,
+                            &ev.kind,
+                            &ev.line
+                        ],
+                    )?;
+                }
+                e.execute(
+                    "INSERT INTO imports (source, sha256, imported_us, attempt_id, outcome)
+                     VALUES (?1, ?2, ?3, NULL, ?4)",
+                    params![
+                        source,
+                        crate::attempt::journal::hex(&sha2::Sha256::digest(bytes).into()),
+                        Utc::now().timestamp_micros(),
+                        format!("imported {} events", events.len())
+                    ],
+                )?;
+                Ok(true)
+            })
+            .map_err(fail)
+    }
+}
