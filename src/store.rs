@@ -1,12 +1,18 @@
 //! The data folder on disk, and the store in it. This is an edge module:
 //! it does the file I/O that the core leaves out.
 //!
-//! Attempts, their journals and the credentials issued live in the store
-//! ([`Store`], `DATA/brevet.db`, see [`sqlite`] and [`schema`]). Earlier
-//! versions wrote each attempt's journal as a file,
+//! Every durable record lives in the store ([`Store`]): attempts and the
+//! rules that count them, their journals, results, the credentials issued
+//! and the kiosk's events. Its logic is written once ([`attempts`],
+//! [`results`], [`credentials`], [`events`], [`maintenance`]) over one seam
+//! ([`sql`]) to two engines: the embedded default, `DATA/brevet.db`
+//! ([`sqlite`]), and a PostgreSQL server shared by stations ([`postgres`]),
+//! with one schema ([`schema`]).
+//!
+//! Earlier versions wrote each attempt's journal as a file,
 //! `DATA/journals/<exam-id>/<learner-folder>/attempt-<n>.journal`; those
-//! are imported into the store once ([`DataDir::journal_files`]), and the
-//! file API below remains for that and for tests.
+//! are imported into the store once ([`DataDir::journal_files`]). The file
+//! writer below remains for tests and benchmarks that make such files.
 
 pub mod attempts;
 pub mod credentials;
@@ -25,7 +31,6 @@ mod testing;
 pub use embedded::{Store, StoreSink, learner_key as store_key};
 
 use crate::attempt::journal::{self, JournalError, Sink};
-use crate::attempt::limits::Past;
 use crate::attempt::{Entry, Event, Learner};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File, OpenOptions};
@@ -113,41 +118,6 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     }
 }
 
-/// One attempt found on disk.
-#[derive(Debug)]
-pub struct StoredAttempt {
-    /// The journal file.
-    pub path: PathBuf,
-    /// Its content, verified.
-    pub read: journal::Read,
-}
-
-impl StoredAttempt {
-    /// When it started and, if it did, when it was submitted.
-    pub fn past(&self) -> Past {
-        let started_at = self
-            .read
-            .records
-            .first()
-            .map_or_else(Default::default, |r| r.at);
-        let finished_at = self.read.records.iter().find_map(|r| match &r.entry {
-            Entry::Event {
-                event: Event::Submitted { .. },
-            } => Some(r.at),
-            _ => None,
-        });
-        Past {
-            started_at,
-            finished_at,
-        }
-    }
-
-    /// Whether it is still running (no submission recorded).
-    pub fn is_unfinished(&self) -> bool {
-        self.past().finished_at.is_none()
-    }
-}
-
 impl DataDir {
     /// Chooses the data folder: `flag`, else `BREVET_DATA`, else
     /// `XDG_DATA_HOME/brevet`, else `~/.local/share/brevet`.
@@ -189,91 +159,6 @@ impl DataDir {
             .join("journals")
             .join(exam_id)
             .join(learner_key(learner))
-    }
-
-    /// Every attempt of `learner` at `exam_id`, oldest first.
-    ///
-    /// # Errors
-    /// A folder or journal that cannot be read, or a damaged journal.
-    pub fn attempts(
-        &self,
-        exam_id: &str,
-        learner: &Learner,
-    ) -> Result<Vec<StoredAttempt>, StoreError> {
-        let dir = self.learner_dir(exam_id, learner);
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io(&dir)(e)),
-        };
-        let mut numbered = Vec::new();
-        for entry in entries {
-            let path = entry.map_err(io(&dir))?.path();
-            if let Some(n) = attempt_number(&path) {
-                numbered.push((n, path));
-            }
-        }
-        numbered.sort();
-        numbered
-            .into_iter()
-            .map(|(_, path)| {
-                let bytes = fs::read(&path).map_err(io(&path))?;
-                let read = journal::read(&bytes).map_err(|source| StoreError::Journal {
-                    path: path.clone(),
-                    source,
-                })?;
-                check_seal(&path, &read)?;
-                Ok(StoredAttempt { path, read })
-            })
-            .collect()
-    }
-
-    /// The learners whose attempt at `exam_id` is unfinished (any learner:
-    /// the kiosk looks for the attempt a crash interrupted).
-    ///
-    /// # Errors
-    /// A folder or journal that cannot be read, or a damaged journal.
-    pub fn unfinished_learners(&self, exam_id: &str) -> Result<Vec<Learner>, StoreError> {
-        let dir = self.root.join("journals").join(exam_id);
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io(&dir)(e)),
-        };
-        let mut learners = Vec::new();
-        for entry in entries {
-            let path = entry.map_err(io(&dir))?.path();
-            if !path.is_dir() {
-                continue;
-            }
-            let mut journals: Vec<_> = fs::read_dir(&path)
-                .map_err(io(&path))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| attempt_number(p).is_some())
-                .collect();
-            journals.sort();
-            for journal_path in journals {
-                let bytes = fs::read(&journal_path).map_err(io(&journal_path))?;
-                let read = journal::read(&bytes).map_err(|source| StoreError::Journal {
-                    path: journal_path.clone(),
-                    source,
-                })?;
-                check_seal(&journal_path, &read)?;
-                let stored = StoredAttempt {
-                    path: journal_path,
-                    read,
-                };
-                if stored.is_unfinished()
-                    && let Some(Entry::Start(header)) =
-                        stored.read.records.first().map(|r| &r.entry)
-                {
-                    learners.push(header.learner.clone());
-                }
-            }
-        }
-        learners.sort_by(|a, b| a.name.cmp(&b.name));
-        learners.dedup();
-        Ok(learners)
     }
 
     /// Every journal file of earlier versions (`journals/*/*/attempt-N.journal`).
@@ -327,27 +212,6 @@ impl DataDir {
             .map_err(io(&path))?;
         sync_dir(&dir)?;
         Ok((path.clone(), FileSink { file, path }))
-    }
-
-    /// Reopens a journal to continue it, first cutting off a torn last line.
-    ///
-    /// # Errors
-    /// The file cannot be opened or cut.
-    pub fn reopen(&self, stored: &StoredAttempt) -> Result<FileSink, StoreError> {
-        let path = &stored.path;
-        let file = OpenOptions::new()
-            .append(true)
-            .open(path)
-            .map_err(io(path))?;
-        if stored.read.torn_bytes > 0 {
-            file.set_len(stored.read.valid_len as u64)
-                .map_err(io(path))?;
-            file.sync_all().map_err(io(path))?;
-        }
-        Ok(FileSink {
-            file,
-            path: path.clone(),
-        })
     }
 }
 

@@ -130,7 +130,7 @@ impl Conn {
     }
 
     /// Connects again after the connection was lost, trying for about
-    /// [`RECONNECT_FOR`].
+    /// ten seconds.
     ///
     /// # Errors
     /// The server stayed out of reach.

@@ -15,7 +15,7 @@ pub const FILE: &str = "brevet.db";
 
 impl Db {
     /// Opens (creating it if needed) the store at `path`, and brings its
-    /// schema to [`LATEST`]. `brevet` (the program's version) and `now_us`
+    /// schema to [`LATEST`](super::schema::LATEST). `brevet` (the program's version) and `now_us`
     /// go into the `schema_version` rows it adds.
     ///
     /// # Errors
