@@ -129,3 +129,125 @@ fn a_data_folder_that_cannot_be_written_is_said_so() {
     assert!(err.contains("cannot be written"), "{err}");
     assert_eq!(std::fs::read_dir(&data).unwrap().count(), 0, "nothing made");
 }
+
+#[test]
+fn a_server_out_of_reach_at_start_is_named_without_its_password() {
+    let data = tempfile::tempdir().unwrap();
+    let socket = data.path().join("no-server-here");
+    std::fs::create_dir(&socket).unwrap();
+    let out = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args([
+            "run",
+            &demo(),
+            "--plain",
+            "--learner",
+            "Ada Lovelace",
+            "--data",
+        ])
+        .arg(data.path())
+        .arg("--store")
+        .arg(format!("host={} user=brevet dbname=room", socket.display()))
+        .env("BREVET_STORE_PASSWORD", "s3cret-passw0rd")
+        .write_stdin("\n")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "postgresql://brevet@{}:5432/room",
+            socket.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("cannot reach the store"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+    assert_eq!(err.matches("cannot reach").count(), 1, "said once: {err}");
+    // Nothing was made in the data folder for it.
+    assert!(!data.path().join("brevet.db").exists());
+}
+
+/// Kills `brevet run` (plain mode, answers coming through a pipe) at
+/// moments spread over the exam, again and again: every answer the learner
+/// saw acknowledged ("Recorded.") is in the store, and the store checks
+/// clean.
+#[test]
+fn killed_at_any_moment_no_acknowledged_answer_is_lost() {
+    use std::io::{Read as _, Write as _};
+    let answers = ["1", "1", "3", "2 3", "expiry", "4.5"];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for round in 0..24 {
+        let data = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("brevet"))
+            .args(["run", &demo(), "--seed", "4", "--plain", "--learner"])
+            .arg(format!("Learner {round}"))
+            .arg("--data")
+            .arg(data.path())
+            .arg("--out")
+            .arg(data.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let reader = std::thread::spawn({
+            let seen = seen.clone();
+            move || {
+                let mut chunk = [0u8; 4096];
+                while let Ok(n) = stdout.read(&mut chunk) {
+                    if n == 0 {
+                        break;
+                    }
+                    seen.lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&chunk[..n]));
+                }
+            }
+        });
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = stdin.write_all(b"\n");
+        // The first question is on screen: the exam is running.
+        for _ in 0..2000 {
+            if seen.lock().unwrap().contains("Question 1 of 6") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        // The kill comes after 0 to 6 answers typed at once, 0 to 4 ms after
+        // the last: often while an answer is being written.
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let sent = (seed >> 33) as usize % (answers.len() + 1);
+        let wait = (seed >> 13) % 5;
+        let typed: String = answers[..sent].iter().map(|a| format!("{a}\n")).collect();
+        let _ = stdin.write_all(typed.as_bytes());
+        std::thread::sleep(std::time::Duration::from_millis(wait));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        reader.join().unwrap();
+        let shown = seen.lock().unwrap().clone();
+        let acknowledged = shown.matches("Recorded.").count();
+        let stored = store::journals(data.path()).matches("\"answered\"").count();
+        eprintln!("round {round}: sent {sent}, acknowledged {acknowledged}, stored {stored}");
+        assert!(
+            stored >= acknowledged,
+            "round {round}: {acknowledged} acknowledged, {stored} stored"
+        );
+        if data.path().join("brevet.db").exists() {
+            let out = assert_cmd::Command::cargo_bin("brevet")
+                .unwrap()
+                .args(["store", "check", "--data"])
+                .arg(data.path())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+}
