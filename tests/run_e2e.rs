@@ -383,40 +383,41 @@ fn a_learner_who_identifies_in_the_dialogue_is_told_before_the_instructions() {
     );
 }
 
-#[test]
-fn journals_of_an_earlier_version_are_imported_and_resumed() {
-    use brevet::attempt::{Learner, Options, Session};
-    let data = tempfile::tempdir().unwrap();
-    // An interrupted attempt as earlier versions wrote it: a journal file.
+/// A journal file in `data` as earlier versions wrote it: Grace Hopper's
+/// attempt at the demo (seed 4), the first question answered right, then
+/// `then`. Its path.
+fn earlier_journal(
+    data: &std::path::Path,
+    then: &[brevet::attempt::Command],
+) -> std::path::PathBuf {
+    use brevet::attempt::{Command, Learner, Options, Response, Session};
     let exam = brevet::bank::load_str(&std::fs::read_to_string(demo()).unwrap())
         .exam
         .unwrap();
-    let dir = brevet::store::DataDir::at(data.path());
     let learner = Learner {
         name: "Grace Hopper".into(),
         id: None,
     };
-    let (path, sink) = dir.new_journal(&exam.meta.id, &learner, 1).unwrap();
-    let mut session = Session::start(
-        &exam,
-        4,
-        learner,
-        chrono::Utc::now(),
-        Options::default(),
-        sink,
-    )
-    .unwrap();
-    session
-        .apply(
-            &exam,
-            &brevet::attempt::Command::Answer {
-                item: 0,
-                response: brevet::attempt::Response::Bool(true),
-            },
-            chrono::Utc::now(),
-        )
+    let (path, sink) = brevet::store::DataDir::at(data)
+        .new_journal(&exam.meta.id, &learner, 1)
         .unwrap();
-    drop(session);
+    let now = chrono::Utc::now();
+    let mut session = Session::start(&exam, 4, learner, now, Options::default(), sink).unwrap();
+    let answer = Command::Answer {
+        item: 0,
+        response: Response::Bool(true),
+    };
+    for c in std::iter::once(&answer).chain(then) {
+        session.apply(&exam, c, now).unwrap();
+    }
+    path
+}
+
+#[test]
+fn journals_of_an_earlier_version_are_imported_and_resumed() {
+    let data = tempfile::tempdir().unwrap();
+    // An interrupted attempt as earlier versions wrote it: a journal file.
+    let path = earlier_journal(data.path(), &[]);
     let before = std::fs::read(&path).unwrap();
     let resume = || {
         assert_cmd::Command::cargo_bin("brevet")
@@ -440,27 +441,8 @@ fn journals_of_an_earlier_version_are_imported_and_resumed() {
 
 #[test]
 fn a_handed_in_journal_of_an_earlier_version_gets_its_result_at_the_next_run() {
-    use brevet::attempt::{Command, Learner, Options, Response, Session};
     let data = tempfile::tempdir().unwrap();
-    let exam = brevet::bank::load_str(&std::fs::read_to_string(demo()).unwrap())
-        .exam
-        .unwrap();
-    let dir = brevet::store::DataDir::at(data.path());
-    let learner = Learner {
-        name: "Grace Hopper".into(),
-        id: None,
-    };
-    let (_, sink) = dir.new_journal(&exam.meta.id, &learner, 1).unwrap();
-    let now = chrono::Utc::now();
-    let mut session = Session::start(&exam, 4, learner, now, Options::default(), sink).unwrap();
-    let answer = Command::Answer {
-        item: 0,
-        response: Response::Bool(true),
-    };
-    for c in [answer, Command::Submit] {
-        session.apply(&exam, &c, now).unwrap();
-    }
-    drop(session);
+    earlier_journal(data.path(), &[brevet::attempt::Command::Submit]);
     let brevet = |args: &[&str]| {
         let out = assert_cmd::Command::cargo_bin("brevet")
             .unwrap()

@@ -333,17 +333,13 @@ impl Db {
                     "open"
                 };
                 let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
-                e.execute(
-                    "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
-                     VALUES (?1, ?2, ?3, ?2, '') ON CONFLICT (bank_hash) DO NOTHING",
-                    params![&header.bank_hash, &header.exam_id, &header.exam_version],
-                )?;
-                insert_learner(e, learner_key, header)?;
-                insert_attempt(
+                // The bank is not at hand: its row waits for its content.
+                register(
                     e,
                     attempt_id,
                     learner_key,
                     header,
+                    None,
                     &Registration {
                         number,
                         state,
@@ -399,25 +395,12 @@ fn start_in(
         .collect();
     limits::may_start(&exam.rules, &past, header.started_at).map_err(Started::Refused)?;
     let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
-    e.execute(
-        "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (bank_hash)
-         DO UPDATE SET title = excluded.title, content = excluded.content
-         WHERE banks.content = ''",
-        params![
-            &header.bank_hash,
-            &exam.meta.id,
-            &exam.meta.version,
-            &exam.meta.title,
-            content,
-        ],
-    )?;
-    insert_learner(e, learner_key, header)?;
-    insert_attempt(
+    register(
         e,
         attempt_id,
         learner_key,
         header,
+        Some((&exam.meta.title, content)),
         &Registration {
             number,
             state: "open",
@@ -521,6 +504,36 @@ fn score_in(e: &mut Engine, attempt_id: &str, exam: &Exam, head: &str) -> Result
     };
     let outcome = crate::scoring::score(exam, &attempt);
     super::results::insert_result(e, attempt_id, exam, &attempt, &outcome, head)
+}
+
+/// Registers an attempt: its bank (with its title and content when at
+/// hand; a row without content gets them when the bank is seen), its
+/// learner if new, and the attempt.
+fn register(
+    e: &mut Engine,
+    attempt_id: &str,
+    learner_key: &str,
+    header: &Header,
+    bank: Option<(&str, &str)>,
+    r: &Registration<'_>,
+) -> Result<(), SqlError> {
+    let (title, content) = bank.unwrap_or((&header.exam_id, ""));
+    e.execute(
+        "INSERT INTO banks (bank_hash, exam_id, exam_version, title, content)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (bank_hash)
+         DO UPDATE SET title = excluded.title, content = excluded.content
+         WHERE banks.content = ''",
+        params![
+            &header.bank_hash,
+            &header.exam_id,
+            &header.exam_version,
+            title,
+            content,
+        ],
+    )?;
+    insert_learner(e, learner_key, header)?;
+    insert_attempt(e, attempt_id, learner_key, header, r)?;
+    Ok(())
 }
 
 /// Records what became of a journal file.
