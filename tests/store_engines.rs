@@ -29,6 +29,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a move is written without its own sync", lazy_move),
     ("a whole store checks clean", check_clean),
     ("a room's events are kept in order", events),
+    ("a journal file is imported once", import_once),
 ];
 
 fn exam(max_attempts: Option<u32>) -> Exam {
@@ -357,6 +358,23 @@ fn events(open: &dyn Fn() -> Db) {
     let mut found = Vec::new();
     db.check(&mut |f| found.push(f)).unwrap();
     assert_eq!(found, [], "an imported log is not a failed import");
+}
+
+fn import_once(open: &dyn Fn() -> Db) {
+    let mut db = open();
+    let exam = exam(None);
+    let h = header(&exam, "Grace Hopper", t(0));
+    let bytes = start_line(&h);
+    let lines: Vec<&[u8]> = vec![&bytes];
+    for (source, id) in [
+        ("journals/demo/x/attempt-1.journal", "i1"),
+        ("pc-1:/srv/data/journals/demo/x/attempt-1.journal", "i2"),
+    ] {
+        db.import_attempt((source, &bytes), id, "name:grace hopper", &h, &lines, false)
+            .unwrap();
+    }
+    let rows = db.attempts(&exam.meta.id, "name:grace hopper").unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
 }
 
 #[test]

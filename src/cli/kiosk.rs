@@ -146,7 +146,7 @@ fn clear_lockout(args: &Args) -> anyhow::Result<ExitCode> {
             learner: None,
         },
     };
-    let name = station::station_name();
+    let name = config.station.clone().unwrap_or_else(station::station_name);
     store.with(|db| db.record_event(&station::event_of(&line, &name)?))?;
     eprintln!(
         "brevet: PIN delays cleared (in the event log of {}, station {name}); a running station takes it up within a second",
@@ -189,6 +189,7 @@ fn import_legacy_log(
         .filter_map(|l| serde_json::from_str::<station::log::Line>(l).ok())
         .map(|l| station::event_of(&l, station_name))
         .collect::<Result<_, _>>()?;
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let source = format!("kiosk-log:{station_name}:{}", path.display());
     store.with(|db| db.import_events(&source, &bytes, &events))?;
     Ok(())
@@ -404,7 +405,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     // Wrong PINs before a restart (or a power cut) still count, and those
     // an earlier version logged in a file too.
-    let name = station::station_name();
+    let name = config.station.clone().unwrap_or_else(station::station_name);
     import_legacy_log(
         &store,
         &name,

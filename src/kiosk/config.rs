@@ -32,6 +32,7 @@ const KEYS: &[&str] = &[
     "idle_timeout",
     "lang",
     "review",
+    "station",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +54,8 @@ struct RawConfig {
     lang: Option<Spanned<String>>,
     #[serde(default)]
     review: Option<Spanned<String>>,
+    #[serde(default)]
+    station: Option<Spanned<String>>,
 }
 
 /// A checked kiosk configuration (paths as written in the file).
@@ -80,6 +83,9 @@ pub struct Config {
     /// What the result screen shows, whatever the banks say (`None`: as
     /// each bank says).
     pub review: Option<Review>,
+    /// This station's name in the room's event log (`None`: its machine's
+    /// name).
+    pub station: Option<String>,
 }
 
 fn error(code: &'static str, message: impl Into<String>, span: Range<usize>) -> Diagnostic {
@@ -135,6 +141,9 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
     nonempty(&raw.credentials, "the credentials folder");
     if let Some(results) = &raw.results {
         nonempty(results, "the results folder");
+    }
+    if let Some(station) = &raw.station {
+        nonempty(station, "the station name");
     }
     if let Some(issuer) = &raw.issuer {
         nonempty(issuer, "the issuer file");
@@ -241,6 +250,7 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
         idle_timeout,
         lang,
         review,
+        station: raw.station.map(Spanned::into_inner),
     })
 }
 

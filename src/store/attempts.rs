@@ -322,8 +322,23 @@ impl Db {
         submitted: bool,
     ) -> Result<(), StoreError> {
         let fail = self.fail();
+        use sha2::Digest as _;
+        let sha = journal::hex(&sha2::Sha256::digest(source.1).into());
         self.engine()
             .transaction(|e| {
+                // Imported already (by another process opening the store at
+                // the same time, or from another folder or machine name):
+                // once is enough.
+                let seen = e
+                    .row(
+                        "SELECT 1 FROM imports WHERE source = ?1 OR sha256 = ?2",
+                        params![source.0, &sha],
+                        |_| Ok(()),
+                    )?
+                    .is_some();
+                if seen {
+                    return Ok(());
+                }
                 let rows = attempts_of(e, &header.exam_id, learner_key)?;
                 let state = if submitted {
                     "submitted"

@@ -118,6 +118,7 @@ impl Store {
             store: self.clone(),
             attempt_id: attempt_id.to_owned(),
             exam: Arc::new(exam.clone()),
+            deferred: None,
         }
     }
 
@@ -257,6 +258,11 @@ pub struct StoreSink {
     store: Store,
     attempt_id: String,
     exam: Arc<Exam>,
+    /// The last line written without a sync of its own, sent again with
+    /// the next one: should a server have lost it (a crash before its
+    /// commit reached the disk), the next line still has its place. A line
+    /// already there is kept once.
+    deferred: Option<Vec<u8>>,
 }
 
 impl StoreSink {
@@ -268,15 +274,84 @@ impl StoreSink {
 
 impl Sink for StoreSink {
     fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+        let mut lines: Vec<&[u8]> = Vec::with_capacity(2);
+        if let Some(d) = &self.deferred {
+            lines.push(d);
+        }
+        lines.push(line);
         self.store
-            .with(|db| db.append_line(&self.attempt_id, line, Some(&self.exam)))
-            .map_err(std::io::Error::other)
+            .with(|db| db.append_lines(&self.attempt_id, &lines, Some(&self.exam)))
+            .map_err(std::io::Error::other)?;
+        self.deferred = None;
+        Ok(())
     }
 
     /// Without a sync of its own: the next line's commit syncs it.
     fn defer(&mut self, line: &[u8]) -> std::io::Result<()> {
-        self.store
-            .with(|db| db.append_line_lazily(&self.attempt_id, line))
-            .map_err(std::io::Error::other)
+        let mut lines: Vec<&[u8]> = Vec::with_capacity(2);
+        if let Some(d) = &self.deferred {
+            lines.push(d);
+        }
+        lines.push(line);
+        for l in &lines {
+            self.store
+                .with(|db| db.append_line_lazily(&self.attempt_id, l))
+                .map_err(std::io::Error::other)?;
+        }
+        self.deferred = Some(line.to_vec());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attempt::{Command, Options, Response, Session};
+
+    #[test]
+    fn a_move_lost_after_its_commit_is_sent_again_with_the_next_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = Store::open(&DataDir::at(dir.path()), Utc::now()).unwrap();
+        let exam = super::super::testing::demo();
+        let learner = Learner {
+            name: "Ada Lovelace".into(),
+            id: None,
+        };
+        let t = super::super::testing::t;
+        let header =
+            crate::attempt::Attempt::start(&exam, 4, learner.clone(), t(0), Options::default())
+                .header()
+                .clone();
+        let mut first = journal::Writer::new(Vec::new());
+        first.append(t(0), Entry::Start(header.clone())).unwrap();
+        store
+            .with(|db| db.start_attempt(&exam, "k", &header, "a1", first.sink(), None))
+            .unwrap();
+        let mut s = Session::start(
+            &exam,
+            4,
+            learner,
+            t(0),
+            Options::default(),
+            store.sink("a1", &exam),
+        )
+        .unwrap();
+        s.apply(&exam, &Command::Next, t(1)).unwrap();
+        // The server crashed before the move's commit reached its disk.
+        store
+            .with(|db| {
+                db.engine()
+                    .batch("DELETE FROM journal WHERE attempt_id = 'a1' AND seq = 1")
+                    .map_err(|e| e.to_string())
+            })
+            .unwrap();
+        let answer = Command::Answer {
+            item: 1,
+            response: Response::Bool(true),
+        };
+        s.apply(&exam, &answer, t(2)).unwrap();
+        let bytes = store.with(|db| db.journal_bytes("a1")).unwrap();
+        let read = journal::read(&bytes).unwrap();
+        assert_eq!(read.records.len(), 3, "start, move, answer");
     }
 }

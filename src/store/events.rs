@@ -50,7 +50,7 @@ impl Db {
         self.engine()
             .execute(
                 "INSERT INTO events (event_id, at_us, room, station, kind, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (event_id) DO NOTHING",
                 params![id, at, &e.room, &e.station, &e.kind, &e.line],
             )
             .map(|_| ())
@@ -111,10 +111,12 @@ impl Db {
         let fail = self.fail();
         self.engine()
             .transaction(|e| {
+                // The same file, however it was reached, is imported once.
+                let sha = crate::attempt::journal::hex(&sha2::Sha256::digest(bytes).into());
                 let seen = e
                     .row(
-                        "SELECT 1 FROM imports WHERE source = ?1",
-                        params![source],
+                        "SELECT 1 FROM imports WHERE source = ?1 OR sha256 = ?2",
+                        params![source, &sha],
                         |_| Ok(()),
                     )?
                     .is_some();
@@ -125,7 +127,7 @@ impl Db {
                     let at = ev.at.timestamp_micros();
                     e.execute(
                         "INSERT INTO events (event_id, at_us, room, station, kind, line)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (event_id) DO NOTHING",
                         params![
                             format!("{at:020}-imported-{i:08}"),
                             at,
@@ -141,7 +143,7 @@ impl Db {
                      VALUES (?1, ?2, ?3, NULL, ?4)",
                     params![
                         source,
-                        crate::attempt::journal::hex(&sha2::Sha256::digest(bytes).into()),
+                        sha,
                         Utc::now().timestamp_micros(),
                         format!("imported {} events", events.len())
                     ],

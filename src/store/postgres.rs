@@ -42,9 +42,10 @@ impl Target {
     /// # Errors
     /// The address does not parse, or holds a password.
     pub fn new(address: &str, password: Option<String>) -> Result<Self, String> {
+        // Not echoed: a password typed into it would be printed.
         let mut config: postgres::Config = address
             .parse()
-            .map_err(|e| format!("{address:?} is not a PostgreSQL address: {e}"))?;
+            .map_err(|e| format!("not a PostgreSQL address ({e})"))?;
         if config.get_password().is_some() {
             return Err(
                 "the PostgreSQL address holds a password: take it out, and give it in BREVET_STORE_PASSWORD or in a file named by --store-password-file".into(),
@@ -53,10 +54,15 @@ impl Target {
         if let Some(p) = password {
             config.password(p);
         }
+        // A link that dies without a word (a cable, a sleeping switch) is
+        // noticed within seconds, not after the system's quarter of an hour.
         config
             .connect_timeout(CONNECT_TIMEOUT)
+            .tcp_user_timeout(RECONNECT_FOR)
             .keepalives(true)
-            .keepalives_idle(Duration::from_secs(30))
+            .keepalives_idle(Duration::from_secs(5))
+            .keepalives_interval(Duration::from_secs(2))
+            .keepalives_retries(3)
             .application_name("brevet");
         let shown = shown(&config);
         Ok(Target { config, shown })
@@ -163,16 +169,36 @@ impl Conn {
         Ok(s)
     }
 
+    /// Runs `f`; outside a transaction, once more after connecting again if
+    /// the connection was lost (a statement on its own is the same run
+    /// twice: each of the store's is). Within one, the transaction is what
+    /// is run again ([`super::sql::Engine::transaction`]).
+    fn again<T>(
+        &mut self,
+        mut f: impl FnMut(&mut Self) -> Result<T, SqlError>,
+    ) -> Result<T, SqlError> {
+        let alone = !self.in_transaction;
+        match f(self) {
+            Err(e) if alone && e.kind == Kind::Unreachable => {
+                self.reconnect()?;
+                f(self)
+            }
+            other => other,
+        }
+    }
+
     /// Runs a statement; how many rows it changed.
     ///
     /// # Errors
     /// What the server said.
     pub fn execute(&mut self, sql: &str, params: &[Value]) -> Result<usize, SqlError> {
-        let s = self.statement(sql)?;
-        let bound = bind(s.params(), params)?;
-        let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| &**b).collect();
-        let n = self.client.execute(&s, &refs).map_err(error)?;
-        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+        self.again(|c| {
+            let s = c.statement(sql)?;
+            let bound = bind(s.params(), params)?;
+            let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| &**b).collect();
+            let n = c.client.execute(&s, &refs).map_err(error)?;
+            Ok(usize::try_from(n).unwrap_or(usize::MAX))
+        })
     }
 
     /// Runs a query.
@@ -180,10 +206,12 @@ impl Conn {
     /// # Errors
     /// What the server said.
     pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>, SqlError> {
-        let s = self.statement(sql)?;
-        let bound = bind(s.params(), params)?;
-        let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| &**b).collect();
-        self.client.query(&s, &refs).map_err(error)
+        self.again(|c| {
+            let s = c.statement(sql)?;
+            let bound = bind(s.params(), params)?;
+            let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| &**b).collect();
+            c.client.query(&s, &refs).map_err(error)
+        })
     }
 
     /// Runs statements separated by `;`, without parameters.
@@ -191,7 +219,7 @@ impl Conn {
     /// # Errors
     /// What the server said.
     pub fn batch(&mut self, sql: &str) -> Result<(), SqlError> {
-        self.client.batch_execute(sql).map_err(error)?;
+        self.again(|c| c.client.batch_execute(sql).map_err(error))?;
         match sql.trim() {
             "BEGIN" => self.in_transaction = true,
             "COMMIT" | "ROLLBACK" => self.in_transaction = false,
@@ -328,16 +356,18 @@ pub fn value(row: &postgres::Row, i: usize) -> Result<Value, SqlError> {
 fn error(e: postgres::Error) -> SqlError {
     use postgres::error::SqlState;
     let Some(db) = e.as_db_error() else {
-        // No answer from the server: the connection is lost or was never
-        // made.
         let mut message = e.to_string();
+        let mut lost = e.is_closed() || message.starts_with("error connecting");
         let mut source = std::error::Error::source(&e);
         while let Some(s) = source {
+            lost |= s.is::<std::io::Error>();
             message = format!("{message}: {s}");
             source = s.source();
         }
+        // No answer from the server (the connection is lost or was never
+        // made), or a value of ours the client refused.
         return SqlError {
-            kind: Kind::Unreachable,
+            kind: if lost { Kind::Unreachable } else { Kind::Other },
             message,
         };
     };
@@ -352,7 +382,7 @@ fn error(e: postgres::Error) -> SqlError {
     .contains(code)
     {
         Kind::Busy
-    } else if [SqlState::DISK_FULL, SqlState::OUT_OF_MEMORY].contains(code) {
+    } else if *code == SqlState::DISK_FULL {
         Kind::Full
     } else if [
         SqlState::READ_ONLY_SQL_TRANSACTION,
@@ -398,6 +428,8 @@ mod tests {
     fn an_address_with_a_password_is_refused_and_none_is_ever_shown() {
         let e = Target::new("postgresql://ada:s3cret@db.example/brevet", None).unwrap_err();
         assert!(e.contains("BREVET_STORE_PASSWORD"), "{e}");
+        assert!(!e.contains("s3cret"), "{e}");
+        let e = Target::new("postgresql://ada:s3cret@db.example:port/brevet", None).unwrap_err();
         assert!(!e.contains("s3cret"), "{e}");
         let t = Target::new(
             "postgresql://ada@db.example:5433/brevet",
