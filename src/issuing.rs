@@ -364,10 +364,22 @@ pub fn issue_recorded(
     Ok(path)
 }
 
+/// A credential an earlier run left unwritten, written now.
+#[derive(Debug)]
+pub struct Recovered {
+    /// Its file.
+    pub path: PathBuf,
+    /// The attempt it certifies, replayed from its journal.
+    pub attempt: Attempt,
+    /// Its score.
+    pub result: scoring::Outcome,
+}
+
 /// What an earlier run left undone for `learner` at `exam`: credentials
 /// recorded but never written are written (the same bytes), and passed
 /// attempts handed in without a credential (the process stopped between
-/// the two) are issued now. Returns the files written.
+/// the two) are issued now. Returns what was written, with each attempt's
+/// result.
 ///
 /// # Errors
 /// The store, signing or a file failed.
@@ -378,8 +390,19 @@ pub fn recover(
     learner_key: &str,
     out: &Path,
     now: DateTime<Utc>,
-) -> anyhow::Result<Vec<PathBuf>> {
+) -> anyhow::Result<Vec<Recovered>> {
     let mut written = Vec::new();
+    // The attempt's score, from its journal in the store.
+    let replayed = |attempt_id: &str| -> anyhow::Result<Option<(Attempt, String)>> {
+        let bytes = store.with(|db| db.journal_bytes(attempt_id))?;
+        let Ok(read) = crate::attempt::journal::read(&bytes) else {
+            return Ok(None);
+        };
+        // An attempt at another version of the bank is issued by that one.
+        Ok(crate::attempt::replay(exam, &read)
+            .ok()
+            .map(|a| (a, crate::attempt::journal::hex(&read.head))))
+    };
     for u in store.with(|db| db.unwritten_credentials(&exam.meta.id, learner_key))? {
         let path = write_credential_bytes(
             &u.out_dir,
@@ -389,23 +412,23 @@ pub fn recover(
             &u.bytes,
         )?;
         store.with(|db| db.credential_written(&u.credential_id, &path, now))?;
-        written.push(path);
+        if let Some((attempt, _)) = replayed(&u.attempt_id)? {
+            written.push(Recovered {
+                path,
+                result: scoring::score(exam, &attempt),
+                attempt,
+            });
+        }
     }
     for attempt_id in
         store.with(|db| db.submitted_without_credential(&exam.meta.id, learner_key))?
     {
-        let bytes = store.with(|db| db.journal_bytes(&attempt_id))?;
-        let Ok(read) = crate::attempt::journal::read(&bytes) else {
-            continue;
-        };
-        // An attempt at another version of the bank is issued by that one.
-        let Ok(attempt) = crate::attempt::replay(exam, &read) else {
+        let Some((attempt, head)) = replayed(&attempt_id)? else {
             continue;
         };
         let result = scoring::score(exam, &attempt);
         if result.passed {
-            let head = crate::attempt::journal::hex(&read.head);
-            written.push(issue_recorded(
+            let path = issue_recorded(
                 store,
                 signer,
                 exam,
@@ -415,7 +438,12 @@ pub fn recover(
                 &result,
                 out,
                 now,
-            )?);
+            )?;
+            written.push(Recovered {
+                path,
+                attempt,
+                result,
+            });
         }
     }
     Ok(written)

@@ -129,6 +129,9 @@ impl Edge<'_> {
             seed: self.seed,
             options,
             room: Some(room.to_owned()),
+            // The station writes what an earlier run left undone on its
+            // own, into the room's folder, when the learner is identified.
+            recovery: None,
         }
     }
 

@@ -5,6 +5,7 @@
 use crate::attempt::learner::NameError;
 use crate::attempt::{Learner, Options, ResumeError, Session, journal, limits};
 use crate::bank::Exam;
+use crate::present::Closed;
 use crate::store::attempts::StartError;
 use crate::store::{Store, StoreError, StoreSink};
 use chrono::{DateTime, Utc};
@@ -29,6 +30,18 @@ pub struct Launch {
     /// The kiosk's room (`None` for `brevet run`), recorded with each
     /// attempt it starts.
     pub room: Option<String>,
+    /// Who signs, and where credentials go, to finish what an earlier run
+    /// left undone (`None`: the caller does it).
+    pub recovery: Option<Recovery>,
+}
+
+/// What finishing an earlier run's issuance needs.
+#[derive(Debug, Clone)]
+pub struct Recovery {
+    /// The issuer.
+    pub signer: std::sync::Arc<crate::issuing::Signer>,
+    /// The credentials' folder.
+    pub out: PathBuf,
 }
 
 /// An attempt ready to be taken.
@@ -82,6 +95,9 @@ pub enum LaunchError {
         /// Why.
         why: NameError,
     },
+    /// A credential an earlier run left unwritten could not be written.
+    #[error("{0:#}")]
+    Recover(anyhow::Error),
     /// The new journal could not be written.
     #[error("cannot write the journal {path}: {source}")]
     Io {
@@ -177,8 +193,10 @@ impl Launch {
         }))
     }
 
-    /// When `learner` has no open attempt at `exam` and the exam's rules
-    /// refuse a new one at `now`: why, and their last handed-in attempt
+    /// When `learner` has no open attempt at `exam` and none may open now:
+    /// the exam's rules refuse it at `now`, or (with [`Launch::recovery`])
+    /// their last attempt was handed in just before brevet stopped and its
+    /// credential is written now. Why, and their last handed-in attempt
     /// (replayed, with the file of its credential if one was written).
     ///
     /// # Errors
@@ -188,8 +206,25 @@ impl Launch {
         exam: &Exam,
         learner: &Learner,
         now: DateTime<Utc>,
-    ) -> Result<Option<(limits::Refused, Option<Finished>)>, LaunchError> {
+    ) -> Result<Option<(Closed, Option<Finished>)>, LaunchError> {
         let key = self.key(learner)?;
+        // What an earlier run left undone (a kill right after the hand-in,
+        // a full disk): the credential written now, and the result shown.
+        if let Some(r) = &self.recovery {
+            let recovered =
+                crate::issuing::recover(&self.store, &r.signer, exam, &key, &r.out, now)
+                    .map_err(LaunchError::Recover)?;
+            if let Some(last) = recovered.into_iter().last() {
+                return Ok(Some((
+                    Closed::HandedIn,
+                    Some(Finished {
+                        attempt: last.attempt,
+                        result: last.result,
+                        credential: Some(last.path),
+                    }),
+                )));
+            }
+        }
         let rows = self.store.with(|db| db.attempts(&exam.meta.id, &key))?;
         if rows.iter().any(|r| r.state == "open") {
             return Ok(None);
@@ -217,7 +252,7 @@ impl Launch {
                     })
             }
         };
-        Ok(Some((why, last)))
+        Ok(Some((Closed::Rules(why), last)))
     }
 
     /// Where an attempt is, for messages: the store's file and the

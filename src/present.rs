@@ -86,20 +86,21 @@ pub fn name_refused(why: &crate::attempt::learner::NameError, s: &Strings) -> &'
 /// Why no attempt may start, in the interface's language, with the last
 /// result and where its credential is: the lines every front end shows.
 pub fn refusal_lines(
-    why: &crate::attempt::limits::Refused,
+    why: &Closed,
     last: Option<&crate::scoring::Outcome>,
     credential: Option<&std::path::Path>,
     s: &Strings,
 ) -> Vec<String> {
     let mut lines = vec![match why {
-        crate::attempt::limits::Refused::NoAttemptsLeft { .. } => {
+        Closed::Rules(crate::attempt::limits::Refused::NoAttemptsLeft { .. }) => {
             s.refused_attempts_used.to_owned()
         }
-        crate::attempt::limits::Refused::TooSoon { from } => format!(
+        Closed::Rules(crate::attempt::limits::Refused::TooSoon { from }) => format!(
             "{} {}",
             s.refused_next_attempt,
             from.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
         ),
+        Closed::HandedIn => s.handed_in_before.to_owned(),
     }];
     if let Some(result) = last {
         lines.push(verdict_line(s.last_result, result, s));
@@ -108,6 +109,16 @@ pub fn refusal_lines(
         lines.push(format!("{} {}", s.credential_written, path.display()));
     }
     lines
+}
+
+/// Why no attempt opens for the learner now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Closed {
+    /// The exam's attempt rules say no.
+    Rules(crate::attempt::limits::Refused),
+    /// Their last attempt was handed in just before brevet stopped, and its
+    /// credential was written only now: its result is what they see.
+    HandedIn,
 }
 
 /// `LABEL: PASSED · Score: 83.3 % (required 60 %)`.

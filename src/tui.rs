@@ -33,6 +33,9 @@ pub enum Ended {
     },
     /// The learner quit before the end (answers saved).
     Quit,
+    /// Nothing could open (the exam's rules, or a last attempt handed in
+    /// just before brevet stopped): what the learner was told.
+    Closed(Vec<String>),
     /// A signal or a lost terminal ended it (answers saved).
     Stopped(Stop),
 }
@@ -124,6 +127,9 @@ impl ExamScreen<'_, '_> {
                         result: result.clone(),
                         credential: self.app.credential().cloned(),
                     },
+                    None if !self.app.refused().is_empty() => {
+                        Ended::Closed(self.app.refused().to_vec())
+                    }
                     None => Ended::Quit,
                 }));
             }

@@ -506,12 +506,21 @@ fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
         data.path(),
         "UPDATE credentials SET written_us = NULL, file_name = NULL;",
     );
-    let again = run();
-    let stderr = String::from_utf8_lossy(&again.stderr);
-    assert!(
-        stderr.contains("had not been written; it is now"),
-        "{stderr}"
-    );
+    // The same command gives back the result and the credential, and
+    // starts nothing.
+    let given_back = || {
+        let again = run();
+        let stdout = String::from_utf8_lossy(&again.stdout).into_owned();
+        assert!(again.status.success(), "{stdout}");
+        assert!(
+            stdout.contains("handed in before brevet stopped")
+                && stdout.contains("Your last attempt: PASSED")
+                && stdout.contains(&*out.to_string_lossy()),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("Question 1"), "{stdout}");
+    };
+    given_back();
     let now = files();
     assert!(
         now.iter().any(|f| std::fs::read(f).unwrap() == bytes),
@@ -523,12 +532,7 @@ fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
         std::fs::remove_file(f).unwrap();
     }
     store::execute(data.path(), "DELETE FROM credentials;");
-    let again = run();
-    let stderr = String::from_utf8_lossy(&again.stderr);
-    assert!(
-        stderr.contains("had not been written; it is now"),
-        "{stderr}"
-    );
+    given_back();
     assert!(
         files()
             .iter()
@@ -536,4 +540,5 @@ fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
         "{:?}",
         files()
     );
+    assert_eq!(store::journals(data.path()).matches("\"start\"").count(), 1);
 }

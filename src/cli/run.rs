@@ -114,18 +114,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // Attempts imported from an earlier version's journals get their
     // results, now that the bank is at hand.
     store.score_missing(&exam)?;
-    let launch = Launch {
-        store,
-        // Anyone can type any --learner-id: the name is the key.
-        trust_ids: false,
-        seed: args.seed,
-        options: Options {
-            extra_time_percent: args.extra_time,
-            supervised: false,
-            identity_verified: false,
-        },
-        room: None,
-    };
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
@@ -154,6 +142,22 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // A credential folder that cannot be written would only show at the end
     // of a passed exam: find out now.
     writable(&out)?;
+    let launch = Launch {
+        store,
+        // Anyone can type any --learner-id: the name is the key.
+        trust_ids: false,
+        seed: args.seed,
+        options: Options {
+            extra_time_percent: args.extra_time,
+            supervised: false,
+            identity_verified: false,
+        },
+        room: None,
+        recovery: Some(crate::launch::Recovery {
+            signer: std::sync::Arc::new(signer),
+            out: out.clone(),
+        }),
+    };
     let mut on_finish = |exam: &bank::Exam,
                          session: &crate::attempt::Session<crate::store::StoreSink>,
                          result: &crate::scoring::Outcome|
@@ -161,9 +165,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         if !result.passed {
             return Ok(None);
         }
+        let Some(recovery) = &launch.recovery else {
+            return Ok(None);
+        };
         Ok(Some(crate::issuing::issue_recorded(
             &launch.store,
-            &signer,
+            &recovery.signer,
             exam,
             session.sink().attempt_id(),
             session.attempt(),
@@ -173,26 +180,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             chrono::Utc::now(),
         )?))
     };
-    // What an earlier run of this learner left undone (a kill right after
-    // the hand-in, a full disk): their credential, written now.
-    if let Some(l) = &learner {
-        let key = crate::store::store_key(l, launch.trust_ids)?;
-        for path in crate::issuing::recover(
-            &launch.store,
-            &signer,
-            &exam,
-            &key,
-            &out,
-            chrono::Utc::now(),
-        )? {
-            eprintln!(
-                "brevet: the credential of an earlier attempt had not been written; it is now: {}",
-                path.display()
-            );
-        }
-    }
     // Refused by the exam's rules (attempts used up, too soon): said once,
-    // before anything starts, with the last result and its credential.
+    // before anything starts, with the last result and its credential. Or
+    // the last attempt was handed in just before brevet stopped: its result,
+    // and its credential written now.
     if let Some(l) = &learner
         && let Some((why, last)) = launch.refusal(&exam, l, chrono::Utc::now())?
     {
@@ -202,6 +193,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             last.as_ref().and_then(|f| f.credential.as_deref()),
             lang.strings(),
         );
+        if why == crate::present::Closed::HandedIn {
+            for line in &lines {
+                println!("{line}");
+            }
+            println!("{}", lang.strings().credential_purpose);
+            return Ok(ExitCode::SUCCESS);
+        }
         for line in &lines[1..] {
             println!("{line}");
         }
@@ -247,6 +245,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             if let Some(path) = credential {
                 println!("{} {}", s.credential_written, path.display());
                 println!("{}", s.credential_purpose);
+            }
+        }
+        // Said again once the screen is gone.
+        tui::Ended::Closed(lines) => {
+            for line in &lines {
+                println!("{line}");
             }
         }
         tui::Ended::Quit => {

@@ -58,6 +58,8 @@ pub struct Strings {
     pub refused_next_attempt: &'static str,
     /// Before the learner's last result.
     pub last_result: &'static str,
+    /// Said when the last attempt was handed in before brevet stopped.
+    pub handed_in_before: &'static str,
     /// How to leave when no attempt may start.
     pub refused_leave: &'static str,
     /// A name or id longer than the limit.
@@ -219,6 +221,7 @@ static EN: Strings = Strings {
     refused_attempts_used: "Every attempt this exam allows has been used.",
     refused_next_attempt: "The next attempt may start on",
     last_result: "Your last attempt",
+    handed_in_before: "Your last attempt was handed in before brevet stopped; here is its result.",
     refused_leave: "Press Enter to leave.",
     identify_too_long: "Too long: 200 characters at most.",
     instructions_title: "Before you start",
@@ -365,6 +368,7 @@ static FR: Strings = Strings {
     refused_attempts_used: "Toutes les tentatives que permet cet examen ont été utilisées.",
     refused_next_attempt: "La prochaine tentative pourra commencer le",
     last_result: "Votre dernière tentative",
+    handed_in_before: "Votre dernière tentative a été remise avant l'arrêt de brevet ; en voici le résultat.",
     refused_leave: "Appuyez sur Entrée pour quitter.",
     identify_too_long: "Trop long : 200 caractères au plus.",
     instructions_title: "Avant de commencer",

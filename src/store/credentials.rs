@@ -40,6 +40,8 @@ pub struct Unwritten {
     pub issued_at: DateTime<Utc>,
     /// The learner's name, as the attempt records it.
     pub learner_name: String,
+    /// The attempt it certifies.
+    pub attempt_id: String,
 }
 
 impl Db {
@@ -117,7 +119,8 @@ impl Db {
         let fail = self.fail();
         self.engine()
             .rows(
-                "SELECT c.credential_id, c.document, c.out_dir, c.issued_us, a.learner_name
+                "SELECT c.credential_id, c.document, c.out_dir, c.issued_us, a.learner_name,
+                   a.attempt_id
                  FROM credentials c JOIN attempts a ON a.attempt_id = c.attempt_id
                  WHERE c.exam_id = ?1 AND c.learner_key = ?2 AND c.written_us IS NULL
                  ORDER BY c.issued_us",
@@ -129,6 +132,7 @@ impl Db {
                         out_dir: PathBuf::from(r.text(2)?),
                         issued_at: DateTime::from_timestamp_micros(r.int(3)?).unwrap_or_default(),
                         learner_name: r.text(4)?,
+                        attempt_id: r.text(5)?,
                     })
                 },
             )
