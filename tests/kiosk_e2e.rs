@@ -114,20 +114,24 @@ impl Room {
         p
     }
 
-    /// `brevet results --data DATA ARGS…`, which must succeed: its output.
-    fn brevet_results(&self, args: &[&str]) -> String {
+    /// `brevet ARGS… --data DATA`, which must succeed: its output.
+    fn brevet(&self, args: &[&str]) -> String {
         let out = assert_cmd::Command::cargo_bin("brevet")
             .unwrap()
-            .arg("results")
+            .args(args)
             .arg("--data")
             .arg(self.path("data"))
-            .args(args)
             .assert()
             .success()
             .get_output()
             .stdout
             .clone();
         String::from_utf8(out).unwrap()
+    }
+
+    /// `brevet results ARGS… --data DATA`: its output.
+    fn brevet_results(&self, args: &[&str]) -> String {
+        self.brevet(&[&["results"], args].concat())
     }
 
     /// Waits (up to 20 s) until the store holds a result of `learner`:
@@ -184,17 +188,8 @@ impl Room {
 
     /// The room's event log, as `brevet kiosk --log` prints it.
     fn log(&self) -> String {
-        let out = assert_cmd::Command::cargo_bin("brevet")
-            .unwrap()
-            .args(["kiosk", "--log", "--data"])
-            .arg(self.path("data"))
-            .arg(self.path("kiosk.toml"))
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
+        let config = self.path("kiosk.toml");
+        self.brevet(&["kiosk", "--log", config.to_str().unwrap()])
     }
 }
 
