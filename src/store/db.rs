@@ -95,7 +95,7 @@ impl Db {
                     if version(e)? >= step {
                         return Ok(());
                     }
-                    e.batch(sql)?;
+                    e.migrate(sql)?;
                     e.execute(
                         "INSERT INTO schema_version (version, applied_us, brevet) VALUES (?1, ?2, ?3)",
                         params![step, now_us, brevet],

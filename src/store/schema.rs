@@ -2,13 +2,19 @@
 //! the embedded store (SQLite) and PostgreSQL. A migration is never edited
 //! once released; a change is a new one. Each is applied in its own
 //! transaction with its `schema_version` row; a store whose version is above
-//! [`LATEST`] was made by a newer brevet and is refused.
+//! [`LATEST`] was made by a newer brevet and is refused. One clause only
+//! SQLite has, `WITHOUT ROWID`, is written as the comment [`SQLITE_ONLY`],
+//! which the SQLite engine turns into the clause.
 
 /// Every migration, in order: (version, SQL).
 pub const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("schema/0001_initial.sql")),
     (2, include_str!("schema/0002_results.sql")),
+    (3, include_str!("schema/0003_journal_one_tree.sql")),
 ];
+
+/// Marks, in a migration, what only SQLite reads: a comment elsewhere.
+pub const SQLITE_ONLY: &str = "/*SQLITE: WITHOUT ROWID*/";
 
 /// The schema version this brevet writes.
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

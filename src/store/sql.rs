@@ -369,6 +369,20 @@ impl Engine {
         }
     }
 
+    /// Runs a migration's statements: what only SQLite reads is written as
+    /// a comment ([`super::schema::SQLITE_ONLY`]), made a clause here.
+    ///
+    /// # Errors
+    /// What the engine said.
+    pub fn migrate(&mut self, sql: &str) -> Result<(), SqlError> {
+        match self {
+            Engine::Sqlite(_) => {
+                self.batch(&sql.replace(super::schema::SQLITE_ONLY, "WITHOUT ROWID"))
+            }
+            Engine::Postgres(_) => self.batch(sql),
+        }
+    }
+
     /// Begins a write transaction: on SQLite, the write lock is taken at
     /// once (`BEGIN IMMEDIATE`), so that what the transaction reads is what
     /// it writes over.

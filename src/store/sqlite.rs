@@ -72,6 +72,11 @@ impl Db {
         // log, so an acknowledged answer survives a power cut. (Switching a
         // new file to WAL while another process does the same can be
         // refused at once, without the busy timeout: tried again.)
+        // Small pages: an answer's commit writes a few of them to the log,
+        // and fewer bytes to sync make the wait shorter (BENCHMARKS.md). A
+        // store made before keeps its own.
+        conn.execute_batch("PRAGMA page_size = 1024")
+            .map_err(fail)?;
         let mode: String = patiently(|| {
             conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
                 .map_err(SqlError::from)
@@ -148,12 +153,68 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+        assert_eq!(count(&mut db, "PRAGMA page_size"), 1024);
+        let journal = db
+            .engine()
+            .row(
+                "SELECT sql FROM sqlite_master WHERE name = 'journal'",
+                &[],
+                |r| r.text(0),
+            )
+            .unwrap()
+            .unwrap();
+        assert!(journal.ends_with("WITHOUT ROWID"), "{journal}");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "{mode:o}");
         }
+    }
+
+    #[test]
+    fn a_store_of_schema_2_keeps_its_journal_rows_at_schema_3() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        {
+            let conn = Connection::open(&path).unwrap();
+            for (version, sql) in &crate::store::schema::MIGRATIONS[..2] {
+                conn.execute_batch(sql).unwrap();
+                conn.execute(
+                    "INSERT INTO schema_version VALUES (?1, 0, 'old')",
+                    [version],
+                )
+                .unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO banks VALUES ('h', 'demo', '1', 'Demo', '');
+                 INSERT INTO learners VALUES ('k', 'Ada', NULL, 'k', 0);
+                 INSERT INTO attempts (attempt_id, exam_id, learner_key, number, bank_hash, seed,
+                   learner_name, started_us, deadline_us, state, supervised, identity_verified,
+                   extra_time_percent, origin)
+                   VALUES ('a1', 'demo', 'k', 1, 'h', '4', 'Ada', 0, 1, 'open', 0, 0, 0, 'live');
+                 INSERT INTO journal VALUES ('a1', 0, 5, 'p', 'h0', '{}');
+                 INSERT INTO journal VALUES ('a1', 1, 6, 'h0', 'h1', '{\"x\":1}');",
+            )
+            .unwrap();
+        }
+        let mut db = Db::open(&path, "new", 1).unwrap();
+        assert_eq!(db.version().unwrap(), LATEST);
+        let rows = db
+            .engine()
+            .rows(
+                "SELECT seq, hash, record FROM journal WHERE attempt_id = 'a1' ORDER BY seq",
+                &[],
+                |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (0, "h0".into(), "{}".into()),
+                (1, "h1".into(), "{\"x\":1}".into())
+            ]
+        );
     }
 
     #[test]
