@@ -392,17 +392,8 @@ pub fn recover(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Recovered>> {
     let mut written = Vec::new();
-    // The attempt's score, from its journal in the store.
-    let replayed = |attempt_id: &str| -> anyhow::Result<Option<(Attempt, String)>> {
-        let bytes = store.with(|db| db.journal_bytes(attempt_id))?;
-        let Ok(read) = crate::attempt::journal::read(&bytes) else {
-            return Ok(None);
-        };
-        // An attempt at another version of the bank is issued by that one.
-        Ok(crate::attempt::replay(exam, &read)
-            .ok()
-            .map(|a| (a, crate::attempt::journal::hex(&read.head))))
-    };
+    // An attempt at another version of the bank is issued by that one.
+    let replayed = |attempt_id: &str| store.replay(attempt_id, exam);
     for u in store.with(|db| db.unwritten_credentials(&exam.meta.id, learner_key))? {
         let path = write_credential_bytes(
             &u.out_dir,

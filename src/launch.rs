@@ -240,12 +240,10 @@ impl Launch {
         let last = match rows.iter().rev().find(|r| r.state == "submitted") {
             None => None,
             Some(row) => {
-                let bytes = self.store.with(|db| db.journal_bytes(&row.attempt_id))?;
                 let credential = self.store.with(|db| db.credential_file(&row.attempt_id))?;
-                journal::read(&bytes)
-                    .ok()
-                    .and_then(|read| crate::attempt::replay(exam, &read).ok())
-                    .map(|attempt| Finished {
+                self.store
+                    .replay(&row.attempt_id, exam)?
+                    .map(|(attempt, _)| Finished {
                         result: crate::scoring::score(exam, &attempt),
                         attempt,
                         credential,

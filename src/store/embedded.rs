@@ -141,19 +141,34 @@ impl Store {
         let hash = crate::attempt::bank_hash(exam);
         let mut scored = 0;
         for id in self.with(|db| db.unscored(&hash))? {
-            let bytes = self.with(|db| db.journal_bytes(&id))?;
-            let Ok(read) = journal::read(&bytes) else {
-                continue;
-            };
-            let Ok(attempt) = crate::attempt::replay(exam, &read) else {
+            let Some((attempt, head)) = self.replay(&id, exam)? else {
                 continue;
             };
             let outcome = crate::scoring::score(exam, &attempt);
-            let head = journal::hex(&read.head);
             self.with(|db| db.record_result(&id, exam, &attempt, &outcome, &head))?;
             scored += 1;
         }
         Ok(scored)
+    }
+
+    /// The attempt `attempt_id`, rebuilt from its journal rows on `exam`,
+    /// and the hash of its last record; `None` if the journal does not read
+    /// (`brevet store check` says why) or was drawn from another bank.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn replay(
+        &self,
+        attempt_id: &str,
+        exam: &Exam,
+    ) -> Result<Option<(crate::attempt::Attempt, String)>, StoreError> {
+        let bytes = self.with(|db| db.journal_bytes(attempt_id))?;
+        let Ok(read) = journal::read(&bytes) else {
+            return Ok(None);
+        };
+        Ok(crate::attempt::replay(exam, &read)
+            .ok()
+            .map(|attempt| (attempt, journal::hex(&read.head))))
     }
 
     /// Imports every journal file of `data` not imported yet, oldest

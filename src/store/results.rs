@@ -169,7 +169,8 @@ impl Db {
     }
 
     /// The handed-in attempts drawn from the bank `bank_hash` that have no
-    /// result yet.
+    /// result yet: imported ones (a live attempt gets its result with its
+    /// hand-in).
     ///
     /// # Errors
     /// The store failed.
@@ -178,7 +179,7 @@ impl Db {
         self.engine()
             .rows(
                 "SELECT a.attempt_id FROM attempts a
-                 WHERE a.bank_hash = ?1 AND a.state = 'submitted'
+                 WHERE a.origin = 'imported' AND a.bank_hash = ?1 AND a.state = 'submitted'
                    AND NOT EXISTS (SELECT 1 FROM results r WHERE r.attempt_id = a.attempt_id)
                  ORDER BY a.started_us",
                 params![bank_hash],

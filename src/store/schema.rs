@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("schema/0001_initial.sql")),
     (2, include_str!("schema/0002_results.sql")),
     (3, include_str!("schema/0003_journal_one_tree.sql")),
+    (4, include_str!("schema/0004_unscored_index.sql")),
 ];
 
 /// Marks, in a migration, what only SQLite reads: a comment elsewhere.
