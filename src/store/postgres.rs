@@ -232,11 +232,6 @@ impl Conn {
     pub fn in_transaction(&self) -> bool {
         self.in_transaction
     }
-
-    /// The store as messages name it.
-    pub fn shown(&self) -> &str {
-        self.target.shown()
-    }
 }
 
 /// `?1` as PostgreSQL writes it: `$1`. (The store's statements hold no
