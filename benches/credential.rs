@@ -55,7 +55,8 @@ fn issue_and_verify_with(c: &mut Criterion, suite: Cryptosuite) {
     let bytes = serde_json::to_vec_pretty(&doc).expect("serialises");
     let options = VerifyOptions {
         now: parse_datetime("2025-06-01T00:00:00Z").expect("date"),
-        trusted: &[],
+        knowledge: brevet::credential::verify::Knowledge::none(),
+        require_trust: false,
         any_vc: false,
     };
     assert!(verify(&bytes, &options).verdict.is_valid());

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod docs;
 pub mod import;
+pub mod issuer;
 pub mod keygen;
 pub mod kiosk;
 pub mod paper;
@@ -14,6 +15,7 @@ pub mod secret;
 pub mod stats;
 pub mod store;
 pub mod store_at;
+pub mod trust;
 pub mod verify;
 
 use clap::{Parser, Subcommand};
@@ -70,6 +72,11 @@ pub enum Command {
         invalid, 2 a file could not be read or an argument is wrong."
     )]
     Verify(verify::Args),
+    /// Publish the issuer's DID document and status lists, rotate its key,
+    /// revoke, suspend and reinstate credentials.
+    #[command(after_help = "Exit status: 0 done, 1 the change was refused (already \
+        revoked, no such entry…), 2 the issuer, its key or the store could not be used.")]
+    Issuer(issuer::Args),
     /// Run a training-room exam station: one learner after another, only
     /// the proctor's PIN leaves.
     #[command(
@@ -135,6 +142,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Issuer(args) => issuer::run(&args),
         Command::Kiosk(args) => kiosk::run(&args),
         Command::Results(args) => results::run(&args),
         Command::Store(args) => store::run(&args),

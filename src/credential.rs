@@ -7,6 +7,7 @@
 
 pub mod country;
 pub mod did;
+pub mod did_web;
 pub mod invalid;
 pub mod jcs;
 pub mod key;
@@ -14,6 +15,7 @@ pub mod ld;
 pub mod ob;
 pub mod proof;
 pub mod rdfc;
+pub mod status;
 pub mod summary;
 pub mod verify;
 

@@ -10,11 +10,15 @@ use crate::atomic::{WriteOptions, write_file};
 use crate::attempt::Attempt;
 use crate::bank::diagnostic::Diagnostic;
 use crate::bank::{Exam, Navigation};
+use crate::credential::did::DidKey;
+use crate::credential::did_web::{DidWeb, PublishedKey};
 use crate::credential::key::{IssuerKey, Passphrase};
+use crate::credential::ob::IssuerDid;
 use crate::credential::ob::{
     self, AttemptEvidence, CredentialInput, ProctoringCounts, Score, Supervision,
 };
 use crate::credential::proof::Cryptosuite;
+use crate::credential::status::{self, Purpose};
 use crate::scoring;
 use crate::store::DataDir;
 use chrono::{DateTime, Utc};
@@ -40,6 +44,60 @@ struct RawIssuer {
     #[serde(default)]
     include_accommodations: bool,
     key: Spanned<String>,
+    /// An organisation's `did:web` (default: the key's `did:key`).
+    #[serde(default)]
+    did: Option<Spanned<String>>,
+    /// The folder URL the status lists are published under.
+    #[serde(default)]
+    status_lists: Option<Spanned<String>>,
+    /// Give credentials a suspension entry too.
+    #[serde(default)]
+    suspension: Option<Spanned<bool>>,
+    /// Earlier keys, still listed in the DID document.
+    #[serde(default)]
+    previous_keys: Vec<RawPreviousKey>,
+}
+
+/// An earlier key of a `did:web` issuer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPreviousKey {
+    /// Its public key, `z6Mk…` (or `did:key:z6Mk…`).
+    public: Spanned<String>,
+    /// When it stopped signing (for people; verifiers keep accepting it).
+    #[serde(default)]
+    retired: Option<Spanned<String>>,
+    /// When it was compromised: its signatures fail from then on.
+    #[serde(default)]
+    revoked: Option<Spanned<String>>,
+}
+
+/// Where an issuer publishes its status lists, and which purposes its
+/// credentials carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLists {
+    /// The folder URL, ending with `/`.
+    pub base: String,
+    /// Revocation, and suspension when asked.
+    pub purposes: Vec<Purpose>,
+}
+
+/// Everything `issuer.toml` says, checked.
+#[derive(Debug, Clone)]
+pub struct IssuerFile {
+    /// The profile credentials carry (its `did` is the key's until the key
+    /// is read, for a `did:key` issuer).
+    pub issuer: ob::Issuer,
+    /// The key file, as written (relative to `issuer.toml`).
+    pub key: String,
+    /// Where `key`'s value is in the text (for `brevet issuer rotate`).
+    pub key_span: std::ops::Range<usize>,
+    /// The `did:web`, when the issuer has one.
+    pub did_web: Option<DidWeb>,
+    /// Status lists, when published.
+    pub status: Option<StatusLists>,
+    /// Earlier keys.
+    pub previous_keys: Vec<PublishedKey>,
 }
 
 /// An issuer ready to sign: its profile and its key (in memory only).
@@ -48,6 +106,8 @@ pub struct Signer {
     key: IssuerKey,
     demo: bool,
     suite: Cryptosuite,
+    status: Option<StatusLists>,
+    previous_keys: Vec<PublishedKey>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -93,7 +153,7 @@ pub enum IssuerError {
 ///
 /// # Errors
 /// Every problem found.
-pub fn parse_issuer(source: &str) -> Result<(ob::Issuer, String), Vec<Diagnostic>> {
+pub fn parse_issuer(source: &str) -> Result<IssuerFile, Vec<Diagnostic>> {
     let raw: RawIssuer =
         toml::from_str(source).map_err(|e| vec![Diagnostic::from_toml("issuer-file", &e)])?;
     let mut problems = Vec::new();
@@ -106,9 +166,7 @@ pub fn parse_issuer(source: &str) -> Result<(ob::Issuer, String), Vec<Diagnostic
         }
     }
     let url = raw.url.get_ref();
-    if !(url.starts_with("https://") || url.starts_with("http://"))
-        || url.contains(|c: char| c.is_whitespace() || c.is_control() || "<>\"{}|^`\\".contains(c))
-    {
+    if !is_web_address(url) {
         problems.push(
             Diagnostic::error(
                 "bad-url",
@@ -133,24 +191,147 @@ pub fn parse_issuer(source: &str) -> Result<(ob::Issuer, String), Vec<Diagnostic
             .help("two capital letters, e.g. \"FR\", \"BE\", \"DE\""),
         );
     }
+    let did_web = match &raw.did {
+        None => None,
+        Some(did) if did.get_ref().starts_with("did:key:") => {
+            problems.push(
+                Diagnostic::error("bad-did", "a did:key is the key itself", did.span())
+                    .label("leave `did` out for a did:key issuer")
+                    .help("`did` names an organisation's did:web, e.g. \"did:web:formation.example.org\""),
+            );
+            None
+        }
+        Some(did) => match DidWeb::parse(did.get_ref()) {
+            Ok(web) => Some(web),
+            Err(e) => {
+                problems.push(
+                    Diagnostic::error("bad-did", format!("not a did:web: {e}"), did.span())
+                        .label("expected did:web:DOMAIN[:PATH]")
+                        .help("e.g. \"did:web:formation.example.org\" or \"did:web:example.org:certif\""),
+                );
+                None
+            }
+        },
+    };
+    let suspension = raw.suspension.as_ref().is_some_and(|s| *s.get_ref());
+    let status = match &raw.status_lists {
+        None => {
+            if let Some(s) = raw.suspension.as_ref().filter(|s| *s.get_ref()) {
+                problems.push(
+                    Diagnostic::error(
+                        "suspension-without-lists",
+                        "suspension needs status lists",
+                        s.span(),
+                    )
+                    .label("no `status_lists` to publish the suspensions in")
+                    .help("add status_lists = \"https://…/status/\""),
+                );
+            }
+            None
+        }
+        Some(base) if !is_web_address(base.get_ref()) || base.get_ref().contains(['?', '#']) => {
+            problems.push(
+                Diagnostic::error(
+                    "bad-url",
+                    format!("`{}` is not a folder's web address", base.get_ref()),
+                    base.span(),
+                )
+                .label("expected https://…/")
+                .help("where the lists will be published, e.g. \"https://formation.example.org/status/\""),
+            );
+            None
+        }
+        Some(base) => {
+            let mut base = base.get_ref().clone();
+            if !base.ends_with('/') {
+                base.push('/');
+            }
+            let mut purposes = vec![Purpose::Revocation];
+            if suspension {
+                purposes.push(Purpose::Suspension);
+            }
+            Some(StatusLists { base, purposes })
+        }
+    };
+    let mut previous_keys = Vec::new();
+    for previous in &raw.previous_keys {
+        let text = previous.public.get_ref();
+        let key = DidKey::from_multibase(text.strip_prefix("did:key:").unwrap_or(text));
+        let date = |field: &Option<Spanned<String>>, problems: &mut Vec<Diagnostic>| {
+            let field = field.as_ref()?;
+            let parsed = crate::credential::parse_datetime(field.get_ref());
+            if parsed.is_none() {
+                problems.push(
+                    Diagnostic::error(
+                        "bad-date",
+                        format!("`{}` is not a date and time", field.get_ref()),
+                        field.span(),
+                    )
+                    .label("expected e.g. 2026-12-03T10:00:00Z")
+                    .help("an RFC 3339 date and time with its zone"),
+                );
+            }
+            parsed
+        };
+        let _retired = date(&previous.retired, &mut problems);
+        let revoked = date(&previous.revoked, &mut problems);
+        match key {
+            Ok(key) => previous_keys.push(PublishedKey { key, revoked }),
+            Err(e) => problems.push(
+                Diagnostic::error(
+                    "bad-key",
+                    format!("not an Ed25519 public key: {e}"),
+                    previous.public.span(),
+                )
+                .label("expected z6Mk…"),
+            ),
+        }
+    }
+    if did_web.is_none()
+        && let Some(first) = raw.previous_keys.first()
+    {
+        problems.push(
+            Diagnostic::error(
+                "previous-keys-without-did",
+                "earlier keys need a did:web",
+                first.public.span(),
+            )
+            .label("a did:key issuer has one key: its name")
+            .help("add did = \"did:web:…\", whose DID document lists every key"),
+        );
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
+    let key_span = raw.key.span();
     let key = raw.key.into_inner();
-    // The did is filled in once the key is read.
-    let placeholder = IssuerKey::from_seed(&[0; 32]).did().clone();
-    Ok((
-        ob::Issuer {
+    // The did is the key's until the key is read (did:key issuers).
+    let did = match &did_web {
+        Some(web) => IssuerDid::Web(web.clone()),
+        None => IssuerDid::Key(IssuerKey::from_seed(&[0; 32]).did().clone()),
+    };
+    Ok(IssuerFile {
+        issuer: ob::Issuer {
             name: raw.name.into_inner(),
             url: raw.url.into_inner(),
             country: Some(raw.country.into_inner()),
             region: raw.region,
             quality_assurance: raw.quality_assurance,
             include_accommodations: raw.include_accommodations,
-            did: placeholder,
+            did,
         },
         key,
-    ))
+        key_span,
+        did_web,
+        status,
+        previous_keys,
+    })
+}
+
+/// An http(s) address without spaces or characters URLs may not hold raw.
+fn is_web_address(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.contains(|c: char| c.is_whitespace() || c.is_control() || "<>\"{}|^`\\".contains(c))
 }
 
 /// A refused or unreadable input file as an I/O error on `path`.
@@ -186,7 +367,7 @@ impl Signer {
     pub fn from_file(path: &Path, passphrase: Option<&Passphrase>) -> Result<Self, IssuerError> {
         let source = crate::input::read_text(path, crate::input::SMALL_TEXT)
             .map_err(|e| input_error(path, e))?;
-        let (mut issuer, key_path) = parse_issuer(&source).map_err(|d| IssuerError::Invalid {
+        let file = parse_issuer(&source).map_err(|d| IssuerError::Invalid {
             path: path.to_path_buf(),
             rendered: crate::bank::diagnostic::render_text(
                 &path.display().to_string(),
@@ -195,7 +376,7 @@ impl Signer {
                 false,
             ),
         })?;
-        let key_path = path.parent().unwrap_or(Path::new(".")).join(key_path);
+        let key_path = path.parent().unwrap_or(Path::new(".")).join(&file.key);
         let pem = zeroize::Zeroizing::new(
             crate::input::read_text(&key_path, crate::input::SMALL_TEXT)
                 .map_err(|e| input_error(&key_path, e))?,
@@ -204,12 +385,17 @@ impl Signer {
             path: key_path.clone(),
             source,
         })?;
-        issuer.did = key.did().clone();
+        let mut issuer = file.issuer;
+        if file.did_web.is_none() {
+            issuer.did = IssuerDid::Key(key.did().clone());
+        }
         Ok(Self {
             issuer,
             key,
             demo: false,
             suite: Cryptosuite::EddsaRdfc2022,
+            status: file.status,
+            previous_keys: file.previous_keys,
         })
     }
 
@@ -265,13 +451,15 @@ impl Signer {
             region: None,
             quality_assurance: None,
             include_accommodations: false,
-            did: key.did().clone(),
+            did: IssuerDid::Key(key.did().clone()),
         };
         Ok(Self {
             issuer,
             key,
             demo: true,
             suite: Cryptosuite::EddsaRdfc2022,
+            status: None,
+            previous_keys: Vec::new(),
         })
     }
 
@@ -300,10 +488,51 @@ impl Signer {
         &self.issuer
     }
 
-    /// Signs the credential for a mastered attempt.
+    /// Where its status lists are published, if they are.
+    pub fn status_lists(&self) -> Option<&StatusLists> {
+        self.status.as_ref()
+    }
+
+    /// The current key's public part.
+    pub fn public_key(&self) -> &DidKey {
+        self.key.did()
+    }
+
+    /// The keys its DID document lists, oldest first: the earlier ones,
+    /// then the current one.
+    pub fn published_keys(&self) -> Vec<PublishedKey> {
+        let mut keys = self.previous_keys.clone();
+        if !keys.iter().any(|k| &k.key == self.key.did()) {
+            keys.push(PublishedKey {
+                key: self.key.did().clone(),
+                revoked: None,
+            });
+        }
+        keys
+    }
+
+    /// Signs a document the issuer publishes (a status list), with the key
+    /// and the suite of its credentials.
+    ///
+    /// # Errors
+    /// The document cannot be signed.
+    pub fn sign_document(
+        &self,
+        document: serde_json::Map<String, serde_json::Value>,
+        now: DateTime<Utc>,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, ob::IssueError> {
+        let method = self.issuer.did.method_for(self.key.did())?;
+        Ok(crate::credential::proof::sign_as(
+            document, &self.key, &method, now, self.suite,
+        )?)
+    }
+
+    /// Signs the credential for a mastered attempt, with its places in the
+    /// status lists.
     ///
     /// # Errors
     /// The input does not make a valid credential.
+    #[allow(clippy::too_many_arguments)]
     pub fn issue(
         &self,
         exam: &Exam,
@@ -312,8 +541,9 @@ impl Signer {
         result: &scoring::Outcome,
         now: DateTime<Utc>,
         random_id: [u8; 16],
+        status: Vec<status::Entry>,
     ) -> Result<serde_json::Map<String, serde_json::Value>, ob::IssueError> {
-        let input = credential_input(
+        let mut input = credential_input(
             exam,
             attempt,
             journal_head,
@@ -323,6 +553,7 @@ impl Signer {
             now,
             random_id,
         );
+        input.status = status;
         ob::issue(&input, &self.key, self.suite)
     }
 }
@@ -345,23 +576,79 @@ pub fn issue_recorded(
     out: &Path,
     now: DateTime<Utc>,
 ) -> anyhow::Result<PathBuf> {
-    let doc = signer.issue(exam, attempt, journal_head, result, now, rand::random())?;
-    let bytes = credential_bytes(&doc, out)?;
-    let credential_id = doc.get("id").and_then(|v| v.as_str()).unwrap_or_default();
-    store.with(|db| {
-        db.record_credential(&crate::store::credentials::NewCredential {
-            credential_id,
-            attempt_id,
-            issuer_did: &signer.key.did().to_string(),
-            issued_at: now,
-            bytes: &bytes,
-            out_dir: out,
-        })
-    })?;
+    // A place in each status list, at random; chosen again, and the
+    // credential signed again, if another station takes it meanwhile.
+    let mut tries = 0;
+    let (credential_id, bytes) = loop {
+        tries += 1;
+        let entries = match &signer.status {
+            None => Vec::new(),
+            Some(lists) => store.with(|db| free_places(db, lists))?,
+        };
+        let doc = signer.issue(
+            exam,
+            attempt,
+            journal_head,
+            result,
+            now,
+            rand::random(),
+            entries.clone(),
+        )?;
+        let bytes = credential_bytes(&doc, out)?;
+        let credential_id = doc
+            .get("id")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let recorded = store.with(|db| {
+            db.record_credential_with_status(
+                &crate::store::credentials::NewCredential {
+                    credential_id: &credential_id,
+                    attempt_id,
+                    issuer_did: &signer.issuer.did.to_string(),
+                    issued_at: now,
+                    bytes: &bytes,
+                    out_dir: out,
+                },
+                &entries,
+            )
+        })?;
+        if recorded {
+            break (credential_id, bytes);
+        }
+        if tries >= 16 {
+            anyhow::bail!("no free place found in the status lists after {tries} tries");
+        }
+    };
+    let credential_id = credential_id.as_str();
     let learner = &attempt.header().learner.name;
     let path = write_credential_bytes(out, &exam.meta.id, learner, now, &bytes)?;
     store.with(|db| db.credential_written(credential_id, &path, Utc::now()))?;
     Ok(path)
+}
+
+/// A free place, at random, in the open list of each purpose.
+fn free_places(
+    db: &mut crate::store::db::Db,
+    lists: &StatusLists,
+) -> Result<Vec<status::Entry>, crate::store::StoreError> {
+    let mut entries = Vec::new();
+    for &purpose in &lists.purposes {
+        let list = db.open_status_list(&lists.base, purpose)?;
+        // A list is at most half full: a free place comes within a few tries.
+        let index = loop {
+            let index = rand::random_range(0..status::MIN_ENTRIES as u64);
+            if !db.status_place_taken(&list, index)? {
+                break index;
+            }
+        };
+        entries.push(status::Entry {
+            purpose,
+            index,
+            list,
+        });
+    }
+    Ok(entries)
 }
 
 /// A credential an earlier run left unwritten, written now.
@@ -506,6 +793,7 @@ pub fn credential_input(
             Supervision::Unsupervised
         },
         demo_issuer: demo,
+        status: Vec::new(),
     }
 }
 
@@ -654,12 +942,12 @@ mod tests {
     #[test]
     fn issuer_files_are_checked_like_banks() {
         let good = "name = \"Centre Exemple\"\nurl = \"https://formation.example.org\"\ncountry = \"FR\"\nregion = \"Occitanie\"\nkey = \"issuer.key\"\n";
-        let (issuer, key) = parse_issuer(good).unwrap();
+        let file = parse_issuer(good).unwrap();
         assert_eq!(
             (
-                issuer.name.as_str(),
-                issuer.country.as_deref().unwrap_or(""),
-                key.as_str()
+                file.issuer.name.as_str(),
+                file.issuer.country.as_deref().unwrap_or(""),
+                file.key.as_str()
             ),
             ("Centre Exemple", "FR", "issuer.key")
         );

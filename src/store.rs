@@ -25,6 +25,7 @@ pub mod results;
 pub mod schema;
 pub mod sql;
 pub mod sqlite;
+pub mod status;
 #[cfg(test)]
 mod testing;
 

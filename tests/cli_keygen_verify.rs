@@ -288,13 +288,24 @@ fn verify_trust_pins_issuers() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("INVALID untrusted issuer"));
+    // A did:web can be pinned too; a malformed DID is refused.
     brevet(tmp.path())
         .arg("verify")
         .arg(&good)
         .args(["--trust", "did:web:example.com"])
         .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "INVALID untrusted issuer: {} is not in your trust list",
+            key.did()
+        )));
+    brevet(tmp.path())
+        .arg("verify")
+        .arg(&good)
+        .args(["--trust", "did:web:Example.com"])
+        .assert()
         .code(2)
-        .stderr(predicate::str::contains("--trust did:web:example.com"));
+        .stderr(predicate::str::contains("--trust did:web:Example.com"));
 }
 
 #[test]

@@ -45,7 +45,8 @@ fn check(bytes: &[u8]) -> Verdict {
         bytes,
         &VerifyOptions {
             now,
-            trusted: &[],
+            knowledge: brevet::credential::verify::Knowledge::none(),
+            require_trust: false,
             any_vc: false,
         },
     )
@@ -180,7 +181,8 @@ fn says_no_more_than_what_happened() {
         &serde_json::to_vec(&doc).unwrap(),
         &VerifyOptions {
             now: parse_datetime("2025-06-01T00:00:00Z").unwrap(),
-            trusted: &[],
+            knowledge: brevet::credential::verify::Knowledge::none(),
+            require_trust: false,
             any_vc: false,
         },
     );
@@ -486,7 +488,8 @@ fn a_proof_set_is_valid_when_every_proof_holds_and_says_each() {
     let now = parse_datetime("2025-06-01T00:00:00Z").unwrap();
     let options = VerifyOptions {
         now,
-        trusted: &[],
+        knowledge: brevet::credential::verify::Knowledge::none(),
+        require_trust: false,
         any_vc: false,
     };
     let report = verify(&serde_json::to_vec(&doc).unwrap(), &options);
@@ -528,7 +531,8 @@ fn statements_written_around_the_terms_are_refused_not_misread() {
     let now = parse_datetime("2025-06-01T00:00:00Z").unwrap();
     let options = VerifyOptions {
         now,
-        trusted: &[],
+        knowledge: brevet::credential::verify::Knowledge::none(),
+        require_trust: false,
         any_vc: false,
     };
     let rename = |doc: &mut Value, pointer: &str, from: &str, to: &str, value: Value| {

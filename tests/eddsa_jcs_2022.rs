@@ -81,7 +81,12 @@ fn proof_options_and_hash_data_match() {
     let unsigned = object("unsigned.json");
     let config = object("proofConfigJCS.json");
     let created = parse_datetime(config["created"].as_str().unwrap()).unwrap();
-    let options = proof::proof_options(&unsigned, vector_key().did(), created, JCS);
+    let options = proof::proof_options(
+        &unsigned,
+        &vector_key().did().verification_method(),
+        created,
+        JCS,
+    );
     assert_eq!(options, config);
     let data = proof::hash_data(JCS, &options, &unsigned).unwrap();
     assert_eq!(hex(&data[..32]), vector_text("proofHashJCS.txt"));
@@ -130,7 +135,8 @@ fn signed_vector_is_refused_for_its_context_before_anything_else() {
         &vector("signedJCS.json"),
         &VerifyOptions {
             now,
-            trusted: &[],
+            knowledge: brevet::credential::verify::Knowledge::none(),
+            require_trust: false,
             any_vc: true,
         },
     );

@@ -227,7 +227,8 @@ fn keeps_verifying(name: &str) -> brevet::credential::verify::Report {
     let bytes = data::read(name);
     let options = VerifyOptions {
         now: parse_datetime("2025-06-01T00:00:00Z").unwrap(),
-        trusted: &[],
+        knowledge: brevet::credential::verify::Knowledge::none(),
+        require_trust: false,
         any_vc: false,
     };
     let report = verify(&bytes, &options);

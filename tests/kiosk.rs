@@ -406,6 +406,7 @@ fn the_menu_grants_extra_time_and_ends_the_attempt_on_record() {
                 app.result().unwrap(),
                 t(5),
                 [1; 16],
+                Vec::new(),
             )
             .unwrap()
     };

@@ -72,7 +72,8 @@ fn check(bytes: &[u8]) -> bool {
         bytes,
         &VerifyOptions {
             now,
-            trusted: &[],
+            knowledge: brevet::credential::verify::Knowledge::none(),
+            require_trust: false,
             any_vc: false,
         },
     )

@@ -65,7 +65,42 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             path.display()
         );
     }
-    let passphrase = read_passphrase(args)?;
+    let key = write_new_key(
+        &path,
+        &PassphraseChoice {
+            file: args.passphrase_file.clone(),
+            env: args.passphrase_env.clone(),
+            none: args.no_passphrase,
+        },
+        args.force,
+    )?;
+    println!("{}", key);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How a new key's passphrase is given.
+#[derive(Debug, Clone, Default)]
+pub struct PassphraseChoice {
+    /// From the first line of this file.
+    pub file: Option<PathBuf>,
+    /// From this environment variable.
+    pub env: Option<String>,
+    /// No passphrase: the key is written unencrypted.
+    pub none: bool,
+}
+
+/// Creates a key and writes its secret file (mode 0600, never over an
+/// existing file unless `force`), encrypted as `choice` says; returns its
+/// public part.
+///
+/// # Errors
+/// An unreadable or weak passphrase, a file that exists, a write failure.
+pub fn write_new_key(
+    path: &Path,
+    choice: &PassphraseChoice,
+    force: bool,
+) -> anyhow::Result<crate::credential::did::DidKey> {
+    let passphrase = read_passphrase(choice)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
     }
@@ -80,9 +115,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }?;
     let options = WriteOptions {
         mode: 0o600,
-        overwrite: args.force,
+        overwrite: force,
     };
-    match write_file(&path, pem.as_bytes(), options) {
+    match write_file(path, pem.as_bytes(), options) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
             "{} already exists: keeping it (use --force to replace it; the old key would be lost)",
@@ -99,22 +134,21 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         "wrote the {encrypted}secret key to {} (mode 0600)",
         path.display()
     );
-    println!("{}", key.did());
-    Ok(ExitCode::SUCCESS)
+    Ok(key.did().clone())
 }
 
 /// The new key's passphrase: from the file or the variable named, else
 /// typed twice; `None` with `--no-passphrase`. Weak ones are refused.
-fn read_passphrase(args: &Args) -> anyhow::Result<Option<Passphrase>> {
-    let text = if args.no_passphrase {
+fn read_passphrase(args: &PassphraseChoice) -> anyhow::Result<Option<Passphrase>> {
+    let text = if args.none {
         return Ok(None);
-    } else if let Some(file) = &args.passphrase_file {
+    } else if let Some(file) = &args.file {
         let text = Zeroizing::new(
             crate::input::read_text(file, crate::input::SMALL_TEXT)
                 .context("cannot read the passphrase file")?,
         );
         text.lines().next().unwrap_or("").to_owned()
-    } else if let Some(var) = &args.passphrase_env {
+    } else if let Some(var) = &args.env {
         match std::env::var(var) {
             Ok(text) => text,
             Err(std::env::VarError::NotPresent) => bail!(

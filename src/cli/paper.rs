@@ -77,14 +77,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         (Some(path), _) => {
             let bytes =
                 crate::input::read_limited(path, crate::credential::verify::MAX_CREDENTIAL_BYTES)?;
-            let report = verify(
-                &bytes,
-                &VerifyOptions {
-                    now: chrono::Utc::now(),
-                    trusted: &[],
-                    any_vc: false,
-                },
-            );
+            let report = verify(&bytes, &VerifyOptions::at(chrono::Utc::now()));
             match &report.verdict {
                 crate::credential::verify::Verdict::Valid { .. } => {
                     let _ = writeln!(notes, "credential: valid");

@@ -1,12 +1,11 @@
 //! `brevet verify FILE...`: verify credentials offline, on all cores, and
-//! print per file what it claims and whether it is valid, or exactly why not.
+//! print per file what it claims, whether it is valid or exactly why not,
+//! who vouches for its issuer and whether its status was checked.
 
-use crate::credential::did::DidKey;
 use crate::credential::summary::Summary;
 use crate::credential::verify::{
-    Invalid, MAX_CREDENTIAL_BYTES, Report, Verdict, VerifyOptions, verify,
+    Invalid, MAX_CREDENTIAL_BYTES, Report, Status, Verdict, VerifyOptions, verify,
 };
-use anyhow::Context;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,9 +18,32 @@ pub struct Args {
     /// Credential files, or folders searched recursively for `*.json`.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Accept only credentials issued by this did:key (repeatable).
+    /// Accept only credentials of this issuer, a did:web or did:key
+    /// (repeatable; implies --require-trust).
     #[arg(long, value_name = "DID")]
     pub trust: Vec<String>,
+    /// A trust list: `[[issuer]]` tables with `did`, `name`, `url`
+    /// (repeatable) [default: TRUST_DIR/issuers.toml].
+    #[arg(long, value_name = "FILE")]
+    pub trust_file: Vec<PathBuf>,
+    /// The trust folder: `issuers.toml` and the DID documents (`*.json`) of
+    /// did:web issuers [default: DATA/trust, when it exists].
+    #[arg(long, value_name = "DIR")]
+    pub trust_dir: Option<PathBuf>,
+    /// An issuer outside the trust list makes the credential invalid (exit 1).
+    #[arg(long)]
+    pub require_trust: bool,
+    /// A did:web issuer's DID document (its did.json), read offline (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub did_document: Vec<PathBuf>,
+    /// A status list credential, to check revocation and suspension offline
+    /// (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub status_list: Vec<PathBuf>,
+    /// Data folder, for the default trust folder [default: $BREVET_DATA, else
+    /// $XDG_DATA_HOME/brevet, else ~/.local/share/brevet].
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
     /// Print one JSON document for scripts instead of the human summary.
     #[arg(long)]
     pub json: bool,
@@ -41,18 +63,26 @@ enum Outcome {
 /// # Errors
 /// A malformed `--trust` or an unlistable folder (exit status 2).
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let trusted = args
-        .trust
-        .iter()
-        .map(|t| DidKey::parse(t).with_context(|| format!("--trust {t}")))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let now = chrono::Utc::now();
+    let knowledge = super::trust::knowledge(
+        &super::trust::Sources {
+            trust_dir: args.trust_dir.as_deref(),
+            data: args.data.as_deref(),
+            trust_files: &args.trust_file,
+            trust: &args.trust,
+            documents: &args.did_document,
+            lists: &args.status_list,
+        },
+        now,
+    )?;
     let mut files = Vec::new();
     for path in &args.files {
         super::collect_files(path, "json", &mut files)?;
     }
     let options = VerifyOptions {
-        now: chrono::Utc::now(),
-        trusted: &trusted,
+        now,
+        knowledge: &knowledge,
+        require_trust: args.require_trust || !args.trust.is_empty(),
         any_vc: args.any_vc,
     };
     let outcomes = verify_all(&files, &options);
@@ -172,6 +202,25 @@ fn text_report(files: &[PathBuf], outcomes: &[Outcome], color: bool) -> String {
                     }
                 }
                 summary_lines(&report.summary, report.verdict.is_valid(), &mut out);
+                if let Verdict::Valid { trust, status, .. } = &report.verdict {
+                    let trust_line = if trust.trusted {
+                        format!("established: {}", trust.reason)
+                    } else {
+                        format!("{} {}", paint("NOT ESTABLISHED:", "33"), trust.reason)
+                    };
+                    let _ = writeln!(out, "  {:<12} {trust_line}", "trust");
+                    let status_line = match status {
+                        Status::None => "no status entry: its issuer cannot revoke it".to_owned(),
+                        Status::Clear { lists } => format!(
+                            "neither revoked nor suspended (checked in {})",
+                            lists.join(", ")
+                        ),
+                        Status::NotChecked { reason } => {
+                            format!("{} {reason}", paint("not checked:", "33"))
+                        }
+                    };
+                    let _ = writeln!(out, "  {:<12} {status_line}", "status");
+                }
                 // A proof set: each proof's own verdict.
                 if report.proofs.len() > 1 {
                     for (i, p) in report.proofs.iter().enumerate() {
@@ -283,17 +332,31 @@ fn json_report(files: &[PathBuf], outcomes: &[Outcome]) -> anyhow::Result<String
                 "error": why,
             }),
             Outcome::Checked(report) => {
-                let (issuer, reason) = match &report.verdict {
-                    Verdict::Valid { issuer } => (Some(issuer.to_string()), None),
+                let (issuer, reason, trust, status) = match &report.verdict {
+                    Verdict::Valid {
+                        issuer,
+                        trust,
+                        status,
+                    } => (
+                        Some(issuer.clone()),
+                        None,
+                        serde_json::to_value(trust).ok(),
+                        serde_json::to_value(status).ok(),
+                    ),
                     Verdict::Invalid(why) => (
                         None,
                         Some(serde_json::json!({"code": why.code(), "message": why.to_string()})),
+                        None,
+                        None,
                     ),
                 };
                 serde_json::json!({
                     "file": file.display().to_string(),
                     "valid": report.verdict.is_valid(),
                     "issuer": issuer,
+                    "trusted": trust.as_ref().and_then(|t| t.get("trusted").cloned()).unwrap_or(serde_json::Value::Bool(false)),
+                    "trust": trust,
+                    "status": status,
                     "reason": reason,
                     "summary": report.summary,
                     "proofs": report.proofs,

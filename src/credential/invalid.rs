@@ -68,6 +68,24 @@ pub enum Invalid {
     /// The verification method is not a valid Ed25519 `did:key`.
     #[error("bad verificationMethod: {0}")]
     MalformedDidKey(DidKeyError),
+    /// A verification method that is neither an Ed25519 `did:key` nor a
+    /// `did:web` key.
+    #[error("bad verificationMethod: {0}")]
+    MalformedMethod(String),
+    /// A `did:web` issuer whose DID document is not at hand.
+    #[error("issuer not resolved: {0}")]
+    Unresolved(String),
+    /// The issuer's DID document does not vouch for the key that signed.
+    #[error("the issuer's DID document does not vouch for the key: {0}")]
+    NotVouched(String),
+    /// Signed with a key its issuer has revoked (compromised).
+    #[error("signed with {method}, a key its issuer revoked on {since}")]
+    KeyRevoked {
+        /// The key's verification method id.
+        method: String,
+        /// When it was revoked.
+        since: String,
+    },
     /// `proofValue` is not a base58btc Ed25519 signature.
     #[error("bad proofValue: {0}")]
     MalformedProofValue(String),
@@ -88,9 +106,15 @@ pub enum Invalid {
         /// The did:key that signed.
         signer: String,
     },
-    /// The issuer is not among the `--trust`ed ones.
-    #[error("untrusted issuer {0} (not among the --trust issuers)")]
+    /// Trust was required and the issuer is not in the trust list.
+    #[error("untrusted issuer: {0} is not in your trust list")]
     UntrustedIssuer(String),
+    /// Its issuer revoked it.
+    #[error("revoked by its issuer{}", change_text(.0))]
+    Revoked(StatusChange),
+    /// Its issuer suspended it.
+    #[error("suspended by its issuer{}", change_text(.0))]
+    Suspended(StatusChange),
     /// A date-time field that cannot be read.
     #[error("`{field}` is not a date-time: {value}")]
     BadDate {
@@ -127,14 +151,48 @@ impl Invalid {
             Invalid::WrongProofPurpose(_) => "wrong-proof-purpose",
             Invalid::ContextMismatch => "context-mismatch",
             Invalid::MalformedDidKey(_) => "malformed-did-key",
+            Invalid::MalformedMethod(_) => "malformed-verification-method",
+            Invalid::Unresolved(_) => "issuer-unresolved",
+            Invalid::NotVouched(_) => "key-not-vouched",
+            Invalid::KeyRevoked { .. } => "key-revoked",
             Invalid::MalformedProofValue(_) => "malformed-proof-value",
             Invalid::BadSignature => "bad-signature",
             Invalid::ProofExpired(_) => "proof-expired",
             Invalid::IssuerMismatch { .. } => "issuer-mismatch",
             Invalid::UntrustedIssuer(_) => "untrusted-issuer",
+            Invalid::Revoked(_) => "revoked",
+            Invalid::Suspended(_) => "suspended",
             Invalid::BadDate { .. } => "bad-date",
             Invalid::NotYetValid(_) => "not-yet-valid",
             Invalid::Expired(_) => "expired",
         }
     }
+}
+
+/// What is known of a revocation or suspension: the list that says so, and,
+/// when the issuer's own registry is at hand, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StatusChange {
+    /// The status list's URL.
+    pub list: String,
+    /// The list's `validFrom`: the change is at the latest that old.
+    pub published: Option<String>,
+    /// When the issuer made the change (from its registry).
+    pub at: Option<String>,
+    /// The reason the issuer recorded (from its registry).
+    pub reason: Option<String>,
+}
+
+fn change_text(change: &StatusChange) -> String {
+    let mut text = String::new();
+    match (&change.at, &change.published) {
+        (Some(at), _) => text.push_str(&format!(" on {at}")),
+        (None, Some(published)) => text.push_str(&format!(" (list published {published})")),
+        (None, None) => {}
+    }
+    if let Some(reason) = &change.reason {
+        text.push_str(&format!(": {reason}"));
+    }
+    text.push_str(&format!(" [status list {}]", change.list));
+    text
 }

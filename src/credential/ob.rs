@@ -13,9 +13,11 @@
 
 use super::country::is_country_code;
 use super::did::DidKey;
+use super::did_web::DidWeb;
 use super::format_datetime;
 use super::key::IssuerKey;
 use super::proof::{self, Cryptosuite, SignError};
+use super::status;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
@@ -101,6 +103,10 @@ pub struct CredentialInput {
     /// Issued by brevet's local demo issuer: labelled as not for real
     /// certification.
     pub demo_issuer: bool,
+    /// Its places in the issuer's status lists (`credentialStatus`): one
+    /// entry is written as an object, as the Open Badges 3.0 schema wants;
+    /// several as an array, as Verifiable Credentials 2.0 allows.
+    pub status: Vec<status::Entry>,
 }
 
 /// The awarding body.
@@ -122,8 +128,51 @@ pub struct Issuer {
     /// disability, and every employer who opens the file would see it; the
     /// journal and the room's results keep both.
     pub include_accommodations: bool,
-    /// Its key: the credential's `issuer.id`.
-    pub did: DidKey,
+    /// Its DID: the credential's `issuer.id`.
+    pub did: IssuerDid,
+}
+
+/// An issuer's DID: its key itself (`did:key`, the demo issuer and tests)
+/// or an organisation's web domain (`did:web`), whose DID document lists
+/// its keys, current and earlier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssuerDid {
+    /// The key is the identifier.
+    Key(DidKey),
+    /// A domain publishes the keys.
+    Web(DidWeb),
+}
+
+impl From<DidKey> for IssuerDid {
+    fn from(key: DidKey) -> Self {
+        IssuerDid::Key(key)
+    }
+}
+
+impl std::fmt::Display for IssuerDid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IssuerDid::Key(key) => key.fmt(f),
+            IssuerDid::Web(web) => web.fmt(f),
+        }
+    }
+}
+
+impl IssuerDid {
+    /// The verification method by which `key` signs for this DID.
+    ///
+    /// # Errors
+    /// A `did:key` is only its own key's.
+    pub fn method_for(&self, key: &DidKey) -> Result<String, IssueError> {
+        match self {
+            IssuerDid::Key(did) if did == key => Ok(key.verification_method()),
+            IssuerDid::Key(did) => Err(IssueError::WrongKey {
+                key: key.to_string(),
+                issuer: did.to_string(),
+            }),
+            IssuerDid::Web(web) => Ok(web.method_id(key)),
+        }
+    }
 }
 
 /// The achievement: one exam (skill block) in one version.
@@ -329,10 +378,20 @@ pub fn build(input: &CredentialInput) -> Result<Map<String, Value>, BuildError> 
         "credentialSubject": subject,
         "evidence": [evidence(&input.evidence, input.issuer.include_accommodations, &t)],
     });
-    match document {
-        Value::Object(map) => Ok(map),
-        _ => unreachable!("json! of an object literal is an object"),
+    let Value::Object(mut map) = document else {
+        unreachable!("json! of an object literal is an object")
+    };
+    match input.status.as_slice() {
+        [] => {}
+        [one] => {
+            map.insert("credentialStatus".into(), one.to_json());
+        }
+        many => {
+            let entries = many.iter().map(status::Entry::to_json).collect();
+            map.insert("credentialStatus".into(), Value::Array(entries));
+        }
     }
+    Ok(map)
 }
 
 /// The fixed sentences of a credential, in its language.
@@ -379,14 +438,15 @@ pub fn issue(
     key: &IssuerKey,
     suite: Cryptosuite,
 ) -> Result<Map<String, Value>, IssueError> {
-    if key.did() != &input.issuer.did {
-        return Err(IssueError::WrongKey {
-            key: key.did().to_string(),
-            issuer: input.issuer.did.to_string(),
-        });
-    }
+    let method = input.issuer.did.method_for(key.did())?;
     let document = build(input)?;
-    Ok(proof::sign(document, key, input.issued_at, suite)?)
+    Ok(proof::sign_as(
+        document,
+        key,
+        &method,
+        input.issued_at,
+        suite,
+    )?)
 }
 
 fn check(input: &CredentialInput) -> Result<(), BuildError> {

@@ -10,6 +10,7 @@
 //! [`super::rdfc`]) or RFC 8785 JSON (see [`super::jcs`]).
 
 use super::did::{DidKey, decode_base58btc, encode_base58btc};
+use super::did_web::DidWeb;
 use super::invalid::Invalid;
 use super::jcs;
 use super::key::IssuerKey;
@@ -86,7 +87,7 @@ pub enum SignError {
 /// `assertionMethod` purpose, and a copy of the document's `@context`.
 pub fn proof_options(
     document: &Map<String, Value>,
-    did: &DidKey,
+    method: &str,
     created: DateTime<Utc>,
     suite: Cryptosuite,
 ) -> Map<String, Value> {
@@ -94,10 +95,7 @@ pub fn proof_options(
     options.insert("type".into(), PROOF_TYPE.into());
     options.insert("cryptosuite".into(), suite.name().into());
     options.insert("created".into(), format_datetime(created).into());
-    options.insert(
-        "verificationMethod".into(),
-        did.verification_method().into(),
-    );
+    options.insert("verificationMethod".into(), method.into());
     options.insert("proofPurpose".into(), ASSERTION_METHOD.into());
     if let Some(context) = document.get("@context") {
         options.insert("@context".into(), context.clone());
@@ -122,22 +120,43 @@ pub fn hash_data(
     Ok(data)
 }
 
-/// Signs `document` with `key`, adding `proof` as an array of one proof of
-/// `suite` created at `created`.
+/// Signs `document` with `key`, named as its `did:key`, adding `proof` as
+/// an array of one proof of `suite` created at `created`.
 ///
 /// # Errors
 /// [`SignError::AlreadySigned`] if the document has a `proof` already;
 /// [`SignError::NotCanonical`] when `eddsa-rdfc-2022` cannot process it.
 pub fn sign(
+    document: Map<String, Value>,
+    key: &IssuerKey,
+    created: DateTime<Utc>,
+    suite: Cryptosuite,
+) -> Result<Map<String, Value>, SignError> {
+    sign_as(
+        document,
+        key,
+        &key.did().verification_method(),
+        created,
+        suite,
+    )
+}
+
+/// Signs `document` with `key`, named by the verification method `method`
+/// (`did:web:…#z6Mk…` for an organisation's key): as [`sign`] otherwise.
+///
+/// # Errors
+/// As [`sign`].
+pub fn sign_as(
     mut document: Map<String, Value>,
     key: &IssuerKey,
+    method: &str,
     created: DateTime<Utc>,
     suite: Cryptosuite,
 ) -> Result<Map<String, Value>, SignError> {
     if document.contains_key("proof") {
         return Err(SignError::AlreadySigned);
     }
-    let mut options = proof_options(&document, key.did(), created, suite);
+    let mut options = proof_options(&document, method, created, suite);
     let data = hash_data(suite, &options, &document)
         .map_err(|e| SignError::NotCanonical(e.to_string()))?;
     let signature = key.sign(&data);
@@ -167,8 +186,14 @@ pub fn verify_proof(
     now: DateTime<Utc>,
 ) -> Result<DidKey, Invalid> {
     let signed = prepare_proof(document, now)?;
-    if signed.verify_strict() {
-        Ok(signed.signer)
+    let Method::Key(key) = &signed.signer else {
+        return Err(Invalid::Unresolved(format!(
+            "{}: a did:web key needs its DID document",
+            signed.signer.id()
+        )));
+    };
+    if signed.verify_strict(key.verifying_key()) {
+        Ok(key.clone())
     } else {
         Err(Invalid::BadSignature)
     }
@@ -183,19 +208,92 @@ pub struct SignedData {
     /// The signature decoded from `proofValue`.
     pub signature: Signature,
     /// The key named by `verificationMethod`.
-    pub signer: DidKey,
+    pub signer: Method,
     /// The proof's cryptosuite.
     pub suite: Cryptosuite,
+    /// When the proof says it was made.
+    pub created: Option<DateTime<Utc>>,
 }
 
 impl SignedData {
-    /// Strict Ed25519 verification (no small-order key or `R`, canonical
-    /// `S`): whether the signature holds.
-    pub fn verify_strict(&self) -> bool {
-        self.signer
-            .verifying_key()
-            .verify_strict(&self.message, &self.signature)
-            .is_ok()
+    /// Strict Ed25519 verification with `key` (no small-order key or `R`,
+    /// canonical `S`): whether the signature holds.
+    pub fn verify_strict(&self, key: &ed25519_dalek::VerifyingKey) -> bool {
+        key.verify_strict(&self.message, &self.signature).is_ok()
+    }
+}
+
+/// The key a proof names (its `verificationMethod`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Method {
+    /// A `did:key`: the name is the key.
+    Key(DidKey),
+    /// A key of a `did:web`: which key it is, the DID document says.
+    Web {
+        /// The DID.
+        did: DidWeb,
+        /// The whole method id (`did:web:…#…`).
+        id: String,
+    },
+}
+
+impl Method {
+    /// Reads a `verificationMethod`.
+    ///
+    /// # Errors
+    /// A method that is neither a valid Ed25519 `did:key` nor a `did:web`
+    /// key (`did:web:…#fragment`).
+    pub fn parse(method: &str) -> Result<Self, Invalid> {
+        if method.starts_with("did:key:") {
+            return DidKey::from_verification_method(method)
+                .map(Method::Key)
+                .map_err(Invalid::MalformedDidKey);
+        }
+        if method.starts_with("did:web:") {
+            let Some((did, fragment)) = method.split_once('#') else {
+                return Err(Invalid::MalformedMethod(format!(
+                    "{method}: a did:web key is named `did:web:…#fragment`"
+                )));
+            };
+            if fragment.is_empty() {
+                return Err(Invalid::MalformedMethod(format!(
+                    "{method}: the fragment that names the key is empty"
+                )));
+            }
+            let did = DidWeb::parse(did)
+                .map_err(|e| Invalid::MalformedMethod(format!("{method}: {e}")))?;
+            return Ok(Method::Web {
+                did,
+                id: method.to_owned(),
+            });
+        }
+        Err(Invalid::MalformedMethod(format!(
+            "{method}: brevet verifies keys of did:key and did:web issuers"
+        )))
+    }
+
+    /// The DID that controls the key (`did:key:…` or `did:web:…`).
+    pub fn controller(&self) -> String {
+        match self {
+            Method::Key(key) => key.to_string(),
+            Method::Web { did, .. } => did.to_string(),
+        }
+    }
+
+    /// Whether `did` controls the key, without building strings.
+    pub fn is_controlled_by(&self, did: &str) -> bool {
+        match self {
+            Method::Key(key) => did.strip_prefix("did:key:") == Some(key.multibase()),
+            Method::Web { did: web, .. } => web.as_str() == did,
+        }
+    }
+
+    /// The method id, as the proof writes it.
+    pub fn id(&self) -> String {
+        match self {
+            Method::Key(key) => key.verification_method(),
+            Method::Web { id, .. } => id.clone(),
+        }
     }
 }
 
@@ -284,14 +382,16 @@ fn prepare_one(
         ASSERTION_METHOD => {}
         other => return Err(Invalid::WrongProofPurpose(other.to_owned())),
     }
-    let signer = DidKey::from_verification_method(text(&proof, "verificationMethod")?)
-        .map_err(Invalid::MalformedDidKey)?;
-    if let Some(created) = proof.get("created") {
-        let ok = created.as_str().and_then(parse_datetime).is_some();
-        if !ok {
-            return Err(malformed("`created` is not a date-time"));
-        }
-    }
+    let signer = Method::parse(text(&proof, "verificationMethod")?)?;
+    let created = match proof.get("created") {
+        Some(created) => Some(
+            created
+                .as_str()
+                .and_then(parse_datetime)
+                .ok_or_else(|| malformed("`created` is not a date-time"))?,
+        ),
+        None => None,
+    };
     if let Some(expires) = proof.get("expires") {
         let expires = expires
             .as_str()
@@ -331,6 +431,7 @@ fn prepare_one(
         signature,
         signer,
         suite,
+        created,
     })
 }
 
@@ -505,7 +606,25 @@ mod tests {
                         json!("did:web:example.com#key-1"),
                     );
                 },
-                Invalid::MalformedDidKey(super::super::did::DidKeyError::NotDidKey),
+                Invalid::Unresolved(
+                    "did:web:example.com#key-1: a did:web key needs its DID document".into(),
+                ),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("verificationMethod".into(), json!("did:example:1#k"));
+                },
+                Invalid::MalformedMethod(
+                    "did:example:1#k: brevet verifies keys of did:key and did:web issuers".into(),
+                ),
+            ),
+            (
+                |d| {
+                    proof_of(d).insert("verificationMethod".into(), json!("did:web:example.com"));
+                },
+                Invalid::MalformedMethod(
+                    "did:web:example.com: a did:web key is named `did:web:…#fragment`".into(),
+                ),
             ),
             (
                 |d| {

@@ -1,42 +1,160 @@
 //! Verifying a credential file: from bytes to a verdict that says exactly
 //! why a credential is not valid, and never panics, whatever the bytes.
 //!
-//! The checks, in order: size, strict JSON, the `eddsa-jcs-2022` proof (see
-//! [`proof::verify_proof`]), issuer binding (the issuer is the key that
-//! signed), the trusted issuers when some are pinned, then `validFrom` and
-//! `validUntil` against the verifier's `now`.
+//! The checks, in order: size, strict JSON, shape, every Data Integrity
+//! proof (see [`proof::prepare_proofs`]; a `did:web` key is looked up in its
+//! DID document, which must be at hand), issuer binding (the issuer is the
+//! DID whose key signed), the trust list when trust is required, `validFrom`
+//! and `validUntil` against the verifier's `now`, then the credential's
+//! status in the status lists at hand. A valid verdict says who vouches
+//! for the issuer and whether the status could be checked, in words.
 
-use super::did::DidKey;
+use super::did_web::DidDocument;
+
+use super::invalid::StatusChange;
+use super::proof::Method;
+use super::status::{self, Purpose};
 use super::summary::Summary;
 use super::{format_datetime, jcs, parse_datetime, proof};
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// The largest credential file read. A brevet credential is about 4 KB;
 /// anything far bigger is not one.
 pub const MAX_CREDENTIAL_BYTES: u64 = 1024 * 1024;
 
+/// The largest status list credential read: a list of 131,072 entries
+/// is at most about 22 KB, of a million entries 180 KB.
+pub const MAX_STATUS_LIST_BYTES: u64 = 8 * 1024 * 1024;
+
 pub use super::invalid::Invalid;
 
-/// What the verifier knows and wants: the time to check validity at, and,
-/// when not empty, the only issuers it accepts.
+/// An issuer the verifier trusts: its DID, and the organisation's name and
+/// web address as the verifier knows them (not as the credential claims).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrustedIssuer {
+    /// The issuer's DID (`did:web:…` or `did:key:…`).
+    pub did: String,
+    /// The organisation's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its web address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// What the verifier knows besides the file: the issuers it trusts, the
+/// DID documents and the status lists it has at hand. Filled by the edges
+/// (files, a trust folder, the network when asked), read here.
+#[derive(Debug, Default)]
+pub struct Knowledge {
+    /// The trust list.
+    pub trusted: Vec<TrustedIssuer>,
+    /// DID documents, by DID, with where each came from.
+    pub documents: HashMap<String, KnownDocument>,
+    /// Status lists by URL: the list, checked (its proof, its issuer's
+    /// key), or why it could not be used.
+    pub lists: HashMap<String, Result<status::List, String>>,
+}
+
+impl Knowledge {
+    /// Knows nothing: no trust list, no document, no list.
+    pub fn none() -> &'static Knowledge {
+        static NONE: std::sync::LazyLock<Knowledge> = std::sync::LazyLock::new(Knowledge::default);
+        &NONE
+    }
+
+    /// The trust list's entry for `did`.
+    pub fn trusted(&self, did: &str) -> Option<&TrustedIssuer> {
+        self.trusted.iter().find(|t| t.did == did)
+    }
+}
+
+/// A DID document at hand, and where it came from: a domain vouches for
+/// a key only in a document fetched from it.
+#[derive(Debug, Clone)]
+pub struct KnownDocument {
+    /// The document.
+    pub document: DidDocument,
+    /// Where it came from, in words (`https://…/did.json`, a file's path).
+    pub source: String,
+    /// Fetched from the DID's own domain over HTTPS.
+    pub from_domain: bool,
+}
+
+/// What the verifier knows and wants.
 #[derive(Debug, Clone, Copy)]
 pub struct VerifyOptions<'a> {
     /// The time validity is checked at.
     pub now: DateTime<Utc>,
-    /// Accepted issuers; empty accepts any issuer whose proof holds.
-    pub trusted: &'a [DidKey],
+    /// Trust lists, DID documents and status lists at hand.
+    pub knowledge: &'a Knowledge,
+    /// An issuer outside the trust list makes the credential invalid.
+    pub require_trust: bool,
     /// Accept Verifiable Credentials that are not Open Badges.
     pub any_vc: bool,
+}
+
+impl VerifyOptions<'static> {
+    /// Verifies at `now`, knowing nothing, requiring nothing.
+    pub fn at(now: DateTime<Utc>) -> Self {
+        VerifyOptions {
+            now,
+            knowledge: Knowledge::none(),
+            require_trust: false,
+            any_vc: false,
+        }
+    }
+}
+
+/// Who vouches for the issuer, in words and for scripts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trust {
+    /// The issuer is in the verifier's trust list.
+    pub trusted: bool,
+    /// Its entry there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listed: Option<TrustedIssuer>,
+    /// For a `did:web` issuer: the domain that publishes its keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Why the issuer's identity is, or is not, established.
+    pub reason: String,
+}
+
+/// Whether the credential's status was checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Status {
+    /// The credential has no status entry: its issuer cannot revoke it.
+    None,
+    /// Every status entry was checked in its list: neither revoked nor
+    /// suspended.
+    Clear {
+        /// The lists checked.
+        lists: Vec<String>,
+    },
+    /// Some entry could not be checked: nothing is said of it.
+    NotChecked {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// The outcome of verifying one credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Genuine, issued by this key, and valid at the given time.
+    /// Genuine, signed by its issuer's key, valid at the given time, and
+    /// neither revoked nor suspended in the lists at hand.
     Valid {
-        /// The issuer's key.
-        issuer: DidKey,
+        /// The issuer's DID.
+        issuer: String,
+        /// Who vouches for it.
+        trust: Trust,
+        /// Whether its status was checked.
+        status: Status,
     },
     /// Not valid, and exactly why.
     Invalid(Invalid),
@@ -65,7 +183,7 @@ pub struct Report {
 /// holds.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ProofVerdict {
-    /// The key that made it (`did:key:…`).
+    /// The DID whose key made it.
     pub signer: String,
     /// Its cryptosuite.
     pub cryptosuite: &'static str,
@@ -77,7 +195,7 @@ pub struct ProofVerdict {
 
 /// Verifies a credential file's bytes: size, JSON, the contexts and shape,
 /// every proof of its proof set (the issuer's must be among them, and each
-/// must hold), then the issuer's trust and the dates.
+/// must hold), then the issuer's trust, the dates and the status.
 pub fn verify(bytes: &[u8], options: &VerifyOptions<'_>) -> Report {
     let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if size > MAX_CREDENTIAL_BYTES {
@@ -94,57 +212,311 @@ pub fn verify(bytes: &[u8], options: &VerifyOptions<'_>) -> Report {
         Err(e) => return invalid_unread(Invalid::MalformedJson(e.to_string())),
     };
     let summary = Summary::read(&document);
-    let report = |verdict: Verdict, proofs: Vec<ProofVerdict>| Report {
+    let (verdict, proofs) = check(&mut document, options, &summary);
+    Report {
         verdict,
-        summary: summary.clone(),
+        summary,
         proofs,
-    };
-    if let Err(why) = shape(&document, options.any_vc) {
-        return report(Verdict::Invalid(why), Vec::new());
     }
-    let signed = match proof::prepare_proofs(&mut document, options.now) {
+}
+
+/// The checks of [`verify`] once the bytes are a JSON object; the proofs
+/// are taken out of `document`.
+fn check(
+    document: &mut Map<String, Value>,
+    options: &VerifyOptions<'_>,
+    summary: &Summary,
+) -> (Verdict, Vec<ProofVerdict>) {
+    let invalid = |why| (Verdict::Invalid(why), Vec::new());
+    if let Err(why) = shape(document, options.any_vc) {
+        return invalid(why);
+    }
+    let signed = match proof::prepare_proofs(document, options.now) {
         Ok(signed) => signed,
-        Err(why) => return report(Verdict::Invalid(why), Vec::new()),
+        Err(why) => return invalid(why),
     };
-    let issuer = match issuer_id(&document) {
-        Ok(issuer) => issuer,
-        Err(why) => return report(Verdict::Invalid(why), Vec::new()),
+    let issuer = match issuer_id(document) {
+        Ok(issuer) => issuer.to_owned(),
+        Err(why) => return invalid(why),
     };
-    // `issuer == signer.to_string()`, without building the string.
-    let is_issuer =
-        |s: &proof::SignedData| issuer.strip_prefix("did:key:") == Some(s.signer.multibase());
     let proofs: Vec<ProofVerdict> = signed
         .iter()
-        .map(|s| ProofVerdict {
-            signer: s.signer.to_string(),
-            cryptosuite: s.suite.name(),
-            valid: s.verify_strict(),
-            issuer: is_issuer(s),
+        .map(|s| {
+            let valid = key_of(s, options).is_ok_and(|key| s.verify_strict(&key));
+            ProofVerdict {
+                signer: s.signer.controller(),
+                cryptosuite: s.suite.name(),
+                valid,
+                issuer: s.signer.is_controlled_by(&issuer),
+            }
         })
         .collect();
-    let Some(issuers) = signed.iter().position(is_issuer) else {
+    let Some(issuers) = proofs.iter().position(|p| p.issuer) else {
         let why = Invalid::IssuerMismatch {
-            issuer: issuer.to_owned(),
-            signer: signed[0].signer.to_string(),
+            issuer,
+            signer: proofs[0].signer.clone(),
         };
-        return report(Verdict::Invalid(why), proofs);
+        return (Verdict::Invalid(why), proofs);
     };
     if !proofs[issuers].valid {
-        return report(Verdict::Invalid(Invalid::BadSignature), proofs);
+        // A key that could not be found says why; otherwise the signature
+        // itself does not hold.
+        let why = match key_of(&signed[issuers], options) {
+            Err(why) => why,
+            Ok(_) => Invalid::BadSignature,
+        };
+        return (Verdict::Invalid(why), proofs);
     }
     if let Some(other) = proofs.iter().find(|p| !p.valid) {
         let why = Invalid::OtherProofInvalid(other.signer.clone());
-        return report(Verdict::Invalid(why), proofs);
+        return (Verdict::Invalid(why), proofs);
     }
-    let signer = &signed[issuers].signer;
-    match after_signature(&document, signer, options) {
-        Ok(()) => report(
+    let trust = trust(&issuer, &signed[issuers].signer, options.knowledge, summary);
+    if options.require_trust && !trust.trusted {
+        return (Verdict::Invalid(Invalid::UntrustedIssuer(issuer)), proofs);
+    }
+    if let Err(why) = dates(document, options.now) {
+        return (Verdict::Invalid(why), proofs);
+    }
+    match status_of(document, &issuer, options) {
+        Ok(status) => (
             Verdict::Valid {
-                issuer: signer.clone(),
+                issuer,
+                trust,
+                status,
             },
             proofs,
         ),
-        Err(why) => report(Verdict::Invalid(why), proofs),
+        Err(why) => (Verdict::Invalid(why), proofs),
+    }
+}
+
+/// The public key a proof names: in the name for a `did:key`; from the
+/// DID document at hand for a `did:web` (which must list it as an
+/// assertion method, not revoked at the proof's creation nor now).
+fn key_of(
+    signed: &proof::SignedData,
+    options: &VerifyOptions<'_>,
+) -> Result<ed25519_dalek::VerifyingKey, Invalid> {
+    match &signed.signer {
+        Method::Key(key) => Ok(*key.verifying_key()),
+        Method::Web { did, id } => {
+            let document = options
+                .knowledge
+                .documents
+                .get(did.as_str())
+                .ok_or_else(|| {
+                    Invalid::Unresolved(format!(
+                        "the DID document of {did} ({}) is not at hand",
+                        did.document_url()
+                    ))
+                })?;
+            let method = document
+                .document
+                .assertion_key(id)
+                .map_err(|e| Invalid::NotVouched(e.to_string()))?;
+            if let Some(since) = method.revoked
+                && options.now >= since
+            {
+                return Err(Invalid::KeyRevoked {
+                    method: id.clone(),
+                    since: format_datetime(since),
+                });
+            }
+            Ok(*method.key.verifying_key())
+        }
+    }
+}
+
+/// Who vouches for `issuer`, whose key `signer` made the proof.
+fn trust(issuer: &str, signer: &Method, knowledge: &Knowledge, summary: &Summary) -> Trust {
+    // For a did:web, where its document came from: the domain vouches for
+    // the key only if the document was fetched from it.
+    let (domain, origin) = match signer {
+        Method::Web { did, .. } => match knowledge.documents.get(did.as_str()) {
+            Some(known) if known.from_domain => (
+                Some(did.host().to_owned()),
+                format!(
+                    "the domain {} vouches for its key ({})",
+                    did.host(),
+                    known.source
+                ),
+            ),
+            Some(known) => (
+                None,
+                format!(
+                    "its key comes from {}, not from {} itself (--online asks the domain)",
+                    known.source,
+                    did.host()
+                ),
+            ),
+            None => (None, String::new()),
+        },
+        Method::Key(_) => (None, String::new()),
+    };
+    if let Some(listed) = knowledge.trusted(issuer) {
+        let name = listed.name.as_deref().unwrap_or(issuer);
+        let mut reason = format!("in your trust list as {name}");
+        if let Some(url) = &listed.url {
+            reason.push_str(&format!(" ({url})"));
+        }
+        if !origin.is_empty() {
+            reason.push_str(&format!("; {origin}"));
+        }
+        return Trust {
+            trusted: true,
+            listed: Some(listed.clone()),
+            domain,
+            reason,
+        };
+    }
+    let reason = match signer {
+        Method::Web { .. } => format!("{issuer} is not in your trust list; {origin}"),
+        Method::Key(_) => {
+            let claim = match &summary.issuer_name {
+                Some(name) => format!("the name \"{name}\" is the issuer's own claim"),
+                None => "nothing ties this key to an organisation".to_owned(),
+            };
+            format!("{issuer} is not in your trust list: {claim}")
+        }
+    };
+    Trust {
+        trusted: false,
+        listed: None,
+        domain,
+        reason,
+    }
+}
+
+/// The credential's status in the lists at hand: revoked and suspended
+/// are invalid; an entry whose list is missing or unusable leaves the
+/// status not checked, and says why.
+fn status_of(
+    document: &Map<String, Value>,
+    issuer: &str,
+    options: &VerifyOptions<'_>,
+) -> Result<Status, Invalid> {
+    let statuses = status::entries(document)
+        .map_err(|e| Invalid::NotACredential(format!("credentialStatus: {e}")))?;
+    if statuses.entries.is_empty() && statuses.other.is_empty() {
+        return Ok(Status::None);
+    }
+    let mut not_checked = Vec::new();
+    for other in &statuses.other {
+        not_checked.push(format!(
+            "brevet does not read status entries of type {other}"
+        ));
+    }
+    let mut lists = Vec::new();
+    let mut set: Vec<(Purpose, StatusChange)> = Vec::new();
+    for entry in &statuses.entries {
+        let list = match options.knowledge.lists.get(&entry.list) {
+            None => {
+                not_checked.push(format!(
+                    "the {} list {} is not at hand",
+                    entry.purpose.name(),
+                    entry.list
+                ));
+                continue;
+            }
+            Some(Err(why)) => {
+                not_checked.push(format!(
+                    "the {} list {} cannot be used: {why}",
+                    entry.purpose.name(),
+                    entry.list
+                ));
+                continue;
+            }
+            Some(Ok(list)) => list,
+        };
+        if list.issuer != issuer {
+            not_checked.push(format!(
+                "the list {} is signed by {}, not by the credential's issuer",
+                entry.list, list.issuer
+            ));
+            continue;
+        }
+        if let Some(until) = list.valid_until
+            && options.now > until
+        {
+            not_checked.push(format!(
+                "the list {} expired on {}",
+                entry.list,
+                format_datetime(until)
+            ));
+            continue;
+        }
+        if let Some(from) = list.valid_from
+            && options.now < from
+        {
+            not_checked.push(format!(
+                "the list {} is not valid before {}",
+                entry.list,
+                format_datetime(from)
+            ));
+            continue;
+        }
+        match list.status_of(entry) {
+            Err(why) => not_checked.push(format!("{}: {why}", entry.list)),
+            Ok(true) => set.push((
+                entry.purpose,
+                StatusChange {
+                    list: entry.list.clone(),
+                    published: list.valid_from.map(format_datetime),
+                    at: None,
+                    reason: None,
+                },
+            )),
+            Ok(false) => lists.push(entry.list.clone()),
+        }
+    }
+    set.sort_by_key(|(purpose, _)| *purpose);
+    if let Some((purpose, change)) = set.into_iter().next() {
+        return Err(match purpose {
+            Purpose::Revocation => Invalid::Revoked(change),
+            Purpose::Suspension => Invalid::Suspended(change),
+        });
+    }
+    if !not_checked.is_empty() {
+        return Ok(Status::NotChecked {
+            reason: not_checked.join("; "),
+        });
+    }
+    Ok(Status::Clear { lists })
+}
+
+/// Checks a status list credential's bytes as a credential (its proof,
+/// its issuer's key) and reads the list. What it says is then used for
+/// every credential that points to it.
+///
+/// # Errors
+/// Why the list cannot be used, in words.
+pub fn check_list(bytes: &[u8], options: &VerifyOptions<'_>) -> Result<status::List, String> {
+    let options = VerifyOptions {
+        any_vc: true,
+        require_trust: false,
+        ..*options
+    };
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > MAX_STATUS_LIST_BYTES {
+        return Err(format!(
+            "{size} bytes, more than brevet reads for a status list ({MAX_STATUS_LIST_BYTES})"
+        ));
+    }
+    let mut document = match jcs::parse_strict(bytes) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err("the JSON is not an object".into()),
+        Err(e) => return Err(format!("not valid JSON: {e}")),
+    };
+    let list = status::read_list(&document).map_err(|e| e.to_string())?;
+    let (verdict, _) = check(&mut document, &options, &Summary::default());
+    match verdict {
+        Verdict::Valid { issuer, .. } if issuer == list.issuer => Ok(list),
+        Verdict::Valid { issuer, .. } => Err(format!(
+            "signed by {issuer}, not by its issuer {}",
+            list.issuer
+        )),
+        Verdict::Invalid(why) => Err(format!("its own proof does not hold: {why}")),
     }
 }
 
@@ -244,28 +616,15 @@ fn invalid_unread(why: Invalid) -> Report {
     }
 }
 
-/// The checks after the signatures', in order: trusted issuers,
-/// `validFrom`, `validUntil`.
-fn after_signature(
-    document: &Map<String, Value>,
-    signer: &DidKey,
-    options: &VerifyOptions<'_>,
-) -> Result<(), Invalid> {
-    if !options.trusted.is_empty()
-        && !options
-            .trusted
-            .iter()
-            .any(|t| t.verifying_key() == signer.verifying_key())
-    {
-        return Err(Invalid::UntrustedIssuer(signer.to_string()));
-    }
+/// `validFrom` and `validUntil` against `now`.
+fn dates(document: &Map<String, Value>, now: DateTime<Utc>) -> Result<(), Invalid> {
     if let Some(from) = date(document, "validFrom")?
-        && options.now < from
+        && now < from
     {
         return Err(Invalid::NotYetValid(format_datetime(from)));
     }
     if let Some(until) = date(document, "validUntil")?
-        && options.now > until
+        && now > until
     {
         return Err(Invalid::Expired(format_datetime(until)));
     }
@@ -292,6 +651,7 @@ fn date(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credential::did::DidKey;
     use crate::credential::key::IssuerKey;
     use chrono::TimeZone;
     use serde_json::json;
@@ -320,24 +680,58 @@ mod tests {
     }
 
     fn verdict(bytes: &[u8], now: DateTime<Utc>, trusted: &[DidKey]) -> Verdict {
+        let knowledge = Knowledge {
+            trusted: trusted
+                .iter()
+                .map(|k| TrustedIssuer {
+                    did: k.to_string(),
+                    name: None,
+                    url: None,
+                })
+                .collect(),
+            ..Knowledge::default()
+        };
         verify(
             bytes,
             &VerifyOptions {
                 now,
-                trusted,
+                knowledge: &knowledge,
+                require_trust: !trusted.is_empty(),
                 any_vc: true,
             },
         )
         .verdict
     }
 
+    fn valid(issuer: &DidKey, trusted: bool) -> Verdict {
+        let did = issuer.to_string();
+        Verdict::Valid {
+            trust: Trust {
+                trusted,
+                listed: trusted.then(|| TrustedIssuer {
+                    did: did.clone(),
+                    name: None,
+                    url: None,
+                }),
+                domain: None,
+                reason: if trusted {
+                    format!("in your trust list as {did}")
+                } else {
+                    format!(
+                        "{did} is not in your trust list: the name \"Org\" is the issuer's own claim"
+                    )
+                },
+            },
+            issuer: did,
+            status: Status::None,
+        }
+    }
+
     #[test]
     fn valid_within_its_dates() {
         let key = IssuerKey::from_seed(&[1; 32]);
         let bytes = signed(&key, json!({"validUntil": "2026-01-01T00:00:00Z"}));
-        let ok = Verdict::Valid {
-            issuer: key.did().clone(),
-        };
+        let ok = valid(key.did(), false);
         assert_eq!(verdict(&bytes, at(2025, 6, 1), &[]), ok);
         assert_eq!(
             verdict(&bytes, at(2025, 1, 1), &[]),

@@ -6,7 +6,7 @@
 
 use super::StoreError;
 use super::db::Db;
-use super::sql::{SqlError, params};
+use super::sql::{Engine, SqlError, params};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
@@ -51,36 +51,8 @@ impl Db {
     /// # Errors
     /// The store failed (or the attempt already has a credential).
     pub fn record_credential(&mut self, c: &NewCredential<'_>) -> Result<(), StoreError> {
-        use sha2::Digest as _;
         let fail = self.fail();
-        let sha = crate::attempt::journal::hex(&sha2::Sha256::digest(c.bytes).into());
-        let document = String::from_utf8_lossy(c.bytes).into_owned();
-        let rows = self
-            .engine()
-            .execute(
-                "INSERT INTO credentials (credential_id, kind, attempt_id, learner_key, exam_id,
-                   issuer_did, issued_us, state, document, sha256, out_dir)
-                 SELECT ?1, 'open_badge', attempt_id, learner_key, exam_id, ?3, CAST(?4 AS BIGINT),
-                   'signed', ?5, ?6, ?7
-                 FROM attempts WHERE attempt_id = ?2",
-                params![
-                    c.credential_id,
-                    c.attempt_id,
-                    c.issuer_did,
-                    c.issued_at.timestamp_micros(),
-                    document,
-                    sha,
-                    c.out_dir.display().to_string(),
-                ],
-            )
-            .map_err(&fail)?;
-        match rows {
-            1 => Ok(()),
-            _ => Err(fail(SqlError::other(format!(
-                "no attempt {} to record a credential for",
-                c.attempt_id
-            )))),
-        }
+        insert_credential(self.engine(), c).map_err(fail)
     }
 
     /// Marks the credential's file as written.
@@ -180,5 +152,36 @@ impl Db {
             )
             .map_err(fail)?;
         Ok(file.flatten().map(PathBuf::from))
+    }
+}
+
+/// Inserts a signed credential of `c.attempt_id` (in the caller's
+/// transaction, if any).
+pub(super) fn insert_credential(e: &mut Engine, c: &NewCredential<'_>) -> Result<(), SqlError> {
+    use sha2::Digest as _;
+    let sha = crate::attempt::journal::hex(&sha2::Sha256::digest(c.bytes).into());
+    let document = String::from_utf8_lossy(c.bytes).into_owned();
+    let rows = e.execute(
+        "INSERT INTO credentials (credential_id, kind, attempt_id, learner_key, exam_id,
+           issuer_did, issued_us, state, document, sha256, out_dir)
+         SELECT ?1, 'open_badge', attempt_id, learner_key, exam_id, ?3, CAST(?4 AS BIGINT),
+           'signed', ?5, ?6, ?7
+         FROM attempts WHERE attempt_id = ?2",
+        params![
+            c.credential_id,
+            c.attempt_id,
+            c.issuer_did,
+            c.issued_at.timestamp_micros(),
+            document,
+            sha,
+            c.out_dir.display().to_string(),
+        ],
+    )?;
+    match rows {
+        1 => Ok(()),
+        _ => Err(SqlError::other(format!(
+            "no attempt {} to record a credential for",
+            c.attempt_id
+        ))),
     }
 }

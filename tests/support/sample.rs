@@ -23,7 +23,7 @@ pub fn input(did: &DidKey) -> CredentialInput {
             region: Some("Occitanie".into()),
             quality_assurance: Some("Qualiopi certified training provider".into()),
             include_accommodations: true,
-            did: did.clone(),
+            did: did.clone().into(),
         },
         achievement: Achievement {
             exam_id: "netsec-2".into(),
@@ -75,5 +75,6 @@ pub fn input(did: &DidKey) -> CredentialInput {
             identity_verified: true,
         },
         demo_issuer: false,
+        status: Vec::new(),
     }
 }
