@@ -124,5 +124,87 @@ fn issue_and_verify_with(c: &mut Criterion, suite: Cryptosuite) {
     group.finish();
 }
 
-criterion_group!(benches, jcs_implementations, issue_and_verify);
+/// Group `status`: publishing a 131,072-entry status list (encode, build,
+/// sign with `eddsa-rdfc-2022`) against issuing one credential; and a run
+/// of 100 credentials verified with their status checked (the list read and
+/// checked once for the run) against the same run without it.
+fn status_lists(c: &mut Criterion) {
+    use brevet::credential::proof;
+    use brevet::credential::status::{self, Bitstring, Entry, MIN_ENTRIES, Purpose};
+    use brevet::credential::verify::{Knowledge, check_list};
+    let key = sample::key();
+    let now = parse_datetime("2025-06-01T00:00:00Z").expect("date");
+    let url = "https://example.org/status/revocation-1.json";
+    // One place in a hundred revoked, spread over the list.
+    let mut bits = Bitstring::new(MIN_ENTRIES);
+    for i in (0..MIN_ENTRIES as u64).step_by(97) {
+        bits.set(i, true);
+    }
+    let publish = |bits: &Bitstring| {
+        let list =
+            status::list_credential(url, &key.did().to_string(), Purpose::Revocation, now, bits);
+        proof::sign(list, &key, now, Cryptosuite::EddsaRdfc2022).expect("signs")
+    };
+    let list_bytes = serde_json::to_vec_pretty(&publish(&bits)).expect("serialises");
+    let input = sample::input(key.did());
+    let mut group = c.benchmark_group("status");
+    group.bench_function("publish_131072_entries", |b| {
+        b.iter(|| publish(black_box(&bits)))
+    });
+    group.bench_function("issue_one_credential", |b| {
+        b.iter(|| ob::issue(black_box(&input), &key, Cryptosuite::EddsaRdfc2022))
+    });
+    // 100 credentials, none revoked (index 1 + 97k is never set).
+    let credentials: Vec<Vec<u8>> = (0..100u64)
+        .map(|i| {
+            let mut input = sample::input(key.did());
+            input.id = ob::credential_id([i as u8; 16]);
+            input.status = vec![Entry {
+                purpose: Purpose::Revocation,
+                index: 1 + 97 * i,
+                list: url.to_owned(),
+            }];
+            serde_json::to_vec_pretty(
+                &ob::issue(&input, &key, Cryptosuite::EddsaRdfc2022).expect("issues"),
+            )
+            .expect("serialises")
+        })
+        .collect();
+    let without = VerifyOptions::at(now);
+    let run_without = || {
+        credentials
+            .iter()
+            .filter(|c| verify(c, &without).verdict.is_valid())
+            .count()
+    };
+    let run_with = || {
+        let mut knowledge = Knowledge::default();
+        let list = check_list(&list_bytes, &VerifyOptions::at(now));
+        knowledge.lists.insert(url.to_owned(), list);
+        let options = VerifyOptions {
+            knowledge: &knowledge,
+            ..VerifyOptions::at(now)
+        };
+        credentials
+            .iter()
+            .filter(|c| {
+                matches!(
+                    verify(c, &options).verdict,
+                    brevet::credential::verify::Verdict::Valid {
+                        status: brevet::credential::verify::Status::Clear { .. },
+                        ..
+                    }
+                )
+            })
+            .count()
+    };
+    assert_eq!(run_without(), 100);
+    assert_eq!(run_with(), 100, "every status checked and clear");
+    group.throughput(criterion::Throughput::Elements(100));
+    group.bench_function("verify_100_without_status", |b| b.iter(run_without));
+    group.bench_function("verify_100_with_status", |b| b.iter(run_with));
+    group.finish();
+}
+
+criterion_group!(benches, jcs_implementations, issue_and_verify, status_lists);
 criterion_main!(benches);

@@ -414,6 +414,20 @@ fn step(ws: &Workspace, cmd: &str) {
             let (out, _) = run("", 0);
             let _: serde_json::Value = serde_json::from_str(&out).unwrap();
         }
+        "brevet issuer publish --out site/" => {
+            // The key of the README is encrypted: its passphrase is asked.
+            let (_, err) = run(&format!("{PASSPHRASE}\n"), 0);
+            assert!(
+                err.contains("serve it at https://formation.example.org/.well-known/did.json"),
+                "{err}"
+            );
+            let did: serde_json::Value = serde_json::from_slice(
+                &std::fs::read(ws.work.join("site/.well-known/did.json")).unwrap(),
+            )
+            .unwrap();
+            assert_eq!(did["id"], "did:web:formation.example.org");
+            assert!(ws.work.join("site/status/revocation-1.json").is_file());
+        }
         "brevet paper exams/demo.toml --credential brevet-demo_*.json" => {
             let (out, err) = run("", 0);
             assert!(

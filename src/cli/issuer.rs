@@ -16,7 +16,6 @@ use crate::store::DataDir;
 use crate::store::status::{ChangeError, Registered, list_url};
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -170,7 +169,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Opens the issuer's key: the passphrase from `BREVET_KEY_PASSPHRASE`,
-/// else asked at the terminal when the key is encrypted.
+/// else asked (at the terminal without echo, or read from stdin) when the
+/// key is encrypted.
 fn open_signer(path: &Path) -> anyhow::Result<Signer> {
     let passphrase = match std::env::var("BREVET_KEY_PASSPHRASE") {
         Ok(p) => Some(Passphrase::new(p)?),
@@ -180,7 +180,7 @@ fn open_signer(path: &Path) -> anyhow::Result<Signer> {
         Err(IssuerError::Key {
             source: KeyError::NeedsPassphrase,
             ..
-        }) if passphrase.is_none() && std::io::stdin().is_terminal() => {
+        }) if passphrase.is_none() => {
             let typed = super::secret::read("Issuer key passphrase: ")?;
             let passphrase = Passphrase::new(typed.to_string())?;
             Ok(Signer::from_file(path, Some(&passphrase))?)
