@@ -21,6 +21,7 @@ fn t0() -> DateTime<Utc> {
 
 fn learner() -> Learner {
     Learner {
+        email: None,
         name: "Ada Lovelace".into(),
         id: None,
     }

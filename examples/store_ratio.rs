@@ -33,6 +33,7 @@ fn main() {
         .unwrap();
     let now = chrono::Utc::now();
     let learner = brevet::attempt::Learner {
+        email: None,
         name: "Ada Lovelace".into(),
         id: None,
     };

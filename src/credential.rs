@@ -8,6 +8,7 @@
 pub mod country;
 pub mod did;
 pub mod did_web;
+pub mod identity;
 pub mod invalid;
 pub mod jcs;
 pub mod key;

@@ -764,6 +764,7 @@ pub fn credential_input(
         learner: ob::Learner {
             name: header.learner.name.clone(),
             id: header.learner.id.clone(),
+            email: header.learner.email.clone(),
         },
         score: Score {
             percent: round2(result.percent),

@@ -249,7 +249,11 @@ impl<'a, S: Sink> Plain<'a, S> {
             }
             Stage::Id { name } => {
                 let id = Some(line.trim().to_string()).filter(|id| !id.is_empty());
-                let learner = Learner { name, id };
+                let learner = Learner {
+                    email: None,
+                    name,
+                    id,
+                };
                 match crate::attempt::learner::check(&learner) {
                     Ok(()) => Ok(Some(Effect::Identify(learner))),
                     Err((false, why)) => {

@@ -328,14 +328,17 @@ mod tests {
     #[test]
     fn learner_keys_fold_case_and_spaces_and_prefer_ids() {
         let a = Learner {
+            email: None,
             name: "Ada  Lovelace".into(),
             id: None,
         };
         let b = Learner {
+            email: None,
             name: "ada lovelace".into(),
             id: None,
         };
         let c = Learner {
+            email: None,
             name: "Ada Lovelace".into(),
             id: Some("E-12".into()),
         };

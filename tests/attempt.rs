@@ -126,6 +126,7 @@ tolerance = 0.005
 
 fn learner() -> Learner {
     Learner {
+        email: None,
         name: "Ada Lovelace".into(),
         id: None,
     }

@@ -90,6 +90,7 @@ fn screen(k: &Kiosk<'_, Vec<u8>>) -> Option<Screen> {
 
 fn learner() -> Learner {
     Learner {
+        email: None,
         name: "Ada Lovelace".into(),
         id: Some("A-17".into()),
     }
@@ -774,6 +775,7 @@ fn the_identity_prompt_says_whose_attempt_it_would_resume_and_a_cancel_is_logged
     let mut k = kiosk(&exam, true);
     // Grace Hopper's attempt, interrupted; someone types her name.
     let grace = Learner {
+        email: None,
         name: "Grace Hopper".into(),
         id: Some("G-1".into()),
     };
@@ -786,6 +788,7 @@ fn the_identity_prompt_says_whose_attempt_it_would_resume_and_a_cancel_is_logged
         Session::start(&exam, 3, grace.clone(), t(0), options, Vec::new()).unwrap()
     };
     let typed_name = Learner {
+        email: None,
         name: "grace hopper".into(),
         id: None,
     };

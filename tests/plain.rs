@@ -23,6 +23,7 @@ fn t(secs: i64) -> DateTime<Utc> {
 
 fn ada() -> Learner {
     Learner {
+        email: None,
         name: "Ada Lovelace".into(),
         id: None,
     }
@@ -214,6 +215,7 @@ fn a_name_or_id_that_mixes_alphabets_is_asked_again() {
     assert_eq!(
         effect,
         Some(Effect::Identify(Learner {
+            email: None,
             name: "Ada Lovelace".into(),
             id: Some("E-12".into())
         }))

@@ -251,3 +251,92 @@ fn an_auditor_re_derives_the_paper_from_the_bank_and_the_credential() {
         .success()
         .stdout(predicates::str::contains("seed 4: 6 questions"));
 }
+
+#[test]
+fn an_employer_checks_the_learners_email_without_reading_it() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    take_with(
+        data.path(),
+        out.path(),
+        ALL_RIGHT,
+        &["--learner-email", " Ada.Lovelace@Example.org"],
+    );
+    let file = &credentials(out.path())[0];
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(
+        !text.to_lowercase().contains("ada.lovelace@example.org"),
+        "the address is not readable: {text}"
+    );
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let email = doc["credentialSubject"]["identifier"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["identityType"] == "emailAddress")
+        .unwrap();
+    assert_eq!(email["hashed"], true);
+    assert!(
+        email["identityHash"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256$")
+    );
+    assert_eq!(email["salt"].as_str().unwrap().len(), 32);
+    let errors: Vec<String> = data::ob_schema_validator()
+        .iter_errors(&doc)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let check = |address: &str, code: i32, says: &str| {
+        let output = Command::cargo_bin("brevet")
+            .unwrap()
+            .args(["verify", "--learner-email", address])
+            .arg(file)
+            .env("BREVET_DATA", data.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(code), "{text}");
+        assert!(text.contains(says), "{address}: {text}");
+    };
+    check(
+        "ada.lovelace@example.org",
+        0,
+        "the learner's hashed e-mail is this address",
+    );
+    check("grace@example.org", 1, "DOES NOT MATCH");
+    // A credential without an address cannot confirm one.
+    let other = tempfile::tempdir().unwrap();
+    take(data.path(), other.path(), ALL_RIGHT);
+    let output = Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["verify", "--learner-email", "ada.lovelace@example.org"])
+        .arg(&credentials(other.path())[0])
+        .env("BREVET_DATA", data.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("holds no e-mail address")
+    );
+    // A malformed address is refused before anything runs.
+    Command::cargo_bin("brevet")
+        .unwrap()
+        .args([
+            "run",
+            &demo(),
+            "--learner",
+            "Ada",
+            "--learner-email",
+            "ada at example",
+            "--plain",
+        ])
+        .env("BREVET_DATA", data.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--learner-email"));
+}

@@ -395,6 +395,7 @@ fn earlier_journal(
         .exam
         .unwrap();
     let learner = Learner {
+        email: None,
         name: "Grace Hopper".into(),
         id: None,
     };

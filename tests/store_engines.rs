@@ -46,6 +46,7 @@ fn t(secs: i64) -> DateTime<Utc> {
 
 fn header(exam: &Exam, name: &str, at: DateTime<Utc>) -> Header {
     let learner = Learner {
+        email: None,
         name: name.into(),
         id: None,
     };

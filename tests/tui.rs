@@ -25,6 +25,7 @@ fn demo() -> Exam {
 
 fn learner() -> Learner {
     Learner {
+        email: None,
         name: "Ada Lovelace".into(),
         id: None,
     }
@@ -313,6 +314,7 @@ fn identification_requires_a_name() {
     assert_eq!(
         app.handle(Action::Confirm, t0()).unwrap(),
         Effect::Identify(Learner {
+            email: None,
             name: "Ada Lovelace".into(),
             id: Some("E-42".into())
         })

@@ -13,6 +13,11 @@ pub struct Learner {
     /// The organisation's identifier for the learner, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The learner's e-mail address, when given: the credential carries it
+    /// only hashed (salted), so that a verifier who is told the address can
+    /// check it, and nobody can read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// How an attempt is run, beyond the exam's own rules.

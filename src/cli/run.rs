@@ -25,6 +25,10 @@ pub struct Args {
     /// The learner's identifier in the organisation.
     #[arg(long, value_name = "ID", requires = "learner")]
     pub learner_id: Option<String>,
+    /// The learner's e-mail address: the credential carries it hashed, so
+    /// that `brevet verify --learner-email` can tell it is theirs.
+    #[arg(long, value_name = "EMAIL", requires = "learner")]
+    pub learner_email: Option<String>,
     /// Interface language (default: the exam's language, else the locale).
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
@@ -95,7 +99,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             loaded.errors()
         );
     };
+    let email = match &args.learner_email {
+        Some(address) => Some(
+            crate::credential::identity::normalise_email(address)
+                .map_err(|e| anyhow::anyhow!("--learner-email: {e}"))?,
+        ),
+        None => None,
+    };
     let learner = args.learner.as_ref().map(|name| Learner {
+        email: email.clone(),
         name: name.split_whitespace().collect::<Vec<_>>().join(" "),
         id: args.learner_id.clone(),
     });

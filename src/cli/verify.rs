@@ -2,6 +2,7 @@
 //! print per file what it claims, whether it is valid or exactly why not,
 //! who vouches for its issuer and whether its status was checked.
 
+use crate::credential::identity::{EmailCheck, check_email};
 use crate::credential::summary::Summary;
 use crate::credential::verify::{
     Invalid, MAX_CREDENTIAL_BYTES, Report, Status, Verdict, VerifyOptions, verify,
@@ -40,6 +41,10 @@ pub struct Args {
     /// (repeatable).
     #[arg(long, value_name = "FILE")]
     pub status_list: Vec<PathBuf>,
+    /// Check that each credential names this e-mail address (hashed in it):
+    /// exit 1 when one does not.
+    #[arg(long, value_name = "EMAIL")]
+    pub learner_email: Option<String>,
     /// Data folder, for the default trust folder [default: $BREVET_DATA, else
     /// $XDG_DATA_HOME/brevet, else ~/.local/share/brevet].
     #[arg(long, value_name = "DIR")]
@@ -54,7 +59,7 @@ pub struct Args {
 
 /// One file's outcome: a report, or why the file could not be read.
 enum Outcome {
-    Checked(Box<Report>),
+    Checked(Box<Report>, Option<EmailCheck>),
     Unreadable(String),
 }
 
@@ -85,7 +90,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         require_trust: args.require_trust || !args.trust.is_empty(),
         any_vc: args.any_vc,
     };
-    let outcomes = verify_all(&files, &options);
+    if let Some(address) = &args.learner_email {
+        crate::credential::identity::normalise_email(address)
+            .map_err(|e| anyhow::anyhow!("--learner-email: {e}"))?;
+    }
+    let outcomes = verify_all(&files, &options, args.learner_email.as_deref());
     let report = if args.json {
         json_report(&files, &outcomes)?
     } else {
@@ -95,9 +104,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     stdout.write_all(report.as_bytes())?;
     stdout.flush()?;
     let unreadable = outcomes.iter().any(|o| matches!(o, Outcome::Unreadable(_)));
-    let invalid = outcomes
-        .iter()
-        .any(|o| matches!(o, Outcome::Checked(r) if !r.verdict.is_valid()));
+    let invalid = outcomes.iter().any(|o| match o {
+        Outcome::Checked(r, email) => {
+            !r.verdict.is_valid() || email.is_some_and(|e| e != EmailCheck::Matches)
+        }
+        Outcome::Unreadable(_) => false,
+    });
     Ok(ExitCode::from(if unreadable {
         2
     } else if invalid {
@@ -108,7 +120,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Verifies every file, in parallel on all cores; outcomes in file order.
-fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>) -> Vec<Outcome> {
+fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>, email: Option<&str>) -> Vec<Outcome> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(files.len())
@@ -125,7 +137,7 @@ fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>) -> Vec<Outcome> {
                         // A bug must cost one file its verdict, not the others.
                         let outcome =
                             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                verify_file(file, options)
+                                verify_file(file, options, email)
                             }))
                             .unwrap_or_else(|_| {
                                 Outcome::Unreadable("internal error while verifying".into())
@@ -154,21 +166,32 @@ fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>) -> Vec<Outcome> {
     outcomes
 }
 
-fn verify_file(path: &Path, options: &VerifyOptions<'_>) -> Outcome {
+fn verify_file(path: &Path, options: &VerifyOptions<'_>, email: Option<&str>) -> Outcome {
     match crate::input::read_limited(path, MAX_CREDENTIAL_BYTES) {
         // Reading stopped one byte past the limit: the file says its size.
         Ok(bytes) if bytes.len() as u64 > MAX_CREDENTIAL_BYTES => {
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
-            Outcome::Checked(Box::new(Report {
+            let report = Report {
                 verdict: Verdict::Invalid(Invalid::TooLarge {
                     size: size.max(bytes.len() as u64),
                     max: MAX_CREDENTIAL_BYTES,
                 }),
                 summary: Summary::default(),
                 proofs: Vec::new(),
-            }))
+            };
+            Outcome::Checked(Box::new(report), None)
         }
-        Ok(bytes) => Outcome::Checked(Box::new(verify(&bytes, options))),
+        Ok(bytes) => {
+            let report = verify(&bytes, options);
+            // Only a genuine credential's identities mean anything.
+            let email = email.filter(|_| report.verdict.is_valid()).map(|address| {
+                match crate::credential::jcs::parse_strict(&bytes) {
+                    Ok(serde_json::Value::Object(doc)) => check_email(&doc, address),
+                    _ => EmailCheck::NoEmail,
+                }
+            });
+            Outcome::Checked(Box::new(report), email)
+        }
         Err(e) => Outcome::Unreadable(e.reason()),
     }
 }
@@ -190,7 +213,7 @@ fn text_report(files: &[PathBuf], outcomes: &[Outcome], color: bool) -> String {
                 unreadable += 1;
                 let _ = writeln!(out, "{name}: {} {why}", paint("ERROR", "31"));
             }
-            Outcome::Checked(report) => {
+            Outcome::Checked(report, email) => {
                 match &report.verdict {
                     Verdict::Valid { .. } => {
                         valid += 1;
@@ -220,6 +243,21 @@ fn text_report(files: &[PathBuf], outcomes: &[Outcome], color: bool) -> String {
                         }
                     };
                     let _ = writeln!(out, "  {:<12} {status_line}", "status");
+                }
+                if let Some(email) = email {
+                    let line = match email {
+                        EmailCheck::Matches => {
+                            "the learner's hashed e-mail is this address".to_owned()
+                        }
+                        EmailCheck::DoesNotMatch => paint(
+                            "DOES NOT MATCH: the credential names another e-mail address",
+                            "31",
+                        ),
+                        EmailCheck::NoEmail => {
+                            paint("NOT CHECKED: the credential holds no e-mail address", "31")
+                        }
+                    };
+                    let _ = writeln!(out, "  {:<12} {line}", "e-mail");
                 }
                 // A proof set: each proof's own verdict.
                 if report.proofs.len() > 1 {
@@ -331,7 +369,7 @@ fn json_report(files: &[PathBuf], outcomes: &[Outcome]) -> anyhow::Result<String
                 "valid": false,
                 "error": why,
             }),
-            Outcome::Checked(report) => {
+            Outcome::Checked(report, email) => {
                 let (issuer, reason, trust, status) = match &report.verdict {
                     Verdict::Valid {
                         issuer,
@@ -357,6 +395,7 @@ fn json_report(files: &[PathBuf], outcomes: &[Outcome]) -> anyhow::Result<String
                     "trusted": trust.as_ref().and_then(|t| t.get("trusted").cloned()).unwrap_or(serde_json::Value::Bool(false)),
                     "trust": trust,
                     "status": status,
+                    "learner_email": email,
                     "reason": reason,
                     "summary": report.summary,
                     "proofs": report.proofs,

@@ -213,6 +213,10 @@ pub struct Learner {
     pub name: String,
     /// The issuer's id for the learner, when there is one.
     pub id: Option<String>,
+    /// The learner's e-mail address (normalised, see
+    /// [`super::identity::normalise_email`]): the credential carries it
+    /// hashed with a salt of its own.
+    pub email: Option<String>,
 }
 
 /// The score against the threshold, both in percent.
@@ -355,7 +359,7 @@ pub fn build(input: &CredentialInput) -> Result<Map<String, Value>, BuildError> 
     let issued = format_datetime(input.issued_at);
     let mut subject = json!({
         "type": ["AchievementSubject"],
-        "identifier": identifiers(&input.learner),
+        "identifier": identifiers(&input.learner, &input.id),
         "achievement": achievement(a, &achievement_id, &result_id, input, &t),
         "result": [{
             "type": ["Result"],
@@ -535,11 +539,15 @@ fn issuer(i: &Issuer, demo: bool, t: &Texts) -> Value {
     profile
 }
 
-fn identifiers(learner: &Learner) -> Value {
+fn identifiers(learner: &Learner, credential_id: &str) -> Value {
     let identity = |kind: &str, value: &str| json!({"type": "IdentityObject", "identityType": kind, "hashed": false, "identityHash": value});
     let mut list = vec![identity("name", &learner.name)];
     if let Some(id) = &learner.id {
         list.push(identity("identifier", id));
+    }
+    if let Some(email) = &learner.email {
+        let salt = super::identity::salt_for(credential_id);
+        list.push(super::identity::email_identity(email, &salt));
     }
     Value::Array(list)
 }

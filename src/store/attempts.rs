@@ -219,7 +219,7 @@ impl Db {
                  ORDER BY learner_name",
                 params![exam_id],
                 |r| {
-                    Ok(crate::attempt::Learner {
+                    Ok(crate::attempt::Learner { email: None,
                         name: r.text(0)?,
                         id: r.opt_text(1)?,
                     })
@@ -736,6 +736,7 @@ mod tests {
 
     fn header(exam: &Exam, at: DateTime<Utc>) -> Header {
         let learner = Learner {
+            email: None,
             name: "Ada Lovelace".into(),
             id: None,
         };

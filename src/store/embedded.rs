@@ -329,6 +329,7 @@ mod tests {
         let (store, _) = Store::open(&DataDir::at(dir.path()), Utc::now()).unwrap();
         let exam = super::super::testing::demo();
         let learner = Learner {
+            email: None,
             name: "Ada Lovelace".into(),
             id: None,
         };

@@ -312,6 +312,7 @@ mod tests {
             &exam,
             4,
             Learner {
+                email: None,
                 name: "x".into(),
                 id: None,
             },

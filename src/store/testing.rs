@@ -40,6 +40,7 @@ pub fn t(secs: i64) -> DateTime<Utc> {
 /// `name` takes the demo from `t(at)`: `commands`, then the hand-in.
 pub fn take(db: &mut Db, exam: &Exam, id: &str, name: &str, at: i64, commands: &[Command]) {
     let learner = Learner {
+        email: None,
         name: name.into(),
         id: None,
     };

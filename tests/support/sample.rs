@@ -47,6 +47,7 @@ pub fn input(did: &DidKey) -> CredentialInput {
             ),
         },
         learner: Learner {
+            email: None,
             name: "Camille Dupré".into(),
             id: Some("A-2025-0042".into()),
         },

@@ -41,6 +41,7 @@ pub fn frames(change: impl FnOnce(&mut App<'_, Vec<u8>>)) -> (usize, usize) {
         .exam
         .expect("a valid bank");
     let learner = Learner {
+        email: None,
         name: "Ada".into(),
         id: None,
     };

@@ -131,6 +131,7 @@ impl<S: Sink> App<'_, S> {
                 }
                 let id = self.identify.id.text().trim();
                 let learner = Learner {
+                    email: None,
                     name,
                     id: (!id.is_empty()).then(|| id.to_string()),
                 };
