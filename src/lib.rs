@@ -14,9 +14,10 @@
 //! clock and the disk: `cli`, `terminal` (the runtime of the full-screen
 //! front ends), `tui`, `plain`, `kiosk`'s station loop, `launch`, `store`,
 //! `issuing`, `atomic`, and `input`, through which every file a user names
-//! is read (regular files only, never past a limit). `present` holds what
-//! every front end says in the same words. `tests/layering.rs` checks that
-//! the arrows point down.
+//! is read (regular files only, never past a limit); `online` is the only
+//! module that touches the network (HTTPS, when the user asks). `present`
+//! holds what every front end says in the same words. `tests/layering.rs`
+//! checks that the arrows point down.
 
 pub mod atomic;
 pub mod attempt;
@@ -27,6 +28,7 @@ pub mod input;
 pub mod issuing;
 pub mod kiosk;
 pub mod launch;
+pub mod online;
 pub mod plain;
 pub mod present;
 pub mod scoring;

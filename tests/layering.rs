@@ -59,7 +59,7 @@ fn assert_never(module: &str, forbidden: &[&str]) {
 }
 
 const EDGES: &[&str] = &[
-    "cli", "tui", "plain", "kiosk", "terminal", "launch", "issuing", "clap",
+    "cli", "tui", "plain", "kiosk", "terminal", "launch", "issuing", "clap", "online", "ureq",
 ];
 
 #[test]
@@ -72,7 +72,7 @@ fn the_core_knows_no_edge() {
 #[test]
 fn screens_know_no_command_line_and_the_runtime_no_front_end() {
     for screen in [
-        "tui", "plain", "kiosk", "issuing", "launch", "store", "input", "atomic",
+        "tui", "plain", "kiosk", "issuing", "launch", "store", "input", "atomic", "online",
     ] {
         assert_never(screen, &["cli", "clap"]);
     }
