@@ -66,7 +66,8 @@ pub enum Command {
         (the reason is on stderr)."
     )]
     Keygen(keygen::Args),
-    /// Verify credentials offline: proof, issuer, dates.
+    /// Verify credentials: proof, issuer, dates, status, who vouches;
+    /// offline unless --online.
     #[command(
         after_help = "Exit status: 0 every credential is valid, 1 at least one is \
         invalid, 2 a file could not be read or an argument is wrong."

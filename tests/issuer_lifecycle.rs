@@ -9,6 +9,8 @@
 
 #[path = "support/data.rs"]
 mod data;
+#[path = "support/https.rs"]
+mod https;
 
 use assert_cmd::Command;
 use brevet::credential::key::IssuerKey;
@@ -31,6 +33,10 @@ struct Org {
 
 impl Org {
     fn new(suspension: bool) -> Org {
+        Org::with(DID, LISTS, suspension)
+    }
+
+    fn with(did: &str, lists: &str, suspension: bool) -> Org {
         let org = Org {
             dir: tempfile::tempdir().unwrap(),
         };
@@ -40,7 +46,7 @@ impl Org {
             .assert()
             .success();
         let mut toml = format!(
-            "name = \"Formation Exemple\"\nurl = \"https://formation.example.org\"\ncountry = \"FR\"\nkey = \"issuer.key\"\ndid = \"{DID}\"\nstatus_lists = \"{LISTS}\"\n"
+            "name = \"Formation Exemple\"\nurl = \"https://formation.example.org\"\ncountry = \"FR\"\nkey = \"issuer.key\"\ndid = \"{did}\"\nstatus_lists = \"{lists}\"\n"
         );
         if suspension {
             toml.push_str("suspension = true\n");
@@ -639,5 +645,124 @@ fn bad_status_lists_leave_the_status_unchecked_and_say_why() {
     assert!(
         text.contains("not checked:") && text.contains("200000"),
         "{text}"
+    );
+}
+
+/// The organisation's site served over HTTPS on loopback (a test
+/// certificate authority): `brevet verify --online` resolves the did:web and
+/// fetches the lists, once each per run, and says which domain vouches.
+#[test]
+fn online_verification_fetches_from_the_issuers_own_site() {
+    let site_dir = tempfile::tempdir().unwrap();
+    let server = https::Server::start(vec![(
+        "/".into(),
+        https::Reply::Dir(site_dir.path().to_path_buf()),
+    )]);
+    let host = format!("localhost:{}", server.port);
+    let did = format!("did:web:localhost%3A{}", server.port);
+    let lists = server.url("/status/");
+    let org = Org::with(&did, &lists, true);
+    let [ada, alan, grace] = ["Ada Lovelace", "Alan Turing", "Grace Hopper"].map(|l| org.issue(l));
+    let publish = || {
+        org.issuer(&["publish", "--out", site_dir.path().to_str().unwrap()])
+            .success();
+    };
+    publish();
+    let ca = data::path("tls/ca.pem");
+    let verify_online = |files: &[&Path], extra: &[&str]| {
+        let output = brevet(&org.verifier())
+            .args(["verify", "--online", "--ca-file"])
+            .arg(&ca)
+            .args(files)
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let before = server.requests().len();
+    let (code, report) = verify_online(&[&ada, &alan, &grace], &[]);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        report.contains(&format!(
+            "is not in your trust list; the domain {host} vouches for its key (https://{host}/.well-known/did.json)"
+        )),
+        "{report}"
+    );
+    assert!(report.contains("neither revoked nor suspended"), "{report}");
+    // Once each per run, however many credentials point to them.
+    let mut asked: Vec<String> = server.requests()[before..].to_vec();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "/.well-known/did.json",
+            "/status/revocation-1.json",
+            "/status/suspension-1.json"
+        ]
+    );
+
+    org.issuer(&["revoke", alan.to_str().unwrap(), "--reason", "fraud"])
+        .success();
+    org.issuer(&["suspend", grace.to_str().unwrap(), "--reason", "inquiry"])
+        .success();
+    publish();
+    let (code, report) = verify_online(&[&ada, &alan, &grace], &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(verdict_line(&report, &ada).ends_with("VALID"), "{report}");
+    assert!(
+        verdict_line(&report, &alan).contains("INVALID revoked"),
+        "{report}"
+    );
+    assert!(
+        verdict_line(&report, &grace).contains("INVALID suspended"),
+        "{report}"
+    );
+
+    // A key rotation: the earlier three keep their verdicts, a new one
+    // verifies with the new key.
+    org.issuer(&["rotate", "--no-passphrase"]).success();
+    publish();
+    let katherine = org.issue("Katherine Johnson");
+    let (code, report) = verify_online(&[&ada, &alan, &grace, &katherine], &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(verdict_line(&report, &ada).ends_with("VALID"), "{report}");
+    assert!(
+        verdict_line(&report, &alan).contains("INVALID revoked"),
+        "{report}"
+    );
+    assert!(
+        verdict_line(&report, &grace).contains("INVALID suspended"),
+        "{report}"
+    );
+    assert!(
+        verdict_line(&report, &katherine).ends_with("VALID"),
+        "{report}"
+    );
+
+    // Without the test authority, the server is not trusted: said, per file.
+    let output = brevet(&org.verifier())
+        .args(["verify", "--online"])
+        .arg(&ada)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("certificate is not trusted"), "{text}");
+    // Without --online, nothing goes out.
+    let before = server.requests().len();
+    let output = brevet(&org.verifier())
+        .arg("verify")
+        .arg(&ada)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(server.requests().len(), before, "nothing fetched offline");
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("is not at hand")
     );
 }

@@ -150,6 +150,126 @@ pub fn knowledge(
     Ok(knowledge)
 }
 
+/// How long one fetch may take, redirects included.
+pub const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// With `--online`: fetches, once each, the DID documents of the `did:web`
+/// issuers of `files` and the status lists they point to that are not at
+/// hand, over HTTPS from their own addresses. A document fetched from its
+/// domain lets the domain vouch; a fetch that fails is said in the verdict
+/// of each credential that needed it.
+///
+/// # Errors
+/// The extra certificate authorities cannot be read.
+pub fn fetch_missing(
+    knowledge: &mut Knowledge,
+    files: &[PathBuf],
+    ca_files: &[PathBuf],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use crate::online::{Client, Limits, Roots};
+    let mut extra_pem = Vec::new();
+    for path in ca_files {
+        extra_pem.push(
+            crate::input::read_limited(path, crate::input::SMALL_TEXT)
+                .with_context(|| format!("--ca-file {}", path.display()))?,
+        );
+    }
+    let client = Client::new(&Roots { extra_pem }).map_err(|e| match e {
+        crate::online::FetchError::BadCertificateFile { number, reason } => anyhow::anyhow!(
+            "--ca-file {}: {reason}",
+            ca_files
+                .get(number.saturating_sub(1))
+                .map_or_else(String::new, |p| p.display().to_string())
+        ),
+        other => anyhow::anyhow!(other),
+    })?;
+    // What the credentials need, read once from each file.
+    let mut dids: Vec<DidWeb> = Vec::new();
+    let mut lists: Vec<String> = Vec::new();
+    for path in files {
+        let Ok(bytes) =
+            crate::input::read_limited(path, crate::credential::verify::MAX_CREDENTIAL_BYTES)
+        else {
+            continue;
+        };
+        let Ok(serde_json::Value::Object(doc)) =
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+        else {
+            continue;
+        };
+        let issuer = match doc.get("issuer") {
+            Some(serde_json::Value::String(id)) => Some(id.as_str()),
+            Some(serde_json::Value::Object(p)) => p.get("id").and_then(serde_json::Value::as_str),
+            _ => None,
+        };
+        if let Some(did) = issuer.and_then(|i| DidWeb::parse(i).ok())
+            && !knowledge.documents.contains_key(did.as_str())
+            && !dids.contains(&did)
+        {
+            dids.push(did);
+        }
+        if let Ok(statuses) = crate::credential::status::entries(&doc) {
+            for entry in statuses.entries {
+                if !knowledge.lists.contains_key(&entry.list) && !lists.contains(&entry.list) {
+                    lists.push(entry.list);
+                }
+            }
+        }
+    }
+    for did in dids {
+        let url = did.document_url();
+        let limits = Limits {
+            max_bytes: MAX_DOCUMENT_BYTES as u64,
+            timeout: FETCH_TIMEOUT,
+        };
+        let fetched = client
+            .get(&url, limits)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                DidDocument::parse_for(&bytes, &did).map_err(|e| format!("{url}: {e}"))
+            });
+        match fetched {
+            Ok(document) => {
+                knowledge.documents.insert(
+                    did.as_str().to_owned(),
+                    KnownDocument {
+                        document,
+                        source: url,
+                        from_domain: true,
+                    },
+                );
+            }
+            Err(why) => {
+                knowledge.unresolved.insert(did.as_str().to_owned(), why);
+            }
+        }
+    }
+    // Lists are checked with the documents fetched above.
+    let mut checked = Vec::new();
+    {
+        let options = VerifyOptions {
+            knowledge,
+            ..VerifyOptions::at(now)
+        };
+        for url in lists {
+            let limits = Limits {
+                max_bytes: MAX_STATUS_LIST_BYTES,
+                timeout: FETCH_TIMEOUT,
+            };
+            let list = match client.get(&url, limits) {
+                Ok(bytes) => {
+                    check_list(&bytes, &options).map_err(|why| format!("fetched from {url}: {why}"))
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            checked.push((url, list));
+        }
+    }
+    knowledge.lists.extend(checked);
+    Ok(())
+}
+
 /// Reads a DID document into `knowledge`, under its DID.
 fn add_document(knowledge: &mut Knowledge, path: &Path, what: &str) -> anyhow::Result<()> {
     let bytes = crate::input::read_limited(path, MAX_DOCUMENT_BYTES as u64)

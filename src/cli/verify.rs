@@ -41,6 +41,15 @@ pub struct Args {
     /// (repeatable).
     #[arg(long, value_name = "FILE")]
     pub status_list: Vec<PathBuf>,
+    /// Fetch what is not at hand, over HTTPS: the DID documents of did:web
+    /// issuers (from their own domain, which then vouches for their keys)
+    /// and the status lists credentials point to. Nothing else goes out.
+    #[arg(long)]
+    pub online: bool,
+    /// With --online: also trust this certificate authority (PEM) for HTTPS,
+    /// beside the usual web roots (repeatable).
+    #[arg(long, value_name = "FILE", requires = "online")]
+    pub ca_file: Vec<PathBuf>,
     /// Check that each credential names this e-mail address (hashed in it):
     /// exit 1 when one does not.
     #[arg(long, value_name = "EMAIL")]
@@ -69,7 +78,7 @@ enum Outcome {
 /// A malformed `--trust` or an unlistable folder (exit status 2).
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let now = chrono::Utc::now();
-    let knowledge = super::trust::knowledge(
+    let mut knowledge = super::trust::knowledge(
         &super::trust::Sources {
             trust_dir: args.trust_dir.as_deref(),
             data: args.data.as_deref(),
@@ -83,6 +92,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut files = Vec::new();
     for path in &args.files {
         super::collect_files(path, "json", &mut files)?;
+    }
+    if args.online {
+        super::trust::fetch_missing(&mut knowledge, &files, &args.ca_file, now)?;
     }
     let options = VerifyOptions {
         now,

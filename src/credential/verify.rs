@@ -57,6 +57,8 @@ pub struct Knowledge {
     /// Status lists by URL: the list, checked (its proof, its issuer's
     /// key), or why it could not be used.
     pub lists: HashMap<String, Result<status::List, String>>,
+    /// DIDs whose document was looked for and not found, and why.
+    pub unresolved: HashMap<String, String>,
 }
 
 impl Knowledge {
@@ -306,10 +308,13 @@ fn key_of(
                 .documents
                 .get(did.as_str())
                 .ok_or_else(|| {
-                    Invalid::Unresolved(format!(
-                        "the DID document of {did} ({}) is not at hand",
-                        did.document_url()
-                    ))
+                    Invalid::Unresolved(match options.knowledge.unresolved.get(did.as_str()) {
+                        Some(why) => format!("the DID document of {did}: {why}"),
+                        None => format!(
+                            "the DID document of {did} ({}) is not at hand",
+                            did.document_url()
+                        ),
+                    })
                 })?;
             let method = document
                 .document
