@@ -16,6 +16,7 @@ use crate::store::DataDir;
 use crate::store::status::{ChangeError, Registered, list_url};
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -250,18 +251,20 @@ fn site_path(out: &Path, url: &str) -> anyhow::Result<PathBuf> {
 fn publish(args: &Args, out: &Path) -> anyhow::Result<ExitCode> {
     let signer = open_signer(&args.issuer)?;
     let now = Utc::now();
-    let mut wrote = 0;
+    // Every file is written before anything is said: a closed stderr must
+    // not leave half a site.
+    let mut said: Vec<String> = Vec::new();
     if let crate::credential::ob::IssuerDid::Web(did) = &signer.issuer().did {
         let (_, text) = did_document(&signer, &args.issuer)?;
         let path = out.join(did.document_path());
         write_public(&path, text.as_bytes())?;
-        eprintln!(
-            "wrote {} ({} keys): serve it at {}",
+        let keys = signer.published_keys().len();
+        said.push(format!(
+            "wrote {} ({keys} key{}): serve it at {}",
             path.display(),
-            signer.published_keys().len(),
+            if keys == 1 { "" } else { "s" },
             did.document_url()
-        );
-        wrote += 1;
+        ));
     }
     if let Some(lists) = signer.status_lists() {
         let store = open_store(args)?;
@@ -273,10 +276,10 @@ fn publish(args: &Args, out: &Path) -> anyhow::Result<ExitCode> {
             .collect();
         for (url, purpose) in store.with(|db| db.status_lists())? {
             if !url.starts_with(&lists.base) {
-                eprintln!(
+                said.push(format!(
                     "brevet: warning: the registry also has the list {url}, outside status_lists = \"{}\": not published here",
                     lists.base
-                );
+                ));
             } else if !urls.iter().any(|(u, _)| *u == url) {
                 urls.push((url, purpose));
             }
@@ -290,7 +293,7 @@ fn publish(args: &Args, out: &Path) -> anyhow::Result<ExitCode> {
                 &path,
                 (serde_json::to_string_pretty(&signed)? + "\n").as_bytes(),
             )?;
-            eprintln!(
+            said.push(format!(
                 "wrote {} ({} entries, {} {}): serve it at {url}",
                 path.display(),
                 bits.len(),
@@ -299,15 +302,18 @@ fn publish(args: &Args, out: &Path) -> anyhow::Result<ExitCode> {
                     Purpose::Revocation => "revoked",
                     Purpose::Suspension => "suspended",
                 }
-            );
-            wrote += 1;
+            ));
         }
     }
-    if wrote == 0 {
+    if said.is_empty() {
         bail!(
             "{}: nothing to publish: a did:key issuer without status_lists has no DID document and no list",
             args.issuer.display()
         );
+    }
+    let mut stderr = std::io::stderr().lock();
+    for line in said {
+        let _ = writeln!(stderr, "{line}");
     }
     Ok(ExitCode::SUCCESS)
 }

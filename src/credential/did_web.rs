@@ -378,8 +378,12 @@ pub fn document(did: &DidWeb, keys: &[PublishedKey]) -> Value {
             Value::Object(method)
         })
         .collect();
+    // A revoked key stays listed, with its date, for verifiers that read
+    // it; it is no assertion method any more, so that verifiers that do not
+    // read `revoked` refuse its signatures too.
     let assertion: Vec<Value> = keys
         .iter()
+        .filter(|published| published.revoked.is_none())
         .map(|published| did.method_id(&published.key).into())
         .collect();
     json!({
@@ -1159,10 +1163,8 @@ mod tests {
             ])
         );
         assert_eq!(value["id"], "did:web:formation.example.org");
-        assert_eq!(
-            value["assertionMethod"],
-            json!([d.method_id(&old), d.method_id(&new)])
-        );
+        // The revoked key is listed, and vouches for nothing any more.
+        assert_eq!(value["assertionMethod"], json!([d.method_id(&new)]));
         assert_eq!(
             value["verificationMethod"][0]["revoked"],
             "2025-03-14T09:26:53Z"
@@ -1178,10 +1180,14 @@ mod tests {
         assert_eq!(read.id(), &d);
         assert!(read.has_assertion_key());
         assert_eq!(read.methods().len(), 2);
-        let first = read.assertion_key(&d.method_id(&old)).unwrap();
+        assert!(matches!(
+            read.assertion_key(&d.method_id(&old)),
+            Err(DidDocumentError::NotAssertionMethod { .. })
+        ));
+        let first = &read.methods()[0];
         assert_eq!(first.key, old);
         assert_eq!(first.revoked, Some(revoked));
-        assert!(first.assertion);
+        assert!(!first.assertion);
         let second = read.assertion_key(&d.method_id(&new)).unwrap();
         assert_eq!(second.key, new);
         assert_eq!(second.revoked, None);

@@ -316,11 +316,10 @@ fn key_of(
                         ),
                     })
                 })?;
-            let method = document
-                .document
-                .assertion_key(id)
-                .map_err(|e| Invalid::NotVouched(e.to_string()))?;
-            if let Some(since) = method.revoked
+            // A revoked key says so, whether or not it is still listed as
+            // an assertion method.
+            let listed = document.document.methods().iter().find(|m| m.id == *id);
+            if let Some(since) = listed.and_then(|m| m.revoked)
                 && options.now >= since
             {
                 return Err(Invalid::KeyRevoked {
@@ -328,6 +327,10 @@ fn key_of(
                     since: format_datetime(since),
                 });
             }
+            let method = document
+                .document
+                .assertion_key(id)
+                .map_err(|e| Invalid::NotVouched(e.to_string()))?;
             Ok(*method.key.verifying_key())
         }
     }
