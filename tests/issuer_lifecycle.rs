@@ -766,3 +766,55 @@ fn online_verification_fetches_from_the_issuers_own_site() {
             .contains("is not at hand")
     );
 }
+
+/// What the issuer's site serves is checked like a file given offline:
+/// a DID document that is huge, malformed, for another DID or without an
+/// assertion key leaves the issuer unresolved, with the reason, per file.
+#[test]
+fn a_bad_did_document_online_leaves_the_issuer_unresolved_and_says_why() {
+    let site_dir = tempfile::tempdir().unwrap();
+    let server = https::Server::start(vec![(
+        "/".into(),
+        https::Reply::Dir(site_dir.path().to_path_buf()),
+    )]);
+    let did = format!("did:web:localhost%3A{}", server.port);
+    let org = Org::with(&did, &server.url("/status/"), false);
+    let ada = org.issue("Ada Lovelace");
+    org.issuer(&["publish", "--out", site_dir.path().to_str().unwrap()])
+        .success();
+    let document = site_dir.path().join(".well-known/did.json");
+    let good = std::fs::read_to_string(&document).unwrap();
+    let verdict = |served: &[u8]| {
+        std::fs::write(&document, served).unwrap();
+        let output = brevet(&org.verifier())
+            .args(["verify", "--online", "--ca-file"])
+            .arg(data::path("tls/ca.pem"))
+            .arg(&ada)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{text}");
+        verdict_line(&text, &ada).to_owned()
+    };
+    let line = verdict(&vec![b' '; 100_000]);
+    assert!(
+        line.contains("issuer not resolved") && line.contains("larger than 65536 bytes"),
+        "{line}"
+    );
+    let line = verdict(b"{\"id\": \"did:web:");
+    assert!(line.contains("not valid JSON"), "{line}");
+    let line = verdict(good.replace(&did, "did:web:example.org").as_bytes());
+    assert!(line.contains("did:web:example.org"), "{line}");
+    let mut none: Value = serde_json::from_str(&good).unwrap();
+    none["assertionMethod"] = json!([]);
+    let line = verdict(&serde_json::to_vec(&none).unwrap());
+    assert!(line.to_lowercase().contains("assertion"), "{line}");
+    // Served right again: valid.
+    std::fs::write(&document, &good).unwrap();
+    brevet(&org.verifier())
+        .args(["verify", "--online", "--ca-file"])
+        .arg(data::path("tls/ca.pem"))
+        .arg(&ada)
+        .assert()
+        .success();
+}
