@@ -229,14 +229,14 @@ pub fn parse_issuer(source: &str) -> Result<IssuerFile, Vec<Diagnostic>> {
             }
             None
         }
-        Some(base) if !is_web_address(base.get_ref()) || base.get_ref().contains(['?', '#']) => {
+        Some(base) if !is_folder_url(base.get_ref()) => {
             problems.push(
                 Diagnostic::error(
                     "bad-url",
-                    format!("`{}` is not a folder's web address", base.get_ref()),
+                    format!("`{}` is not a folder's https address", base.get_ref()),
                     base.span(),
                 )
-                .label("expected https://…/")
+                .label("expected https://…/ (verifiers fetch the lists over HTTPS)")
                 .help("where the lists will be published, e.g. \"https://formation.example.org/status/\""),
             );
             None
@@ -276,6 +276,15 @@ pub fn parse_issuer(source: &str) -> Result<IssuerFile, Vec<Diagnostic>> {
         let _retired = date(&previous.retired, &mut problems);
         let revoked = date(&previous.revoked, &mut problems);
         match key {
+            Ok(key) if previous_keys.iter().any(|k: &PublishedKey| k.key == key) => problems.push(
+                Diagnostic::error(
+                    "duplicate-key",
+                    "this key is listed twice",
+                    previous.public.span(),
+                )
+                .label("already under an earlier [[previous_keys]]")
+                .help("keep one entry per key (add `revoked = …` to the first one)"),
+            ),
             Ok(key) => previous_keys.push(PublishedKey { key, revoked }),
             Err(e) => problems.push(
                 Diagnostic::error(
@@ -326,6 +335,28 @@ pub fn parse_issuer(source: &str) -> Result<IssuerFile, Vec<Diagnostic>> {
         status,
         previous_keys,
     })
+}
+
+/// An https address of a folder: a host, then path parts that are not
+/// empty, `.` or `..`, no query or fragment.
+fn is_folder_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    if !is_web_address(url) || url.contains(['?', '#']) {
+        return false;
+    }
+    let mut parts = rest.split('/');
+    let host = parts.next().unwrap_or("");
+    let path: Vec<&str> = parts.collect();
+    let inner = match path.split_last() {
+        Some((&"", inner)) => inner,
+        _ => &path[..],
+    };
+    !host.is_empty()
+        && inner
+            .iter()
+            .all(|p| !p.is_empty() && *p != "." && *p != "..")
 }
 
 /// An http(s) address without spaces or characters URLs may not hold raw.
@@ -385,6 +416,16 @@ impl Signer {
             path: key_path.clone(),
             source,
         })?;
+        if file.previous_keys.iter().any(|k| &k.key == key.did()) {
+            return Err(IssuerError::Invalid {
+                path: path.to_path_buf(),
+                rendered: format!(
+                    "the signing key {} ({}) is also listed under [[previous_keys]]: an earlier key is one that no longer signs; remove that entry",
+                    key.did().multibase(),
+                    key_path.display()
+                ),
+            });
+        }
         let mut issuer = file.issuer;
         if file.did_web.is_none() {
             issuer.did = IssuerDid::Key(key.did().clone());
@@ -583,7 +624,9 @@ pub fn issue_recorded(
         tries += 1;
         let entries = match &signer.status {
             None => Vec::new(),
-            Some(lists) => store.with(|db| free_places(db, lists))?,
+            Some(lists) => {
+                store.with(|db| free_places(db, lists, &signer.issuer.did.to_string()))?
+            }
         };
         let doc = signer.issue(
             exam,
@@ -631,10 +674,11 @@ pub fn issue_recorded(
 fn free_places(
     db: &mut crate::store::db::Db,
     lists: &StatusLists,
+    issuer_did: &str,
 ) -> Result<Vec<status::Entry>, crate::store::StoreError> {
     let mut entries = Vec::new();
     for &purpose in &lists.purposes {
-        let list = db.open_status_list(&lists.base, purpose)?;
+        let list = db.open_status_list(&lists.base, purpose, issuer_did)?;
         // A list is at most half full: a free place comes within a few tries.
         let index = loop {
             let index = rand::random_range(0..status::MIN_ENTRIES as u64);
@@ -964,5 +1008,66 @@ mod tests {
             unknown[0]
         );
         assert_eq!(unknown[0].span, 0..3);
+    }
+
+    #[test]
+    fn an_organisations_issuer_file_is_checked_too() {
+        let base = "name = \"Centre\"\nurl = \"https://formation.example.org\"\ncountry = \"FR\"\nkey = \"k\"\n";
+        let key = IssuerKey::from_seed(&[3; 32]).did().multibase().to_owned();
+        let good = format!(
+            "{base}did = \"did:web:formation.example.org\"\nstatus_lists = \"https://formation.example.org/status\"\nsuspension = true\n\n[[previous_keys]]\npublic = \"{key}\"\nrevoked = \"2026-01-01T00:00:00Z\"\n"
+        );
+        let file = parse_issuer(&good).unwrap();
+        assert_eq!(
+            file.did_web.unwrap().as_str(),
+            "did:web:formation.example.org"
+        );
+        let status = file.status.unwrap();
+        assert_eq!(status.base, "https://formation.example.org/status/");
+        assert_eq!(status.purposes, [Purpose::Revocation, Purpose::Suspension]);
+        assert_eq!(file.previous_keys.len(), 1);
+        assert!(file.previous_keys[0].revoked.is_some());
+        let codes = |text: String| -> Vec<&'static str> {
+            parse_issuer(&text)
+                .map(|_| Vec::new())
+                .unwrap_or_else(|d| d.iter().map(|d| d.code).collect())
+        };
+        assert_eq!(
+            codes(format!("{base}did = \"did:key:z6Mk\"\n")),
+            ["bad-did"]
+        );
+        assert_eq!(
+            codes(format!("{base}did = \"did:web:Example.org\"\n")),
+            ["bad-did"]
+        );
+        for bad in [
+            "http://example.org/status/",
+            "https://example.org/a/../status/",
+            "https://example.org//status/",
+            "https:///status/",
+            "https://example.org/status/?x",
+        ] {
+            assert_eq!(
+                codes(format!("{base}status_lists = \"{bad}\"\n")),
+                ["bad-url"],
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            codes(format!("{base}suspension = true\n")),
+            ["suspension-without-lists"]
+        );
+        let twice = format!("{good}\n[[previous_keys]]\npublic = \"{key}\"\n");
+        assert_eq!(codes(twice), ["duplicate-key"]);
+        assert_eq!(
+            codes(format!("{base}\n[[previous_keys]]\npublic = \"{key}\"\n")),
+            ["previous-keys-without-did"]
+        );
+        assert_eq!(
+            codes(format!(
+                "{base}did = \"did:web:example.org\"\n\n[[previous_keys]]\npublic = \"{key}\"\nrevoked = \"soon\"\n"
+            )),
+            ["bad-date"]
+        );
     }
 }

@@ -210,7 +210,10 @@ fn an_organisation_revokes_one_credential_and_suspends_another() {
     let (code, report) = org.verify(&[&ada, &alan, &grace], &[]);
     assert_eq!(code, 0, "{report}");
     assert!(
-        report.contains(&format!("status       neither revoked nor suspended (checked in {LISTS}revocation-1.json, {LISTS}suspension-1.json)")),
+        report.contains(" status       neither revoked nor suspended as of 20")
+            && report.contains(&format!(
+                "(checked in {LISTS}revocation-1.json, {LISTS}suspension-1.json)"
+            )),
         "{report}"
     );
 
@@ -391,6 +394,18 @@ fn the_verdict_says_who_vouches() {
         format!("[[issuer]]\ndid = \"{DID}\"\nname = \"Formation Exemple SARL\"\nurl = \"https://formation.example.org\"\n"),
     )
     .unwrap();
+    // Listed, but the key comes from a file the holder handed over: a
+    // forger's did.json would say the same. Not established.
+    let (code, report) = org.verify(&[&ada], &["--require-trust"]);
+    assert_eq!(code, 1, "{report}");
+    let (code, report) = org.verify(&[&ada], &[]);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        report.contains(&format!(
+            "trust        NOT ESTABLISHED: {DID} is in your trust list, but its key comes from the file"
+        )),
+        "{report}"
+    );
     // Its DID document kept there too: no --did-document needed.
     std::fs::copy(
         org.site(".well-known/did.json"),
@@ -720,6 +735,15 @@ fn online_verification_fetches_from_the_issuers_own_site() {
         verdict_line(&report, &grace).contains("INVALID suspended"),
         "{report}"
     );
+    // A list given as a file is checked once the issuer's document is
+    // fetched.
+    let list_file = site_dir.path().join("status/revocation-1.json");
+    let (code, report) = verify_online(&[&alan], &["--status-list", list_file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        verdict_line(&report, &alan).contains("INVALID revoked"),
+        "{report}"
+    );
 
     // A key rotation: the earlier three keep their verdicts, a new one
     // verifies with the new key.
@@ -751,6 +775,20 @@ fn online_verification_fetches_from_the_issuers_own_site() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("certificate is not trusted"), "{text}");
+    // A tampered credential (its list moved to a tracking address) sends
+    // nothing out for its status: only genuine credentials' lists are
+    // fetched.
+    let mut tampered = read_json(&ada);
+    tampered["credentialStatus"][0]["statusListCredential"] = json!(server.url("/tracking"));
+    let tampered_path = org.path("tampered.json");
+    std::fs::write(&tampered_path, serde_json::to_vec(&tampered).unwrap()).unwrap();
+    let (code, report) = verify_online(&[&tampered_path], &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        !server.requests().iter().any(|r| r == "/tracking"),
+        "{:?}",
+        server.requests()
+    );
     // Without --online, nothing goes out.
     let before = server.requests().len();
     let output = brevet(&org.verifier())
@@ -817,4 +855,131 @@ fn a_bad_did_document_online_leaves_the_issuer_unresolved_and_says_why() {
         .arg(&ada)
         .assert()
         .success();
+}
+
+/// `--trust DID` pins: only those issuers, whatever the trust folder says.
+#[test]
+fn trust_on_the_command_line_pins_the_issuers() {
+    let org = Org::new(false);
+    let ada = org.issue("Ada Lovelace");
+    org.publish();
+    let trust = org.verifier().join("trust");
+    std::fs::create_dir_all(&trust).unwrap();
+    std::fs::write(
+        trust.join("issuers.toml"),
+        format!("[[issuer]]\ndid = \"{DID}\"\nname = \"Formation\"\n"),
+    )
+    .unwrap();
+    std::fs::copy(
+        org.site(".well-known/did.json"),
+        trust.join("formation.json"),
+    )
+    .unwrap();
+    let other = IssuerKey::from_seed(&[9; 32]);
+    let run = |pin: &str| {
+        brevet(&org.verifier())
+            .args(["verify", "--trust", pin])
+            .arg(&ada)
+            .output()
+            .unwrap()
+    };
+    let output = run(&other.did().to_string());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("INVALID untrusted issuer"), "{text}");
+    let output = run(DID);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("established: in your trust list as Formation"),
+        "{text}"
+    );
+}
+
+/// An issuer that moves from a did:key to a did:web keeps the same list
+/// folder: its new credentials go to a list of their own, which it signs;
+/// the lists of the did:key credentials are left to the did:key issuer.
+#[test]
+fn each_list_is_one_issuers() {
+    let org = Org::new(false);
+    let toml = std::fs::read_to_string(org.path("issuer.toml")).unwrap();
+    std::fs::write(
+        org.path("issuer.toml"),
+        toml.replace(&format!("did = \"{DID}\"\n"), ""),
+    )
+    .unwrap();
+    let before = org.issue("Ada Lovelace");
+    assert_eq!(
+        read_json(&before)["credentialStatus"]["statusListCredential"],
+        format!("{LISTS}revocation-1.json")
+    );
+    std::fs::write(org.path("issuer.toml"), &toml).unwrap();
+    let after = org.issue("Alan Turing");
+    assert_eq!(
+        read_json(&after)["credentialStatus"]["statusListCredential"],
+        format!("{LISTS}revocation-2.json")
+    );
+    org.publish();
+    assert!(org.site("status/revocation-2.json").is_file());
+    assert!(
+        !org.site("status/revocation-1.json").exists(),
+        "not this issuer's list"
+    );
+    let list = read_json(&org.site("status/revocation-2.json"));
+    assert_eq!(list["issuer"], DID);
+}
+
+#[test]
+fn the_issuer_commands_refuse_what_they_cannot_do() {
+    let org = Org::new(false);
+    let ada = org.issue("Ada Lovelace");
+    // A mistyped file is not taken for an id.
+    org.issuer(&["revoke", "out/nope.json", "--reason", "x"])
+        .code(2)
+        .stderr(predicates::str::contains("out/nope.json: no such file"));
+    org.issuer(&["revoke", ada.to_str().unwrap(), "--reason", "  "])
+        .code(2)
+        .stderr(predicates::str::contains("--reason is empty"));
+    // Earlier keys written as an inline array: rotate cannot append a
+    // table; nothing changes, no key file is left behind.
+    let toml = std::fs::read_to_string(org.path("issuer.toml")).unwrap();
+    let key = IssuerKey::from_seed(&[5; 32]).did().multibase().to_owned();
+    let inline = format!("{toml}previous_keys = [{{ public = \"{key}\" }}]\n");
+    std::fs::write(org.path("issuer.toml"), &inline).unwrap();
+    org.issuer(&["rotate", "--no-passphrase"])
+        .code(2)
+        .stderr(predicates::str::contains("inline array"));
+    assert_eq!(
+        std::fs::read_to_string(org.path("issuer.toml")).unwrap(),
+        inline
+    );
+    assert!(!org.path("issuer-2.key").exists());
+    // The signing key listed among the earlier ones is refused.
+    let current = org.key("issuer.key").did().multibase().to_owned();
+    std::fs::write(
+        org.path("issuer.toml"),
+        format!("{toml}\n[[previous_keys]]\npublic = \"{current}\"\n"),
+    )
+    .unwrap();
+    org.issuer(&["did-document"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "also listed under [[previous_keys]]",
+        ));
+}
+
+/// `brevet paper` checks a did:web credential with its DID document.
+#[test]
+fn an_auditor_checks_a_did_web_credential() {
+    let org = Org::new(false);
+    let ada = org.issue("Ada Lovelace");
+    org.publish();
+    brevet(&org.verifier())
+        .args(["paper", &demo(), "--credential"])
+        .arg(&ada)
+        .arg("--did-document")
+        .arg(org.site(".well-known/did.json"))
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("credential: valid"));
 }

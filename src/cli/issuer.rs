@@ -13,7 +13,7 @@ use crate::credential::key::{KeyError, Passphrase};
 use crate::credential::status::{self, Purpose};
 use crate::issuing::{IssuerError, Signer, parse_issuer};
 use crate::store::DataDir;
-use crate::store::status::{ChangeError, Registered, list_url};
+use crate::store::status::{ChangeError, Registered};
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use std::io::Write as _;
@@ -231,6 +231,24 @@ fn write_public(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     .with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// `%XX` decoded (as a web server reads a path).
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Where a URL's file goes in the site folder: its path, without the host.
 fn site_path(out: &Path, url: &str) -> anyhow::Result<PathBuf> {
     let rest = url
@@ -240,10 +258,13 @@ fn site_path(out: &Path, url: &str) -> anyhow::Result<PathBuf> {
     let path = rest.split_once('/').map_or("", |(_, p)| p);
     let mut file = out.to_path_buf();
     for part in path.split('/') {
-        if part.is_empty() || part == "." || part == ".." {
-            bail!("{url}: the path has an empty, `.` or `..` part");
+        let decoded =
+            percent_decode(part).with_context(|| format!("{url}: bad percent-encoding"))?;
+        if decoded.is_empty() || decoded == "." || decoded == ".." || decoded.contains(['/', '\\'])
+        {
+            bail!("{url}: the path has an empty, `.`, `..` or `/` part");
         }
-        file.push(part);
+        file.push(decoded);
     }
     Ok(file)
 }
@@ -251,13 +272,13 @@ fn site_path(out: &Path, url: &str) -> anyhow::Result<PathBuf> {
 fn publish(args: &Args, out: &Path) -> anyhow::Result<ExitCode> {
     let signer = open_signer(&args.issuer)?;
     let now = Utc::now();
-    // Every file is written before anything is said: a closed stderr must
-    // not leave half a site.
+    // Everything is computed and signed first, then written, then said: a
+    // refusal leaves the site as it was, a closed stderr leaves it whole.
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut said: Vec<String> = Vec::new();
     if let crate::credential::ob::IssuerDid::Web(did) = &signer.issuer().did {
         let (_, text) = did_document(&signer, &args.issuer)?;
         let path = out.join(did.document_path());
-        write_public(&path, text.as_bytes())?;
         let keys = signer.published_keys().len();
         said.push(format!(
             "wrote {} ({keys} key{}): serve it at {}",
@@ -265,34 +286,43 @@ fn publish(args: &Args, out: &Path) -> anyhow::Result<ExitCode> {
             if keys == 1 { "" } else { "s" },
             did.document_url()
         ));
+        files.push((path, text.into_bytes()));
     }
     if let Some(lists) = signer.status_lists() {
         let store = open_store(args)?;
         let issuer_did = signer.issuer().did.to_string();
-        let mut urls: Vec<(String, Purpose)> = lists
-            .purposes
-            .iter()
-            .map(|&p| (list_url(&lists.base, p, 1), p))
-            .collect();
-        for (url, purpose) in store.with(|db| db.status_lists())? {
-            if !url.starts_with(&lists.base) {
+        // The lists new credentials go to, published even while empty.
+        let mut urls: Vec<(String, Purpose)> = Vec::new();
+        for &purpose in &lists.purposes {
+            let url = store.with(|db| db.open_status_list(&lists.base, purpose, &issuer_did))?;
+            urls.push((url, purpose));
+        }
+        for list in store.with(|db| db.status_lists())? {
+            if !list.issuers.contains(&issuer_did) {
+                continue;
+            }
+            if list.issuers.len() > 1 {
+                bail!(
+                    "the list {} holds credentials of several issuers ({}): a list is signed by one; nothing was published",
+                    list.url,
+                    list.issuers.join(", ")
+                );
+            }
+            if !list.url.starts_with(&lists.base) {
                 said.push(format!(
-                    "brevet: warning: the registry also has the list {url}, outside status_lists = \"{}\": not published here",
-                    lists.base
+                    "brevet: warning: the registry also has the list {}, outside status_lists = \"{}\": not published here",
+                    list.url, lists.base
                 ));
-            } else if !urls.iter().any(|(u, _)| *u == url) {
-                urls.push((url, purpose));
+            } else if !urls.iter().any(|(u, _)| *u == list.url) {
+                urls.push((list.url, list.purpose));
             }
         }
+        urls.sort();
         for (url, purpose) in urls {
             let bits = store.with(|db| db.status_bits(&url))?;
             let document = status::list_credential(&url, &issuer_did, purpose, now, &bits);
             let signed = signer.sign_document(document, now)?;
             let path = site_path(out, &url)?;
-            write_public(
-                &path,
-                (serde_json::to_string_pretty(&signed)? + "\n").as_bytes(),
-            )?;
             said.push(format!(
                 "wrote {} ({} entries, {} {}): serve it at {url}",
                 path.display(),
@@ -303,13 +333,20 @@ fn publish(args: &Args, out: &Path) -> anyhow::Result<ExitCode> {
                     Purpose::Suspension => "suspended",
                 }
             ));
+            files.push((
+                path,
+                (serde_json::to_string_pretty(&signed)? + "\n").into_bytes(),
+            ));
         }
     }
-    if said.is_empty() {
+    if files.is_empty() {
         bail!(
             "{}: nothing to publish: a did:key issuer without status_lists has no DID document and no list",
             args.issuer.display()
         );
+    }
+    for (path, bytes) in &files {
+        write_public(path, bytes)?;
     }
     let mut stderr = std::io::stderr().lock();
     for line in said {
@@ -320,8 +357,11 @@ fn publish(args: &Args, out: &Path) -> anyhow::Result<ExitCode> {
 
 /// The credential id `text` names: an id, or a credential file.
 fn credential_id(store: &crate::store::Store, text: &str) -> anyhow::Result<String> {
-    if text.starts_with("urn:") || !Path::new(text).exists() {
+    if text.starts_with("urn:") {
         return Ok(text.to_owned());
+    }
+    if !Path::new(text).exists() {
+        bail!("{text}: no such file (a credential is named by its file or by its id, urn:uuid:…)");
     }
     use sha2::Digest as _;
     let path = Path::new(text);
@@ -447,7 +487,6 @@ fn rotate(
     let folder = path.parent().unwrap_or(Path::new("."));
     let new_name = next_key_name(folder, &file.key);
     let new_path = folder.join(&new_name);
-    let new_key = super::keygen::write_new_key(&new_path, passphrase, false)?;
     let now = Utc::now();
     let mut text = String::with_capacity(source.len() + 200);
     text.push_str(&source[..file.key_span.start]);
@@ -467,19 +506,29 @@ fn rotate(
             crate::credential::format_datetime(since)
         ));
     }
-    // The new file must read back before it replaces the old one.
-    parse_issuer(&text).map_err(|_| {
-        anyhow::anyhow!("internal error: the rotated issuer file does not read back")
-    })?;
-    write_file(
+    // The new file must read back before anything is written.
+    if parse_issuer(&text).is_err() {
+        bail!(
+            "{}: cannot add [[previous_keys]] at its end (is `previous_keys` written as an inline array, `previous_keys = [...]`? write each as a [[previous_keys]] table): nothing was changed",
+            path.display()
+        );
+    }
+    let new_key = super::keygen::write_new_key(&new_path, passphrase, false)?;
+    if let Err(e) = write_file(
         path,
         text.as_bytes(),
         WriteOptions {
             mode: file_mode(path),
             overwrite: true,
         },
-    )
-    .with_context(|| format!("cannot write {}", path.display()))?;
+    ) {
+        // The issuer file still names the old key: the new one would only
+        // mislead.
+        let _ = std::fs::remove_file(&new_path);
+        return Err(e).with_context(|| {
+            format!("cannot write {} (the old key stays in use)", path.display())
+        });
+    }
     eprintln!(
         "{}: now signs with {} ({}); the old key {} stays in the DID document{}.",
         path.display(),
@@ -558,6 +607,12 @@ mod tests {
             Path::new("/site/status/revocation-1.json")
         );
         assert!(site_path(out, "https://example.org/a/../b").is_err());
+        assert!(site_path(out, "https://example.org/a/%2E%2E/b").is_err());
+        assert!(site_path(out, "https://example.org/a%2Fb").is_err());
+        assert_eq!(
+            site_path(out, "https://example.org/my%20status/r-1.json").unwrap(),
+            Path::new("/site/my status/r-1.json")
+        );
         assert!(site_path(out, "ftp://example.org/a").is_err());
         for name in ["a\"b", "keys/k-2.key", "c'd\\e"] {
             let table: toml::Table = toml::from_str(&format!("k = {}", toml_string(name))).unwrap();

@@ -29,6 +29,11 @@ pub struct Args {
         required_unless_present = "seed"
     )]
     pub credential: Option<PathBuf>,
+    /// The DID document of the credential's did:web issuer (its did.json),
+    /// to check its signature offline (repeatable; the trust folder's are
+    /// read too).
+    #[arg(long, value_name = "FILE", requires = "credential")]
+    pub did_document: Vec<PathBuf>,
     /// The seed of the draw, when there is no credential.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -77,7 +82,17 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         (Some(path), _) => {
             let bytes =
                 crate::input::read_limited(path, crate::credential::verify::MAX_CREDENTIAL_BYTES)?;
-            let report = verify(&bytes, &VerifyOptions::at(chrono::Utc::now()));
+            let knowledge = super::trust::knowledge(&super::trust::Sources {
+                documents: &args.did_document,
+                ..super::trust::Sources::default()
+            })?;
+            let report = verify(
+                &bytes,
+                &VerifyOptions {
+                    knowledge: &knowledge,
+                    ..VerifyOptions::at(chrono::Utc::now())
+                },
+            );
             match &report.verdict {
                 crate::credential::verify::Verdict::Valid { .. } => {
                     let _ = writeln!(notes, "credential: valid");

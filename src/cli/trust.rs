@@ -9,7 +9,8 @@
 use crate::credential::did::DidKey;
 use crate::credential::did_web::{DidDocument, DidWeb, MAX_DOCUMENT_BYTES};
 use crate::credential::verify::{
-    Knowledge, KnownDocument, MAX_STATUS_LIST_BYTES, TrustedIssuer, VerifyOptions, check_list,
+    Knowledge, KnownDocument, MAX_CREDENTIAL_BYTES, MAX_STATUS_LIST_BYTES, TrustedIssuer,
+    VerifyOptions, check_list,
 };
 use anyhow::{Context, bail};
 use serde::Deserialize;
@@ -33,8 +34,6 @@ pub struct Sources<'a> {
     pub trust: &'a [String],
     /// `--did-document FILE`.
     pub documents: &'a [PathBuf],
-    /// `--status-list FILE`.
-    pub lists: &'a [PathBuf],
 }
 
 /// A trust list file.
@@ -61,10 +60,7 @@ struct TrustEntry {
 /// A file that cannot be read, or is not what its option says (exit 2):
 /// trust is configured on purpose, and a broken part of it is said, not
 /// skipped.
-pub fn knowledge(
-    sources: &Sources<'_>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<Knowledge> {
+pub fn knowledge(sources: &Sources<'_>) -> anyhow::Result<Knowledge> {
     let mut knowledge = Knowledge::default();
     let folder = match sources.trust_dir {
         Some(dir) => {
@@ -94,7 +90,7 @@ pub fn knowledge(
             }
         })?;
         for path in documents {
-            add_document(&mut knowledge, &path, "your trust folder")?;
+            add_document(&mut knowledge, &path, Origin::TrustFolder)?;
         }
     }
     for path in &trust_files {
@@ -111,176 +107,303 @@ pub fn knowledge(
             });
         }
     }
-    for did in sources.trust {
-        check_did(did).with_context(|| format!("--trust {did}"))?;
-        if knowledge.trusted(did).is_none() {
-            knowledge.trusted.push(TrustedIssuer {
+    // `--trust DID` pins: only those are accepted (their names, when a
+    // trust list gives them, kept for the summary).
+    if !sources.trust.is_empty() {
+        let mut pinned = Vec::new();
+        for did in sources.trust {
+            check_did(did).with_context(|| format!("--trust {did}"))?;
+            let entry = knowledge.trusted(did).cloned().unwrap_or(TrustedIssuer {
                 did: did.clone(),
                 name: None,
                 url: None,
             });
+            if !pinned.iter().any(|p: &TrustedIssuer| p.did == entry.did) {
+                pinned.push(entry);
+            }
         }
+        knowledge.trusted = pinned;
     }
     for path in sources.documents {
-        add_document(&mut knowledge, path, "the file")?;
+        add_document(&mut knowledge, path, Origin::File)?;
     }
-    // Lists are checked with the documents at hand: their proofs are the
-    // issuer's.
-    let mut lists = Vec::new();
-    for path in sources.lists {
-        let bytes = crate::input::read_limited(path, MAX_STATUS_LIST_BYTES)
-            .with_context(|| path.display().to_string())?;
-        let id = list_id(&bytes)
-            .with_context(|| format!("--status-list {}: not a status list", path.display()))?;
-        lists.push((path, id, bytes));
-    }
+    Ok(knowledge)
+}
+
+/// A status list file given on the command line, read but not checked yet
+/// (its issuer's DID document may still have to be fetched).
+#[derive(Debug)]
+pub struct ListFile {
+    path: PathBuf,
+    id: String,
+    bytes: Vec<u8>,
+}
+
+/// Reads the `--status-list` files.
+///
+/// # Errors
+/// A file that cannot be read, or has no `id` to be known by.
+pub fn read_lists(paths: &[PathBuf]) -> anyhow::Result<Vec<ListFile>> {
+    paths
+        .iter()
+        .map(|path| {
+            let bytes = crate::input::read_limited(path, MAX_STATUS_LIST_BYTES)
+                .with_context(|| path.display().to_string())?;
+            let id = list_id(&bytes)
+                .with_context(|| format!("--status-list {}: not a status list", path.display()))?;
+            Ok(ListFile {
+                path: path.clone(),
+                id,
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// Checks the list files (their proofs are their issuer's: with the
+/// documents at hand) and keeps them, by address, for the run.
+pub fn check_lists(
+    knowledge: &mut Knowledge,
+    lists: Vec<ListFile>,
+    now: chrono::DateTime<chrono::Utc>,
+) {
     let options = VerifyOptions {
-        knowledge: &knowledge,
+        knowledge,
         ..VerifyOptions::at(now)
     };
     let checked: Vec<_> = lists
         .into_iter()
-        .map(|(path, id, bytes)| {
-            let list =
-                check_list(&bytes, &options).map_err(|why| format!("{}: {why}", path.display()));
-            (id, list)
+        .map(|l| {
+            let list = check_list(&l.bytes, &options)
+                .map_err(|why| format!("{}: {why}", l.path.display()));
+            (l.id, list)
         })
         .collect();
     knowledge.lists.extend(checked);
-    Ok(knowledge)
 }
 
 /// How long one fetch may take, redirects included.
 pub const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long all the fetches of one run may take together.
+pub const RUN_FETCH_TIME: std::time::Duration = std::time::Duration::from_secs(60);
+/// The most DID documents one run fetches.
+pub const MAX_DOCUMENTS: usize = 16;
+/// The most status lists one run fetches.
+pub const MAX_LISTS: usize = 16;
 
-/// With `--online`: fetches, once each, the DID documents of the `did:web`
-/// issuers of `files` and the status lists they point to that are not at
-/// hand, over HTTPS from their own addresses. A document fetched from its
-/// domain lets the domain vouch; a fetch that fails is said in the verdict
-/// of each credential that needed it.
-///
-/// # Errors
-/// The extra certificate authorities cannot be read.
-pub fn fetch_missing(
-    knowledge: &mut Knowledge,
-    files: &[PathBuf],
-    ca_files: &[PathBuf],
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<()> {
-    use crate::online::{Client, Limits, Roots};
-    let mut extra_pem = Vec::new();
-    for path in ca_files {
-        extra_pem.push(
-            crate::input::read_limited(path, crate::input::SMALL_TEXT)
-                .with_context(|| format!("--ca-file {}", path.display()))?,
-        );
-    }
-    let client = Client::new(&Roots { extra_pem }).map_err(|e| match e {
-        crate::online::FetchError::BadCertificateFile { number, reason } => anyhow::anyhow!(
-            "--ca-file {}: {reason}",
-            ca_files
-                .get(number.saturating_sub(1))
-                .map_or_else(String::new, |p| p.display().to_string())
-        ),
-        other => anyhow::anyhow!(other),
-    })?;
-    // What the credentials need, read once from each file.
-    let mut dids: Vec<DidWeb> = Vec::new();
-    let mut lists: Vec<String> = Vec::new();
-    for path in files {
-        let Ok(bytes) =
-            crate::input::read_limited(path, crate::credential::verify::MAX_CREDENTIAL_BYTES)
-        else {
-            continue;
-        };
-        let Ok(serde_json::Value::Object(doc)) =
-            serde_json::from_slice::<serde_json::Value>(&bytes)
-        else {
-            continue;
-        };
-        let issuer = match doc.get("issuer") {
-            Some(serde_json::Value::String(id)) => Some(id.as_str()),
-            Some(serde_json::Value::Object(p)) => p.get("id").and_then(serde_json::Value::as_str),
-            _ => None,
-        };
-        if let Some(did) = issuer.and_then(|i| DidWeb::parse(i).ok())
-            && !knowledge.documents.contains_key(did.as_str())
-            && !dids.contains(&did)
-        {
-            dids.push(did);
-        }
-        if let Ok(statuses) = crate::credential::status::entries(&doc) {
-            for entry in statuses.entries {
-                if !knowledge.lists.contains_key(&entry.list) && !lists.contains(&entry.list) {
-                    lists.push(entry.list);
-                }
-            }
-        }
-    }
-    for did in dids {
-        let url = did.document_url();
-        let limits = Limits {
-            max_bytes: MAX_DOCUMENT_BYTES as u64,
-            timeout: FETCH_TIMEOUT,
-        };
-        let fetched = client
-            .get(&url, limits)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| {
-                DidDocument::parse_for(&bytes, &did).map_err(|e| format!("{url}: {e}"))
-            });
-        match fetched {
-            Ok(document) => {
-                knowledge.documents.insert(
-                    did.as_str().to_owned(),
-                    KnownDocument {
-                        document,
-                        source: url,
-                        from_domain: true,
-                    },
-                );
-            }
-            Err(why) => {
-                knowledge.unresolved.insert(did.as_str().to_owned(), why);
-            }
-        }
-    }
-    // Lists are checked with the documents fetched above.
-    let mut checked = Vec::new();
-    {
-        let options = VerifyOptions {
-            knowledge,
-            ..VerifyOptions::at(now)
-        };
-        for url in lists {
-            let limits = Limits {
-                max_bytes: MAX_STATUS_LIST_BYTES,
-                timeout: FETCH_TIMEOUT,
-            };
-            let list = match client.get(&url, limits) {
-                Ok(bytes) => {
-                    check_list(&bytes, &options).map_err(|why| format!("fetched from {url}: {why}"))
-                }
-                Err(e) => Err(e.to_string()),
-            };
-            checked.push((url, list));
-        }
-    }
-    knowledge.lists.extend(checked);
-    Ok(())
+/// `--online`: what is not at hand, fetched over HTTPS from its own
+/// address, once per run, within the run's limits ([`RUN_FETCH_TIME`],
+/// [`MAX_DOCUMENTS`], [`MAX_LISTS`]). A fetch that fails, or is not made,
+/// is said in the verdict of each credential that needed it.
+pub struct Online {
+    client: crate::online::Client,
+    deadline: std::time::Instant,
 }
 
-/// Reads a DID document into `knowledge`, under its DID.
-fn add_document(knowledge: &mut Knowledge, path: &Path, what: &str) -> anyhow::Result<()> {
+impl Online {
+    /// A client trusting the web roots and `ca_files`.
+    ///
+    /// # Errors
+    /// A certificate authority file cannot be read or holds none.
+    pub fn new(ca_files: &[PathBuf]) -> anyhow::Result<Online> {
+        use crate::online::{Client, FetchError, Roots};
+        let mut extra_pem = Vec::new();
+        for path in ca_files {
+            extra_pem.push(
+                crate::input::read_limited(path, crate::input::SMALL_TEXT)
+                    .with_context(|| format!("--ca-file {}", path.display()))?,
+            );
+        }
+        let client = Client::new(&Roots { extra_pem }).map_err(|e| match e {
+            FetchError::BadCertificateFile { number, reason } => anyhow::anyhow!(
+                "--ca-file {}: {reason}",
+                ca_files
+                    .get(number.saturating_sub(1))
+                    .map_or_else(String::new, |p| p.display().to_string())
+            ),
+            other => anyhow::anyhow!(other),
+        })?;
+        Ok(Online {
+            client,
+            deadline: std::time::Instant::now() + RUN_FETCH_TIME,
+        })
+    }
+
+    /// GETs `url` within the fetch's and the run's time.
+    fn get(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, String> {
+        let left = self
+            .deadline
+            .saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(format!(
+                "{url}: not fetched: this run's {} s for fetching are spent",
+                RUN_FETCH_TIME.as_secs()
+            ));
+        }
+        let limits = crate::online::Limits {
+            max_bytes,
+            timeout: left.min(FETCH_TIMEOUT),
+        };
+        self.client.get(url, limits).map_err(|e| e.to_string())
+    }
+
+    /// Fetches the DID documents of the did:web issuers of `files` that
+    /// are not at hand, from their own domains.
+    pub fn fetch_documents(&self, knowledge: &mut Knowledge, files: &[PathBuf]) {
+        let mut dids: Vec<DidWeb> = Vec::new();
+        for path in files {
+            let Some(doc) = read_json(path) else { continue };
+            let issuer = match doc.get("issuer") {
+                Some(serde_json::Value::String(id)) => Some(id.as_str()),
+                Some(serde_json::Value::Object(p)) => {
+                    p.get("id").and_then(serde_json::Value::as_str)
+                }
+                _ => None,
+            };
+            if let Some(did) = issuer.and_then(|i| DidWeb::parse(i).ok())
+                && !knowledge.documents.contains_key(did.as_str())
+                && !dids.contains(&did)
+            {
+                dids.push(did);
+            }
+        }
+        for (n, did) in dids.into_iter().enumerate() {
+            let url = did.document_url();
+            let fetched = if n >= MAX_DOCUMENTS {
+                Err(format!(
+                    "{url}: not fetched: one run fetches the documents of at most {MAX_DOCUMENTS} issuers"
+                ))
+            } else {
+                self.get(&url, MAX_DOCUMENT_BYTES as u64).and_then(|bytes| {
+                    DidDocument::parse_for(&bytes, &did).map_err(|e| format!("{url}: {e}"))
+                })
+            };
+            match fetched {
+                Ok(document) => {
+                    knowledge.documents.insert(
+                        did.as_str().to_owned(),
+                        KnownDocument {
+                            document,
+                            source: url,
+                            vouched: true,
+                            from_domain: true,
+                        },
+                    );
+                }
+                Err(why) => {
+                    knowledge.unresolved.insert(did.as_str().to_owned(), why);
+                }
+            }
+        }
+    }
+
+    /// Fetches the status lists that genuine credentials of `files` point
+    /// to and that are not at hand (a credential whose proof does not hold
+    /// sends nothing out), and checks each once.
+    pub fn fetch_lists(
+        &self,
+        knowledge: &mut Knowledge,
+        files: &[PathBuf],
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        let mut urls: Vec<String> = Vec::new();
+        {
+            let options = VerifyOptions {
+                knowledge,
+                ..VerifyOptions::at(now)
+            };
+            for path in files {
+                let Some(doc) = read_json(path) else { continue };
+                let Ok(statuses) = crate::credential::status::entries(&doc) else {
+                    continue;
+                };
+                let missing: Vec<String> = statuses
+                    .entries
+                    .into_iter()
+                    .map(|e| e.list)
+                    .filter(|l| !knowledge.lists.contains_key(l) && !urls.contains(l))
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                let Ok(bytes) = crate::input::read_limited(path, MAX_CREDENTIAL_BYTES) else {
+                    continue;
+                };
+                if crate::credential::verify::verify(&bytes, &options)
+                    .verdict
+                    .is_valid()
+                {
+                    for url in missing {
+                        if !urls.contains(&url) {
+                            urls.push(url);
+                        }
+                    }
+                }
+            }
+        }
+        let mut checked = Vec::new();
+        {
+            let options = VerifyOptions {
+                knowledge,
+                ..VerifyOptions::at(now)
+            };
+            for (n, url) in urls.into_iter().enumerate() {
+                let list = if n >= MAX_LISTS {
+                    Err(format!(
+                        "{url}: not fetched: one run fetches at most {MAX_LISTS} status lists"
+                    ))
+                } else {
+                    self.get(&url, MAX_STATUS_LIST_BYTES).and_then(|bytes| {
+                        check_list(&bytes, &options)
+                            .map_err(|why| format!("fetched from {url}: {why}"))
+                    })
+                };
+                checked.push((url, list));
+            }
+        }
+        knowledge.lists.extend(checked);
+    }
+}
+
+/// A credential file's JSON object, if it is one (read within the limit).
+fn read_json(path: &Path) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let bytes = crate::input::read_limited(path, MAX_CREDENTIAL_BYTES).ok()?;
+    match serde_json::from_slice(&bytes) {
+        Ok(serde_json::Value::Object(doc)) => Some(doc),
+        _ => None,
+    }
+}
+
+/// Where a DID document at hand came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// The verifier's own trust folder: it vouches for what it keeps.
+    TrustFolder,
+    /// A file named on the command line (the holder may have made it).
+    File,
+}
+
+/// Reads a DID document into `knowledge`, under its DID. The trust
+/// folder's copy is kept over a file's.
+fn add_document(knowledge: &mut Knowledge, path: &Path, origin: Origin) -> anyhow::Result<()> {
     let bytes = crate::input::read_limited(path, MAX_DOCUMENT_BYTES as u64)
         .with_context(|| path.display().to_string())?;
     let document = DidDocument::parse(&bytes)
         .with_context(|| format!("{}: not a usable DID document", path.display()))?;
+    let did = document.id().as_str().to_owned();
+    if origin == Origin::File && knowledge.documents.contains_key(&did) {
+        return Ok(());
+    }
+    let what = match origin {
+        Origin::TrustFolder => "your trust folder's",
+        Origin::File => "the file",
+    };
     knowledge.documents.insert(
-        document.id().as_str().to_owned(),
+        did,
         KnownDocument {
             document,
             source: format!("{what} {}", path.display()),
+            vouched: origin == Origin::TrustFolder,
             from_domain: false,
         },
     );
@@ -322,11 +445,40 @@ mod tests {
         .unwrap();
         let sources = Sources {
             trust_dir: Some(dir.path()),
-            trust: &["did:web:other.example.org".into()],
             ..Sources::default()
         };
-        let k = knowledge(&sources, chrono::Utc::now()).unwrap();
-        assert_eq!(k.trusted.len(), 2);
+        let k = knowledge(&sources).unwrap();
+        assert_eq!(k.trusted.len(), 1);
+        assert_eq!(
+            k.trusted("did:web:formation.example.org")
+                .unwrap()
+                .name
+                .as_deref(),
+            Some("Formation")
+        );
+        // --trust pins: only those, with the names the list gives.
+        let pinned = [
+            "did:web:other.example.org".to_owned(),
+            "did:web:formation.example.org".to_owned(),
+        ];
+        let k = knowledge(&Sources {
+            trust: &pinned[..1],
+            ..Sources {
+                trust_dir: Some(dir.path()),
+                ..Sources::default()
+            }
+        })
+        .unwrap();
+        assert_eq!(k.trusted.len(), 1);
+        assert!(k.trusted("did:web:formation.example.org").is_none());
+        let k = knowledge(&Sources {
+            trust: &pinned,
+            ..Sources {
+                trust_dir: Some(dir.path()),
+                ..Sources::default()
+            }
+        })
+        .unwrap();
         assert_eq!(
             k.trusted("did:web:formation.example.org")
                 .unwrap()
@@ -335,13 +487,13 @@ mod tests {
             Some("Formation")
         );
         std::fs::write(&file, "[[issuer]]\ndid = \"did:web:Bad\"\n").unwrap();
-        let e = knowledge(&sources, chrono::Utc::now()).unwrap_err();
+        let e = knowledge(&sources).unwrap_err();
         assert!(
             format!("{e:#}").contains("issuers.toml: did:web:Bad"),
             "{e:#}"
         );
         std::fs::write(&file, "[[issuers]]\ndid = \"did:web:example.org\"\n").unwrap();
-        let e = knowledge(&sources, chrono::Utc::now()).unwrap_err();
+        let e = knowledge(&sources).unwrap_err();
         assert!(format!("{e:#}").contains("not a trust list"), "{e:#}");
     }
 }

@@ -78,23 +78,34 @@ enum Outcome {
 /// A malformed `--trust` or an unlistable folder (exit status 2).
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let now = chrono::Utc::now();
-    let mut knowledge = super::trust::knowledge(
-        &super::trust::Sources {
-            trust_dir: args.trust_dir.as_deref(),
-            data: args.data.as_deref(),
-            trust_files: &args.trust_file,
-            trust: &args.trust,
-            documents: &args.did_document,
-            lists: &args.status_list,
-        },
-        now,
-    )?;
+    if let Some(address) = &args.learner_email {
+        crate::credential::identity::normalise_email(address)
+            .map_err(|e| anyhow::anyhow!("--learner-email: {e}"))?;
+    }
+    let mut knowledge = super::trust::knowledge(&super::trust::Sources {
+        trust_dir: args.trust_dir.as_deref(),
+        data: args.data.as_deref(),
+        trust_files: &args.trust_file,
+        trust: &args.trust,
+        documents: &args.did_document,
+    })?;
+    let list_files = super::trust::read_lists(&args.status_list)?;
     let mut files = Vec::new();
     for path in &args.files {
         super::collect_files(path, "json", &mut files)?;
     }
-    if args.online {
-        super::trust::fetch_missing(&mut knowledge, &files, &args.ca_file, now)?;
+    // Documents first: the lists' proofs are their issuers'.
+    let online = if args.online {
+        Some(super::trust::Online::new(&args.ca_file)?)
+    } else {
+        None
+    };
+    if let Some(online) = &online {
+        online.fetch_documents(&mut knowledge, &files);
+    }
+    super::trust::check_lists(&mut knowledge, list_files, now);
+    if let Some(online) = &online {
+        online.fetch_lists(&mut knowledge, &files, now);
     }
     let options = VerifyOptions {
         now,
@@ -102,10 +113,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         require_trust: args.require_trust || !args.trust.is_empty(),
         any_vc: args.any_vc,
     };
-    if let Some(address) = &args.learner_email {
-        crate::credential::identity::normalise_email(address)
-            .map_err(|e| anyhow::anyhow!("--learner-email: {e}"))?;
-    }
     let outcomes = verify_all(&files, &options, args.learner_email.as_deref());
     let report = if args.json {
         json_report(&files, &outcomes)?
@@ -246,8 +253,11 @@ fn text_report(files: &[PathBuf], outcomes: &[Outcome], color: bool) -> String {
                     let _ = writeln!(out, "  {:<12} {trust_line}", "trust");
                     let status_line = match status {
                         Status::None => "no status entry: its issuer cannot revoke it".to_owned(),
-                        Status::Clear { lists } => format!(
-                            "neither revoked nor suspended (checked in {})",
+                        Status::Clear { lists, as_of } => format!(
+                            "neither revoked nor suspended{} (checked in {})",
+                            as_of
+                                .as_ref()
+                                .map_or_else(String::new, |d| format!(" as of {d}")),
                             lists.join(", ")
                         ),
                         Status::NotChecked { reason } => {

@@ -82,6 +82,10 @@ pub struct KnownDocument {
     pub document: DidDocument,
     /// Where it came from, in words (`https://…/did.json`, a file's path).
     pub source: String,
+    /// Its keys are the issuer's as far as the verifier can tell: fetched
+    /// from the DID's own domain, or kept in the verifier's trust folder
+    /// (not a file the holder may have made).
+    pub vouched: bool,
     /// Fetched from the DID's own domain over HTTPS.
     pub from_domain: bool,
 }
@@ -137,6 +141,9 @@ pub enum Status {
     Clear {
         /// The lists checked.
         lists: Vec<String>,
+        /// The date of the oldest of them (`validFrom`): the status is
+        /// known as of then, not later.
+        as_of: Option<String>,
     },
     /// Some entry could not be checked: nothing is said of it.
     NotChecked {
@@ -339,8 +346,11 @@ fn key_of(
 /// Who vouches for `issuer`, whose key `signer` made the proof.
 fn trust(issuer: &str, signer: &Method, knowledge: &Knowledge, summary: &Summary) -> Trust {
     // For a did:web, where its document came from: the domain vouches for
-    // the key only if the document was fetched from it.
-    let (domain, origin) = match signer {
+    // the key only in a document fetched from it; the verifier's trust
+    // folder vouches for what it keeps; a file given with the credential
+    // vouches for nothing (its holder may have made it).
+    let (domain, origin, vouched) = match signer {
+        Method::Key(_) => (None, String::new(), true),
         Method::Web { did, .. } => match knowledge.documents.get(did.as_str()) {
             Some(known) if known.from_domain => (
                 Some(did.host().to_owned()),
@@ -349,20 +359,25 @@ fn trust(issuer: &str, signer: &Method, knowledge: &Knowledge, summary: &Summary
                     did.host(),
                     known.source
                 ),
+                true,
             ),
+            Some(known) if known.vouched => (None, format!("its key is in {}", known.source), true),
             Some(known) => (
                 None,
                 format!(
-                    "its key comes from {}, not from {} itself (--online asks the domain)",
+                    "its key comes from {}, not from {} itself nor from your trust folder (--online asks the domain)",
                     known.source,
                     did.host()
                 ),
+                false,
             ),
-            None => (None, String::new()),
+            None => (None, String::new(), false),
         },
-        Method::Key(_) => (None, String::new()),
     };
-    if let Some(listed) = knowledge.trusted(issuer) {
+    let listed = knowledge.trusted(issuer);
+    if let Some(listed) = listed
+        && vouched
+    {
         let name = listed.name.as_deref().unwrap_or(issuer);
         let mut reason = format!("in your trust list as {name}");
         if let Some(url) = &listed.url {
@@ -378,9 +393,12 @@ fn trust(issuer: &str, signer: &Method, knowledge: &Knowledge, summary: &Summary
             reason,
         };
     }
-    let reason = match signer {
-        Method::Web { .. } => format!("{issuer} is not in your trust list; {origin}"),
-        Method::Key(_) => {
+    let reason = match (signer, listed) {
+        (Method::Web { .. }, Some(_)) => {
+            format!("{issuer} is in your trust list, but {origin}")
+        }
+        (Method::Web { .. }, None) => format!("{issuer} is not in your trust list; {origin}"),
+        (Method::Key(_), _) => {
             let claim = match &summary.issuer_name {
                 Some(name) => format!("the name \"{name}\" is the issuer's own claim"),
                 None => "nothing ties this key to an organisation".to_owned(),
@@ -404,8 +422,7 @@ fn status_of(
     issuer: &str,
     options: &VerifyOptions<'_>,
 ) -> Result<Status, Invalid> {
-    let statuses = status::entries(document)
-        .map_err(|e| Invalid::NotACredential(format!("credentialStatus: {e}")))?;
+    let statuses = status::entries(document).map_err(|e| Invalid::NotACredential(e.to_string()))?;
     if statuses.entries.is_empty() && statuses.other.is_empty() {
         return Ok(Status::None);
     }
@@ -416,6 +433,7 @@ fn status_of(
         ));
     }
     let mut lists = Vec::new();
+    let mut oldest: Option<DateTime<Utc>> = None;
     let mut set: Vec<(Purpose, StatusChange)> = Vec::new();
     for entry in &statuses.entries {
         let list = match options.knowledge.lists.get(&entry.list) {
@@ -475,7 +493,12 @@ fn status_of(
                     reason: None,
                 },
             )),
-            Ok(false) => lists.push(entry.list.clone()),
+            Ok(false) => {
+                lists.push(entry.list.clone());
+                if let Some(from) = list.valid_from {
+                    oldest = Some(oldest.map_or(from, |o: DateTime<Utc>| o.min(from)));
+                }
+            }
         }
     }
     set.sort_by_key(|(purpose, _)| *purpose);
@@ -490,7 +513,10 @@ fn status_of(
             reason: not_checked.join("; "),
         });
     }
-    Ok(Status::Clear { lists })
+    Ok(Status::Clear {
+        lists,
+        as_of: oldest.map(format_datetime),
+    })
 }
 
 /// Checks a status list credential's bytes as a credential (its proof,
@@ -524,7 +550,15 @@ pub fn check_list(bytes: &[u8], options: &VerifyOptions<'_>) -> Result<status::L
             "signed by {issuer}, not by its issuer {}",
             list.issuer
         )),
-        Verdict::Invalid(why) => Err(format!("its own proof does not hold: {why}")),
+        Verdict::Invalid(why) => Err(match why {
+            Invalid::NotYetValid(_) | Invalid::Expired(_) | Invalid::BadDate { .. } => {
+                format!("the list is {why}")
+            }
+            Invalid::Unresolved(_) | Invalid::NotVouched(_) | Invalid::KeyRevoked { .. } => {
+                format!("its issuer's key: {why}")
+            }
+            why => format!("its own proof does not hold: {why}"),
+        }),
     }
 }
 

@@ -22,6 +22,17 @@ pub fn list_url(base: &str, purpose: Purpose, number: u32) -> String {
     format!("{base}{}-{number}.json", purpose.name())
 }
 
+/// A status list of the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryList {
+    /// Its URL.
+    pub url: String,
+    /// Its purpose.
+    pub purpose: Purpose,
+    /// The issuers of its credentials.
+    pub issuers: Vec<String>,
+}
+
 /// A credential in the registry, with its status entries and history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registered {
@@ -105,26 +116,34 @@ pub enum ChangeError {
 }
 
 impl Db {
-    /// The list new entries of `purpose` go to: the first of `base` with
-    /// fewer than [`LIST_FILL`] entries.
+    /// The list new entries of `purpose` go to for `issuer_did`: the first
+    /// of `base` with fewer than [`LIST_FILL`] entries and none of another
+    /// issuer (a list is signed by one issuer: its credentials' own).
     ///
     /// # Errors
     /// The store failed.
-    pub fn open_status_list(&mut self, base: &str, purpose: Purpose) -> Result<String, StoreError> {
+    pub fn open_status_list(
+        &mut self,
+        base: &str,
+        purpose: Purpose,
+        issuer_did: &str,
+    ) -> Result<String, StoreError> {
         let fail = self.fail();
         let mut number = 1;
         loop {
             let url = list_url(base, purpose, number);
-            let taken = self
+            let (taken, others) = self
                 .engine()
                 .row(
-                    "SELECT COUNT(*) FROM status_entries WHERE list_id = ?1",
-                    params![&url],
-                    |r| r.int(0),
+                    "SELECT COUNT(*), COUNT(CASE WHEN c.issuer_did <> ?2 THEN 1 END)
+                     FROM status_entries e JOIN credentials c ON c.credential_id = e.credential_id
+                     WHERE e.list_id = ?1",
+                    params![&url, issuer_did],
+                    |r| Ok((r.int(0)?, r.int(1)?)),
                 )
                 .map_err(&fail)?
-                .unwrap_or(0);
-            if taken < LIST_FILL {
+                .unwrap_or((0, 0));
+            if taken < LIST_FILL && others == 0 {
                 return Ok(url);
             }
             number += 1;
@@ -171,6 +190,19 @@ impl Db {
             )
         };
         let outcome = self.engine().transaction(|e| {
+            // Already there: this very transaction committed, and only its
+            // acknowledgement was lost (a server that went away) before
+            // being run again.
+            let recorded = e
+                .row(
+                    "SELECT 1 FROM credentials WHERE credential_id = ?1",
+                    params![c.credential_id],
+                    |_| Ok(()),
+                )?
+                .is_some();
+            if recorded {
+                return Ok(true);
+            }
             for entry in entries {
                 let (list, index) = place(entry);
                 let taken = e
@@ -309,24 +341,39 @@ impl Db {
         }
     }
 
-    /// Every list the registry has entries in, with its purpose, in order.
+    /// Every list the registry has entries in, with its purpose and the
+    /// issuers of its credentials (one, unless the registry was filled by
+    /// an earlier version), in order.
     ///
     /// # Errors
     /// The store failed.
-    pub fn status_lists(&mut self) -> Result<Vec<(String, Purpose)>, StoreError> {
+    pub fn status_lists(&mut self) -> Result<Vec<RegistryList>, StoreError> {
         let fail = self.fail();
         let rows = self
             .engine()
             .rows(
-                "SELECT DISTINCT list_id, purpose FROM status_entries ORDER BY list_id",
+                "SELECT DISTINCT e.list_id, e.purpose, c.issuer_did
+                 FROM status_entries e JOIN credentials c ON c.credential_id = e.credential_id
+                 ORDER BY e.list_id, c.issuer_did",
                 params![],
-                |r| Ok((r.text(0)?, r.text(1)?)),
+                |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)),
             )
             .map_err(fail)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(list, p)| Purpose::from_name(&p).map(|p| (list, p)))
-            .collect())
+        let mut lists: Vec<RegistryList> = Vec::new();
+        for (url, purpose, issuer) in rows {
+            let Some(purpose) = Purpose::from_name(&purpose) else {
+                continue;
+            };
+            match lists.last_mut() {
+                Some(last) if last.url == url => last.issuers.push(issuer),
+                _ => lists.push(RegistryList {
+                    url,
+                    purpose,
+                    issuers: vec![issuer],
+                }),
+            }
+        }
+        Ok(lists)
     }
 
     /// The bits of a list as the registry has them now.
@@ -448,7 +495,9 @@ mod tests {
     fn a_credential_is_revoked_once_and_suspended_back_and_forth() {
         let (_dir, mut db) = store();
         let base = "https://example.org/status/";
-        let list = db.open_status_list(base, Purpose::Revocation).unwrap();
+        let list = db
+            .open_status_list(base, Purpose::Revocation, "did:web:example.org")
+            .unwrap();
         assert_eq!(list, list_url(base, Purpose::Revocation, 1));
         let entries = [
             Entry {
@@ -489,7 +538,15 @@ mod tests {
             db.change_status("urn:uuid:2", Purpose::Revocation, true, "", t(6)),
             Err(ChangeError::Unknown(_))
         ));
-        assert_eq!(db.status_lists().unwrap().len(), 2);
+        let lists = db.status_lists().unwrap();
+        assert_eq!(lists.len(), 2);
+        assert_eq!(lists[0].issuers, ["did:web:example.org"]);
+        // Another issuer's credentials go to a list of their own.
+        assert_eq!(
+            db.open_status_list(base, Purpose::Revocation, "did:key:z6Mk")
+                .unwrap(),
+            list_url(base, Purpose::Revocation, 2)
+        );
         let bits = db.status_bits(&list).unwrap();
         assert_eq!(bits.get(17), Some(true));
         assert_eq!(bits.count_set(), 1);
