@@ -244,6 +244,23 @@ fn an_organisation_revokes_one_credential_and_suspends_another() {
         verdict_line(&report, &grace).contains("INVALID suspended by its issuer"),
         "{report}"
     );
+    // The issuer, with its registry at hand, sees when and why.
+    let data = org.path("data");
+    let (code, report) = org.verify(
+        &[&alan, &grace],
+        &["--registry", "--data", data.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        verdict_line(&report, &alan).contains("INVALID revoked by its issuer on 20")
+            && verdict_line(&report, &alan).contains(": exam taken by someone else [status list"),
+        "{report}"
+    );
+    assert!(
+        verdict_line(&report, &grace)
+            .ends_with(&format!(": inquiry [status list {LISTS}suspension-1.json]")),
+        "{report}"
+    );
     let (_, json) = org.verify(&[&ada, &alan, &grace], &["--json"]);
     let json: Value = serde_json::from_str(&json).unwrap();
     let codes: Vec<&Value> = json["results"]

@@ -54,6 +54,14 @@ pub struct Args {
     /// exit 1 when one does not.
     #[arg(long, value_name = "EMAIL")]
     pub learner_email: Option<String>,
+    /// For an issuer checking its own credentials: the date and reason of a
+    /// revocation or suspension, from the registry of the store (--data,
+    /// --store) they were issued with.
+    #[arg(long)]
+    pub registry: bool,
+    /// Where the store is (with --registry).
+    #[command(flatten)]
+    pub store: super::store_at::StoreArgs,
     /// Data folder, for the default trust folder [default: $BREVET_DATA, else
     /// $XDG_DATA_HOME/brevet, else ~/.local/share/brevet].
     #[arg(long, value_name = "DIR")]
@@ -113,7 +121,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         require_trust: args.require_trust || !args.trust.is_empty(),
         any_vc: args.any_vc,
     };
-    let outcomes = verify_all(&files, &options, args.learner_email.as_deref());
+    let mut outcomes = verify_all(&files, &options, args.learner_email.as_deref());
+    if args.registry {
+        add_registry_reasons(args, &files, &mut outcomes)?;
+    }
     let report = if args.json {
         json_report(&files, &outcomes)?
     } else {
@@ -136,6 +147,51 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         0
     }))
+}
+
+/// Fills the date and reason of each revocation and suspension found, from
+/// the issuer's registry.
+fn add_registry_reasons(
+    args: &Args,
+    files: &[PathBuf],
+    outcomes: &mut [Outcome],
+) -> anyhow::Result<()> {
+    use crate::credential::status::Purpose;
+    let data = crate::store::DataDir::locate(args.data.as_deref())?;
+    let file = data.root().join(crate::store::sqlite::FILE);
+    if args.store.address().is_none() && !file.exists() {
+        anyhow::bail!(
+            "--registry: {}: no store here (the registry is in the store the credentials were issued with: --data, --store)",
+            file.display()
+        );
+    }
+    let store = args.store.open_warning(&data)?;
+    for (path, outcome) in files.iter().zip(outcomes.iter_mut()) {
+        let Outcome::Checked(report, _) = outcome else {
+            continue;
+        };
+        let (purpose, change) = match &mut report.verdict {
+            Verdict::Invalid(Invalid::Revoked(change)) => (Purpose::Revocation, change),
+            Verdict::Invalid(Invalid::Suspended(change)) => (Purpose::Suspension, change),
+            _ => continue,
+        };
+        let id = crate::input::read_limited(path, MAX_CREDENTIAL_BYTES)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| {
+                v.get("id")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+            });
+        let Some(id) = id else { continue };
+        if let Some(registered) = store.with(|db| db.registered(&id))?
+            && let Some(latest) = registered.latest(purpose).filter(|c| c.set)
+        {
+            change.at = Some(crate::credential::format_datetime(latest.at));
+            change.reason = Some(latest.reason.clone());
+        }
+    }
+    Ok(())
 }
 
 /// Verifies every file, in parallel on all cores; outcomes in file order.
