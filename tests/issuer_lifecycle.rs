@@ -70,25 +70,12 @@ impl Org {
         let out = self.path("out");
         std::fs::create_dir_all(&out).unwrap();
         let before: Vec<PathBuf> = files(&out);
-        brevet(&self.path("data"))
-            .args([
-                "run",
-                &demo(),
-                "--plain",
-                "--seed",
-                "4",
-                "--lang",
-                "en",
-                "--learner",
-                learner,
-            ])
-            .arg("--issuer")
-            .arg(self.path("issuer.toml"))
-            .arg("--out")
-            .arg(&out)
-            .write_stdin(ALL_RIGHT)
-            .assert()
-            .success();
+        pass_demo(
+            &self.path("data"),
+            &out,
+            learner,
+            &["--issuer".as_ref(), self.path("issuer.toml").as_os_str()],
+        );
         let new: Vec<PathBuf> = files(&out)
             .into_iter()
             .filter(|f| !before.contains(f))
@@ -148,6 +135,29 @@ fn brevet(data: &Path) -> Command {
         .env_remove("BREVET_STORE")
         .env("NO_COLOR", "1");
     cmd
+}
+
+/// `learner` passes the demo (plain mode, seed 4) with the data folder
+/// `data`, the credential going to `out`.
+fn pass_demo(data: &Path, out: &Path, learner: &str, extra: &[&std::ffi::OsStr]) {
+    brevet(data)
+        .args([
+            "run",
+            &demo(),
+            "--plain",
+            "--seed",
+            "4",
+            "--lang",
+            "en",
+            "--learner",
+            learner,
+        ])
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .write_stdin(ALL_RIGHT)
+        .assert()
+        .success();
 }
 
 fn demo() -> String {
@@ -461,23 +471,7 @@ fn the_verdict_says_who_vouches() {
 fn a_demo_credential_stripped_of_its_label_gains_nothing() {
     let data = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
-    brevet(data.path())
-        .args([
-            "run",
-            &demo(),
-            "--plain",
-            "--seed",
-            "4",
-            "--lang",
-            "en",
-            "--learner",
-            "Ada Lovelace",
-            "--out",
-        ])
-        .arg(out.path())
-        .write_stdin(ALL_RIGHT)
-        .assert()
-        .success();
+    pass_demo(data.path(), out.path(), "Ada Lovelace", &[]);
     let file = files(out.path()).remove(0);
     let mut doc = read_json(&file);
     // The demo key sits in the learner's data folder: anyone there can
