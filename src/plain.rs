@@ -58,6 +58,8 @@ enum Stage<S> {
     Name,
     /// Asking their id.
     Id { name: String },
+    /// Asking their e-mail address (optional).
+    Email { name: String, id: Option<String> },
     /// Waiting for the edge (a lookup, an attempt being opened).
     Waiting,
     /// The instructions are shown; a line starts the clock (or resumes).
@@ -255,7 +257,14 @@ impl<'a, S: Sink> Plain<'a, S> {
                     id,
                 };
                 match crate::attempt::learner::check(&learner) {
-                    Ok(()) => Ok(Some(Effect::Identify(learner))),
+                    Ok(()) => {
+                        self.ask(&format!("{}{}", s.identify_email, s.colon));
+                        self.stage = Stage::Email {
+                            name: learner.name,
+                            id: learner.id,
+                        };
+                        Ok(None)
+                    }
                     Err((false, why)) => {
                         self.say(crate::present::name_refused(&why, s));
                         self.ask(&format!("{}{}", s.identify_name, s.colon));
@@ -269,6 +278,23 @@ impl<'a, S: Sink> Plain<'a, S> {
                         Ok(None)
                     }
                 }
+            }
+            Stage::Email { name, id } => {
+                let typed = line.trim();
+                let email = if typed.is_empty() {
+                    None
+                } else {
+                    match crate::credential::identity::normalise_email(typed) {
+                        Ok(email) => Some(email),
+                        Err(_) => {
+                            self.say(s.identify_email_refused);
+                            self.ask(&format!("{}{}", s.identify_email, s.colon));
+                            self.stage = Stage::Email { name, id };
+                            return Ok(None);
+                        }
+                    }
+                };
+                Ok(Some(Effect::Identify(Learner { name, id, email })))
             }
             // Any line starts the clock (or resumes).
             Stage::Instructions { learner, resumed } => match resumed {

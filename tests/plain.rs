@@ -52,6 +52,13 @@ fn to_first_question<'a>(exam: &'a Exam) -> Plain<'a, Vec<u8>> {
     let (out, effect) = say(&mut plain, "  Ada   Lovelace ", t(0));
     assert_eq!(out, "Learner id (optional): ");
     assert_eq!(effect, None);
+    let (out, effect) = say(&mut plain, "", t(0));
+    assert_eq!(out, "E-mail (optional, unreadable in the credential): ");
+    assert_eq!(effect, None);
+    // Not an address: asked again; empty: none.
+    let (out, effect) = say(&mut plain, "ada at home", t(0));
+    assert!(out.starts_with("That is not an e-mail address"), "{out}");
+    assert_eq!(effect, None);
     let (_, effect) = say(&mut plain, "", t(0));
     assert_eq!(effect, Some(Effect::Identify(ada())));
     plain.found(ada(), None, t(1));
@@ -212,10 +219,12 @@ fn a_name_or_id_that_mixes_alphabets_is_asked_again() {
     assert_eq!(effect, None);
     assert!(out.ends_with("Learner id (optional): "), "{out}");
     let (_, effect) = say(&mut plain, "E-12", t(0));
+    assert_eq!(effect, None);
+    let (_, effect) = say(&mut plain, " Ada@Example.org ", t(0));
     assert_eq!(
         effect,
         Some(Effect::Identify(Learner {
-            email: None,
+            email: Some("ada@example.org".into()),
             name: "Ada Lovelace".into(),
             id: Some("E-12".into())
         }))

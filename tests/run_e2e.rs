@@ -143,7 +143,7 @@ fn the_plain_mode_takes_a_whole_exam_through_a_pipe() {
     let data = tempfile::tempdir().unwrap();
     // With seed 4 the paper is: true-false, true-false, single (3rd right),
     // multiple (2 and 3 right), text, numeric range.
-    let input = "Ada Lovelace\n\n\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n";
+    let input = "Ada Lovelace\n\n\n\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n";
     let text = plain(data.path(), &["--lang", "en"], input);
     assert!(text.contains("Question 6 of 6"), "{text}");
     assert!(text.contains("== Result: PASSED =="), "{text}");
@@ -372,9 +372,9 @@ fn a_learner_who_identifies_in_the_dialogue_is_told_before_the_instructions() {
             .output()
             .unwrap()
     };
-    let first = run("Ada Lovelace\n\n\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n");
+    let first = run("Ada Lovelace\n\n\n\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n");
     assert!(String::from_utf8_lossy(&first.stdout).contains("PASSED"));
-    let again = String::from_utf8(run("ada lovelace\n\n\n").stdout).unwrap();
+    let again = String::from_utf8(run("ada lovelace\n\n\n\n").stdout).unwrap();
     assert!(
         again.contains("Every attempt this exam allows has been used.")
             && again.contains("Your last attempt: PASSED")

@@ -322,6 +322,37 @@ fn identification_requires_a_name() {
 }
 
 #[test]
+fn an_email_is_typed_in_the_third_field_and_checked() {
+    let exam = demo();
+    let mut app: TestApp<'_> = App::new(&exam, Lang::En.strings(), None, t0());
+    let type_text = |app: &mut TestApp<'_>, text: &str| {
+        for c in text.chars() {
+            app.handle(Action::Type(c), t0()).unwrap();
+        }
+    };
+    type_text(&mut app, "Ada Lovelace");
+    // Up from the name goes round to the e-mail.
+    app.handle(Action::Up, t0()).unwrap();
+    assert_eq!(app.identify_form().focus, 2);
+    type_text(&mut app, "ada at home");
+    assert_eq!(app.handle(Action::Confirm, t0()).unwrap(), Effect::None);
+    assert!(draw(&app, 80, 24).contains("That is not an e-mail address"));
+    assert_eq!(app.identify_form().focus, 2);
+    for _ in 0.."ada at home".len() {
+        app.handle(Action::Backspace, t0()).unwrap();
+    }
+    type_text(&mut app, "Ada@Example.org");
+    assert_eq!(
+        app.handle(Action::Confirm, t0()).unwrap(),
+        Effect::Identify(Learner {
+            email: Some("ada@example.org".into()),
+            name: "Ada Lovelace".into(),
+            id: None
+        })
+    );
+}
+
+#[test]
 fn a_name_that_mixes_alphabets_is_refused_on_the_form() {
     let exam = demo();
     let mut app: TestApp<'_> = App::new(&exam, Lang::Fr.strings(), None, t0());

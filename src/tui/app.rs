@@ -71,6 +71,8 @@ pub enum Notice {
         /// Why.
         why: crate::attempt::learner::NameError,
     },
+    /// The e-mail field holds something that is not an address.
+    EmailRefused,
     /// A proctor added time (kiosk).
     ExtraTimeGranted,
 }
@@ -82,7 +84,9 @@ pub struct Identify {
     pub name: TextInput,
     /// Optional learner id.
     pub id: TextInput,
-    /// 0: name, 1: id.
+    /// Optional e-mail address (hashed in the credential).
+    pub email: TextInput,
+    /// 0: name, 1: id, 2: e-mail.
     pub focus: usize,
 }
 

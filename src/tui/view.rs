@@ -133,15 +133,15 @@ fn popup(text: &str, theme: Theme, area: Rect, frame: &mut Frame<'_>) {
 fn identify<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Frame<'_>) {
     let s = app.strings();
     let form = app.identify_form();
-    let rect = centered(area, 60, 12);
+    let rect = centered(area, 60, 15);
     let block = Block::bordered().title(Span::styled(
         format!(" {} ", app.exam().meta.title),
         theme.title(),
     ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [title, _, l1, f1, _, l2, f2, _, notice, hint] =
-        Layout::vertical([Constraint::Length(1); 10]).areas(inner);
+    let [title, _, l1, f1, _, l2, f2, _, l3, f3, _, notice, hint] =
+        Layout::vertical([Constraint::Length(1); 13]).areas(inner);
     frame.render_widget(Paragraph::new(s.identify_title).style(theme.title()), title);
     let field = |label: &str, text: &str, focused: bool| {
         let marker = if focused { "› " } else { "  " };
@@ -166,9 +166,13 @@ fn identify<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Fra
     let (a, b) = field(s.identify_id, form.id.text(), form.focus == 1);
     frame.render_widget(a, l2);
     frame.render_widget(b, f2);
+    let (a, b) = field(s.identify_email, form.email.text(), form.focus == 2);
+    frame.render_widget(a, l3);
+    frame.render_widget(b, f3);
     let refused = match app.notice() {
         Some(Notice::NameRequired) => Some(s.identify_name_required),
         Some(Notice::NameRefused { why, .. }) => Some(crate::present::name_refused(why, s)),
+        Some(Notice::EmailRefused) => Some(s.identify_email_refused),
         _ => None,
     };
     if let Some(text) = refused {
@@ -180,10 +184,10 @@ fn identify<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Fra
         );
     }
     frame.render_widget(Paragraph::new(s.identify_hint).style(theme.dim()), hint);
-    let (input, row) = if form.focus == 0 {
-        (&form.name, f1)
-    } else {
-        (&form.id, f2)
+    let (input, row) = match form.focus {
+        0 => (&form.name, f1),
+        1 => (&form.id, f2),
+        _ => (&form.email, f3),
     };
     let x = row.x + 2 + u16::try_from(input.cursor()).unwrap_or(u16::MAX);
     frame.set_cursor_position((x.min(row.right().saturating_sub(1)), row.y));

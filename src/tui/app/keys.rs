@@ -100,10 +100,12 @@ impl<S: Sink> App<'_, S> {
     }
 
     pub(super) fn on_identify(&mut self, action: Action) -> Effect {
-        let field = if self.identify.focus == 0 {
-            &mut self.identify.name
-        } else {
-            &mut self.identify.id
+        /// Name, id, e-mail.
+        const IDENTIFY_FIELDS: usize = 3;
+        let field = match self.identify.focus {
+            0 => &mut self.identify.name,
+            1 => &mut self.identify.id,
+            _ => &mut self.identify.email,
         };
         match action {
             Action::Type(c) => field.insert(c),
@@ -113,8 +115,11 @@ impl<S: Sink> App<'_, S> {
             Action::CursorRight => field.right(),
             Action::Home => field.home(),
             Action::End => field.end(),
-            Action::NextField | Action::Down | Action::Up => {
-                self.identify.focus = 1 - self.identify.focus
+            Action::NextField | Action::Down => {
+                self.identify.focus = (self.identify.focus + 1) % IDENTIFY_FIELDS
+            }
+            Action::Up => {
+                self.identify.focus = (self.identify.focus + IDENTIFY_FIELDS - 1) % IDENTIFY_FIELDS
             }
             Action::Confirm => {
                 let name = self
@@ -130,8 +135,21 @@ impl<S: Sink> App<'_, S> {
                     return Effect::None;
                 }
                 let id = self.identify.id.text().trim();
+                let typed = self.identify.email.text().trim();
+                let email = if typed.is_empty() {
+                    None
+                } else {
+                    match crate::credential::identity::normalise_email(typed) {
+                        Ok(email) => Some(email),
+                        Err(_) => {
+                            self.notice = Some(Notice::EmailRefused);
+                            self.identify.focus = 2;
+                            return Effect::None;
+                        }
+                    }
+                };
                 let learner = Learner {
-                    email: None,
+                    email,
                     name,
                     id: (!id.is_empty()).then(|| id.to_string()),
                 };

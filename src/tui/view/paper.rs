@@ -251,6 +251,7 @@ fn notice_text(n: &Notice, s: &Strings) -> String {
         Notice::PasteRefused => s.paste_refused.into(),
         Notice::NameRequired => s.identify_name_required.into(),
         Notice::NameRefused { why, .. } => crate::present::name_refused(why, s).into(),
+        Notice::EmailRefused => s.identify_email_refused.into(),
         Notice::ExtraTimeGranted => s.kiosk_extra_time_granted.into(),
     }
 }
