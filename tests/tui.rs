@@ -409,3 +409,28 @@ fn when_no_attempt_may_start_the_instructions_say_why_and_enter_leaves() {
     assert!(!screen.contains("the clock starts now"), "{screen}");
     assert_eq!(app.handle(Action::Confirm, t0()).unwrap(), Effect::Quit);
 }
+
+/// Time runs out while an answer is typed and not yet confirmed: it is
+/// handed in with the rest, as Moodle submits what is on the page.
+#[test]
+fn time_up_keeps_what_is_typed() {
+    let exam = demo();
+    for (kind, typed) in [("text", "expiry"), ("numeric", "4,5")] {
+        let mut app = started(&exam, Lang::En);
+        go_to_kind(&mut app, &exam, kind);
+        let item = app.session().unwrap().attempt().current();
+        for c in typed.chars() {
+            app.handle(brevet::tui::keymap::Action::Type(c), at(20)).unwrap();
+        }
+        assert!(app.input_dirty());
+        let deadline = app.session().unwrap().attempt().deadline();
+        let effect = app.tick(deadline + TimeDelta::seconds(1)).unwrap();
+        assert_eq!(app.screen(), Screen::Result, "{kind}: {effect:?}");
+        let attempt = app.session().unwrap().attempt();
+        assert!(
+            attempt.response(item).is_some(),
+            "{kind}: the typed answer is kept"
+        );
+        assert!(attempt.is_finished());
+    }
+}

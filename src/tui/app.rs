@@ -105,6 +105,9 @@ pub struct App<'a, S> {
     cursor: usize,
     input: TextInput,
     input_dirty: bool,
+    /// When the typed answer was last changed: at the deadline, what is
+    /// typed is handed in as it stood then.
+    input_edited_at: DateTime<Utc>,
     review_cursor: usize,
     scroll: u16,
     /// Lines scrolled away from where the highlighted choice is in view.
@@ -145,6 +148,7 @@ impl<'a, S: Sink> App<'a, S> {
             cursor: 0,
             input: TextInput::default(),
             input_dirty: false,
+            input_edited_at: now,
             review_cursor: 0,
             scroll: 0,
             nudge: 0,
@@ -520,12 +524,32 @@ impl<'a, S: Sink> App<'a, S> {
         }
     }
 
+    /// The typed answer changed, now.
+    fn edited(&mut self) {
+        self.input_dirty = true;
+        self.input_edited_at = self.now;
+    }
+
     /// The clock moved on: warnings and the deadline.
     ///
     /// # Errors
     /// The journal could not be written.
     pub fn tick(&mut self, now: DateTime<Utc>) -> std::io::Result<Effect> {
         self.now = now;
+        // Time is up with an answer typed and not yet confirmed: it is
+        // recorded as it stood when last typed (before the deadline), then
+        // the attempt is handed in with it, as a paper is collected with
+        // what is written on it.
+        let time_up = self
+            .session
+            .as_ref()
+            .is_some_and(|s| !s.attempt().is_finished() && now >= s.attempt().deadline());
+        if time_up && self.input_dirty && self.screen == Screen::Question {
+            self.now = self.input_edited_at;
+            let saved = self.save_input();
+            self.now = now;
+            saved?;
+        }
         match &self.session {
             Some(s) if !s.attempt().is_finished() => self.command(&Command::Tick),
             _ => Ok(Effect::None),
@@ -560,7 +584,7 @@ impl<'a, S: Sink> App<'a, S> {
             for c in text.chars() {
                 self.input.insert(c);
             }
-            self.input_dirty = true;
+            self.edited();
             self.command(&Command::Proctor(ProctorEvent::PasteAllowed { chars }))
         } else {
             let effect = self.command(&Command::Proctor(ProctorEvent::PasteRefused { chars }))?;

@@ -221,15 +221,15 @@ impl<S: Sink> App<'_, S> {
             }
             Action::Type(c) => {
                 self.input.insert(c);
-                self.input_dirty = true;
+                self.edited();
             }
             Action::Backspace => {
                 self.input.backspace();
-                self.input_dirty = true;
+                self.edited();
             }
             Action::Delete => {
                 self.input.delete();
-                self.input_dirty = true;
+                self.edited();
             }
             Action::CursorLeft => self.input.left(),
             Action::CursorRight => self.input.right(),
