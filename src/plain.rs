@@ -89,6 +89,8 @@ pub struct Plain<'a, S> {
     exam: &'a Exam,
     s: &'static Strings,
     demo_issuer: bool,
+    /// Extra time the attempt will get, shown before it starts.
+    extra_time_percent: u32,
     stage: Stage<S>,
     out: String,
 }
@@ -106,6 +108,7 @@ impl<'a, S: Sink> Plain<'a, S> {
             exam,
             s,
             demo_issuer,
+            extra_time_percent: 0,
             stage: Stage::Name,
             out: String::new(),
         };
@@ -120,6 +123,12 @@ impl<'a, S: Sink> Plain<'a, S> {
             }
         };
         (plain, effect)
+    }
+
+    /// The extra time the attempt will be granted (`--extra-time`), so
+    /// that the instructions show the time the learner will have.
+    pub fn set_extra_time(&mut self, percent: u32) {
+        self.extra_time_percent = percent;
     }
 
     /// The text to print since the last call.
@@ -498,19 +507,25 @@ impl<'a, S: Sink> Plain<'a, S> {
     fn instructions(&mut self, resumed: Option<&Session<S>>, now: DateTime<Utc>) {
         let (exam, s) = (self.exam, self.s);
         let rules = &exam.rules;
-        let extra = resumed.map_or(0, |r| r.attempt().header().options.extra_time_percent);
+        let extra = resumed.map_or(self.extra_time_percent, |r| {
+            r.attempt().header().options.extra_time_percent
+        });
         self.say(format!("== {} ==", exam.meta.title));
         self.say(format!(
             "{}{}{}",
             s.skill_block, s.colon, exam.meta.skill_block
         ));
         self.say(format!("{}{}{}", s.questions, s.colon, exam.draw_count()));
-        self.say(format!(
+        let mut time = format!(
             "{}{}{}",
             s.time_limit,
             s.colon,
             strings::span(rules.time_limit + rules.time_limit * extra / 100)
-        ));
+        );
+        if extra > 0 {
+            time.push_str(&format!(" ({} {} %)", s.extra_time, extra));
+        }
+        self.say(time);
         self.say(format!(
             "{}{}{}",
             s.threshold,
@@ -838,6 +853,7 @@ pub fn run<W: Write>(
         demo_issuer,
     } = ctx;
     let (mut plain, mut effect) = Plain::new(exam, strings, learner, demo_issuer);
+    plain.set_extra_time(launch.options.extra_time_percent);
     loop {
         out.write_all(plain.take_output().as_bytes())?;
         out.flush()?;

@@ -78,6 +78,7 @@ pub fn run(ctx: Context<'_, '_>) -> anyhow::Result<Ended> {
     let now = Utc::now();
     let mut app: App<'_, StoreSink> = App::new(exam, strings, learner.clone(), now);
     app.set_demo_issuer(demo_issuer);
+    app.set_extra_time(launch.options.extra_time_percent);
     if let Some(l) = learner {
         identify(&mut app, launch, exam, l)?;
     }

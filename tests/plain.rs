@@ -230,3 +230,17 @@ fn a_name_or_id_that_mixes_alphabets_is_asked_again() {
         }))
     );
 }
+
+/// `--extra-time 33`: the instructions give the extended limit.
+#[test]
+fn extra_time_is_shown_as_granted_before_the_start() {
+    let exam = demo();
+    let (mut plain, _) = Plain::<Vec<u8>>::new(&exam, Lang::En.strings(), Some(ada()), false);
+    plain.set_extra_time(33);
+    plain.found(ada(), None, t(0));
+    let out = plain.take_output();
+    assert!(
+        out.contains("Time limit: 6 min 39 s (extra time 33 %)"),
+        "{out}"
+    );
+}

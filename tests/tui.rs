@@ -434,3 +434,18 @@ fn time_up_keeps_what_is_typed() {
         assert!(attempt.is_finished());
     }
 }
+
+/// `--extra-time 33`: the instructions show the time the learner will
+/// have, before the clock starts.
+#[test]
+fn extra_time_is_shown_as_granted_before_the_start() {
+    let exam = demo();
+    let mut app: TestApp<'_> = App::new(&exam, Lang::En.strings(), Some(learner()), t0());
+    assert!(draw(&app, 80, 24).contains("Time limit: 5 min "));
+    app.set_extra_time(33);
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("Time limit: 6 min 39 s (extra time 33 %)"),
+        "{screen}"
+    );
+}

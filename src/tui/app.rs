@@ -116,6 +116,8 @@ pub struct App<'a, S> {
     result: Option<scoring::Outcome>,
     credential: Option<PathBuf>,
     demo_issuer: bool,
+    /// Extra time the attempt will get, shown before it starts.
+    extra_time_percent: u32,
     review: Review,
     refused: Vec<String>,
     kiosk: bool,
@@ -155,6 +157,7 @@ impl<'a, S: Sink> App<'a, S> {
             notice: None,
             result: None,
             credential: None,
+            extra_time_percent: 0,
             demo_issuer: false,
             review: exam.rules.review,
             refused: Vec::new(),
@@ -274,6 +277,20 @@ impl<'a, S: Sink> App<'a, S> {
     /// Says that credentials come from the local demo issuer (shown on screen).
     pub fn set_demo_issuer(&mut self, demo: bool) {
         self.demo_issuer = demo;
+    }
+
+    /// The extra time the attempt will be granted (`--extra-time`), so
+    /// that the instructions show the time the learner will have.
+    pub fn set_extra_time(&mut self, percent: u32) {
+        self.extra_time_percent = percent;
+    }
+
+    /// The extra time of the attempt: its own once started, else the one it
+    /// will be granted.
+    pub fn extra_time(&self) -> u32 {
+        self.session.as_ref().map_or(self.extra_time_percent, |s| {
+            s.attempt().header().options.extra_time_percent
+        })
     }
 
     /// Whether credentials come from the local demo issuer.

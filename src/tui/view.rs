@@ -212,9 +212,7 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
         lines.push(Line::raw(""));
         lines.push(Line::styled(s.refused_leave, theme.good()));
     }
-    let extra = app
-        .session()
-        .map_or(0, |s| s.attempt().header().options.extra_time_percent);
+    let extra = app.extra_time();
     let limit = rules.time_limit + rules.time_limit * extra / 100;
     lines.push(Line::raw(format!(
         "{}{}{}",
