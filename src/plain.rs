@@ -699,8 +699,11 @@ fn review_text<S: Sink>(exam: &Exam, s: &Strings, session: &Session<S>) -> Strin
         } else {
             String::new()
         };
-        let first = q.prompt.trim().lines().next().unwrap_or("");
-        push_line(&mut out, format!("  {:>3}. [{state}{flag}] {first}", i + 1));
+        let prompt = crate::present::prompt_one_line(&q.prompt);
+        push_line(
+            &mut out,
+            format!("  {:>3}. [{state}{flag}] {prompt}", i + 1),
+        );
     }
     out
 }
@@ -777,14 +780,22 @@ fn result_text<S: Sink>(
             for item in &result.items {
                 let q = &exam.questions[item.question];
                 let mark = if item.is_right() { "✓" } else { "✗" };
-                push_line(
-                    &mut out,
-                    format!(
-                        "{mark} {}. {}",
-                        item.item + 1,
-                        q.prompt.trim().lines().next().unwrap_or("")
-                    ),
-                );
+                // The whole prompt: its first line after the number, the
+                // others below it.
+                for (n, line) in crate::present::prompt_lines(&q.prompt)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let line = line.trim_start();
+                    push_line(
+                        &mut out,
+                        if n == 0 {
+                            format!("{mark} {}. {line}", item.item + 1)
+                        } else {
+                            format!("   {line}")
+                        },
+                    );
+                }
                 push_line(
                     &mut out,
                     format!(

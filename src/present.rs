@@ -9,6 +9,22 @@ use crate::attempt::Response;
 use crate::bank::{Kind, NumericAnswer, Question};
 use strings::Strings;
 
+/// A prompt's lines as the result and the lists show them: every line
+/// that is not blank, trimmed at its end (the whole prompt, never cut).
+pub fn prompt_lines(prompt: &str) -> Vec<&str> {
+    prompt
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect()
+}
+
+/// A prompt on one line (its lines joined by a space), for a list that a
+/// screen reader reads in one go.
+pub fn prompt_one_line(prompt: &str) -> String {
+    prompt.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The learner's answer, in words.
 pub fn describe(q: &Question, response: Option<&Response>, s: &Strings) -> String {
     let Some(r) = response else {

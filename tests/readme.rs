@@ -279,7 +279,12 @@ fn pass_exam(ws: &Workspace, cmd: &str, exam_file: &str) -> String {
     say("Ada Lovelace");
     wait_for(&rx, &mut seen, 0, &["Learner id (optional): "]);
     say("");
-    wait_for(&rx, &mut seen, 0, &["E-mail (optional, unreadable in the credential): "]);
+    wait_for(
+        &rx,
+        &mut seen,
+        0,
+        &["E-mail (optional, unreadable in the credential): "],
+    );
     say("");
     let (_, _, mut from) = wait_for(&rx, &mut seen, 0, &["Press Enter to start the clock."]);
     say("");

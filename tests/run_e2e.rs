@@ -543,3 +543,55 @@ fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
     );
     assert_eq!(store::journals(data.path()).matches("\"start\"").count(), 1);
 }
+
+/// The plain result and review give whole prompts, every line of them.
+#[test]
+fn the_plain_result_and_review_give_whole_prompts() {
+    let data = tempfile::tempdir().unwrap();
+    let bank = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/exams/spreadsheet-essentials.toml"
+    );
+    let output = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args([
+            "run",
+            bank,
+            "--seed",
+            "3",
+            "--lang",
+            "en",
+            "--plain",
+            "--learner",
+            "Ada Lovelace",
+        ])
+        .arg("--data")
+        .arg(data.path())
+        .arg("--out")
+        .arg(data.path())
+        .write_stdin("\n:review\n:submit\nyes\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let exam = brevet::bank::load_str(&std::fs::read_to_string(bank).unwrap())
+        .exam
+        .unwrap();
+    let mut checked = 0;
+    for q in &exam.questions {
+        let lines: Vec<&str> = q.prompt.trim().lines().map(str::trim).collect();
+        if lines.len() < 2 || !text.contains(lines[0]) {
+            continue;
+        }
+        // The review: the whole prompt on one line.
+        assert!(text.contains(&lines.join(" ")), "{lines:?} in:\n{text}");
+        // The result: each line.
+        for line in &lines[1..] {
+            assert!(
+                text.contains(&format!("   {line}\n")),
+                "{line:?} in:\n{text}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 0, "no prompt of several lines drawn:\n{text}");
+}

@@ -420,7 +420,8 @@ fn time_up_keeps_what_is_typed() {
         go_to_kind(&mut app, &exam, kind);
         let item = app.session().unwrap().attempt().current();
         for c in typed.chars() {
-            app.handle(brevet::tui::keymap::Action::Type(c), at(20)).unwrap();
+            app.handle(brevet::tui::keymap::Action::Type(c), at(20))
+                .unwrap();
         }
         assert!(app.input_dirty());
         let deadline = app.session().unwrap().attempt().deadline();
@@ -448,4 +449,47 @@ fn extra_time_is_shown_as_granted_before_the_start() {
         screen.contains("Time limit: 6 min 39 s (extra time 33 %)"),
         "{screen}"
     );
+}
+
+/// The result and the review show whole prompts: every line of the
+/// result, and an ellipsis in the review list when lines are left out.
+#[test]
+fn whole_prompts_in_the_result_and_an_ellipsis_in_the_review() {
+    let exam = load_str(include_str!("../exams/spreadsheet-essentials.toml"))
+        .exam
+        .unwrap();
+    let mut app = started(&exam, Lang::En);
+    let paper = app.session().unwrap().attempt().paper().to_vec();
+    let (item, prompt) = paper
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, exam.questions[p.question].prompt.trim().to_owned()))
+        .find(|(_, p)| p.lines().count() > 1)
+        .expect("the paper has a prompt of several lines");
+    let lines: Vec<&str> = prompt.lines().collect();
+    // The review list: the first line, and an ellipsis for the rest.
+    app.handle(Action::Review, at(5)).unwrap();
+    let review = draw(&app, 200, 60);
+    let row = review
+        .lines()
+        .find(|l| l.contains(lines[0].trim()))
+        .unwrap_or_else(|| panic!("item {item}: {review}"));
+    assert!(row.contains(&format!("{} …", lines[0].trim())), "{row}");
+    // Hand in, then the result: every line of the prompt.
+    app.handle(Action::Submit, at(6)).unwrap();
+    app.handle(Action::Confirm, at(6)).unwrap();
+    for _ in 0..3 {
+        if app.screen() == Screen::Result {
+            break;
+        }
+        app.handle(Action::Type('y'), at(6)).unwrap();
+    }
+    assert_eq!(app.screen(), Screen::Result);
+    let result = draw(&app, 200, 400);
+    for line in &lines {
+        assert!(
+            result.contains(line.trim()),
+            "{line:?} missing from:\n{result}"
+        );
+    }
 }

@@ -342,9 +342,15 @@ fn progress(attempt: &Attempt, s: &Strings, theme: Theme, area: Rect, frame: &mu
     );
 }
 
+/// A prompt's first line for a list, within `width`, with `…` when
+/// anything is left out (the rest of the line, or the lines after it).
 fn first_line(text: &str, width: usize) -> String {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    if line.chars().count() > width {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let line = lines.next().unwrap_or("").trim();
+    let more = lines.next().is_some();
+    if more && line.chars().count() < width {
+        format!("{line} …")
+    } else if line.chars().count() > width || more {
         format!(
             "{}…",
             line.chars()

@@ -1,6 +1,6 @@
 //! The result screen.
 
-use super::{Theme, first_line};
+use super::Theme;
 use crate::attempt::SubmitReason;
 use crate::attempt::journal::Sink;
 use crate::bank::Review;
@@ -126,14 +126,20 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
                 } else {
                     Span::styled("✗", theme.bad())
                 };
+                // The whole prompt: its first line after the number, the
+                // others below it.
+                let prompt = crate::present::prompt_lines(&q.prompt);
                 lines.push(Line::from(vec![
                     mark,
                     Span::styled(
                         format!(" {}. ", item.item + 1),
                         Style::new().add_modifier(Modifier::BOLD),
                     ),
-                    Span::raw(first_line(&q.prompt, 200)),
+                    Span::raw(prompt.first().map_or("", |l| l.trim_start()).to_owned()),
                 ]));
+                for line in prompt.iter().skip(1) {
+                    lines.push(Line::raw(format!("   {}", line.trim_start())));
+                }
                 lines.push(Line::raw(format!(
                     "   {}{}{}",
                     s.your_answer,
