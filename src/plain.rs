@@ -763,11 +763,16 @@ fn result_text<S: Sink>(
         let min = sec.min_score.map_or(String::new(), |m| {
             format!(" ({} {})", s.section_minimum, strings::percent(m))
         });
-        let mark = if sec.met { "✓" } else { "✗" };
+        // Met or not only where the section has a minimum.
+        let mark = match (sec.min_score, sec.met) {
+            (None, _) => "",
+            (Some(_), true) => " ✓",
+            (Some(_), false) => " ✗",
+        };
         push_line(
             &mut out,
             format!(
-                "  {}{}{}{min} {mark}",
+                "  {}{}{}{min}{mark}",
                 sec.title,
                 s.colon,
                 strings::percent(sec.percent)

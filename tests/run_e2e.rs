@@ -152,6 +152,8 @@ fn the_plain_mode_takes_a_whole_exam_through_a_pipe() {
         text.contains("  File sizes: 100 % (minimum 50 %) ✓"),
         "{text}"
     );
+    // A section without a minimum is neither met nor missed.
+    assert!(text.contains("  Sharing files: 100 %\n"), "{text}");
 }
 
 #[test]

@@ -493,3 +493,33 @@ fn whole_prompts_in_the_result_and_an_ellipsis_in_the_review() {
         );
     }
 }
+
+/// The result scrolls between its first and its last line: ↓ past the end
+/// stops there (the box never goes blank), Home and End jump.
+#[test]
+fn the_result_scrolls_within_its_text() {
+    let exam = demo();
+    let mut app = started(&exam, Lang::En);
+    app.handle(Action::Review, at(5)).unwrap();
+    app.handle(Action::Submit, at(6)).unwrap();
+    app.handle(Action::Yes, at(6)).unwrap();
+    assert_eq!(app.screen(), Screen::Result);
+    let top = draw(&app, 80, 24);
+    for _ in 0..200 {
+        app.handle(Action::Down, at(7)).unwrap();
+    }
+    let bottom = draw(&app, 80, 24);
+    let at_end = app.scroll();
+    assert!(at_end > 0, "the demo's result is longer than a screen");
+    app.handle(Action::Down, at(7)).unwrap();
+    assert_eq!(app.scroll(), at_end, "no scrolling past the end");
+    // The last line of the text is on screen, not an empty box.
+    assert!(bottom.contains("Why:"), "{bottom}");
+    app.handle(Action::Home, at(7)).unwrap();
+    assert_eq!(app.scroll(), 0);
+    assert_eq!(draw(&app, 80, 24), top);
+    app.handle(Action::End, at(7)).unwrap();
+    assert_eq!(app.scroll(), at_end);
+    app.handle(Action::Up, at(7)).unwrap();
+    assert_eq!(app.scroll(), at_end - 1);
+}

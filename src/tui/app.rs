@@ -110,6 +110,9 @@ pub struct App<'a, S> {
     input_edited_at: DateTime<Utc>,
     review_cursor: usize,
     scroll: u16,
+    /// How far the result scrolls at the last width drawn (the view
+    /// measures it).
+    result_max_scroll: std::cell::Cell<u16>,
     /// Lines scrolled away from where the highlighted choice is in view.
     nudge: i32,
     notice: Option<Notice>,
@@ -153,6 +156,7 @@ impl<'a, S: Sink> App<'a, S> {
             input_edited_at: now,
             review_cursor: 0,
             scroll: 0,
+            result_max_scroll: std::cell::Cell::new(u16::MAX),
             nudge: 0,
             notice: None,
             result: None,
@@ -224,6 +228,11 @@ impl<'a, S: Sink> App<'a, S> {
     /// The highlighted row of the review screen.
     pub fn review_cursor(&self) -> usize {
         self.review_cursor
+    }
+
+    /// The view measured how far the result can scroll at its width.
+    pub fn note_result_max_scroll(&self, max: u16) {
+        self.result_max_scroll.set(max);
     }
 
     /// Vertical scroll of the prompt or the result.
@@ -519,20 +528,22 @@ impl<'a, S: Sink> App<'a, S> {
                 _ => Effect::None,
             }),
             Screen::Result => Ok(match action {
-                Action::Up => {
-                    self.scroll = self.scroll.saturating_sub(1);
-                    Effect::None
-                }
-                Action::Down => {
-                    self.scroll = self.scroll.saturating_add(1);
-                    Effect::None
-                }
-                Action::Previous => {
-                    self.scroll = self.scroll.saturating_sub(10);
-                    Effect::None
-                }
-                Action::Next => {
-                    self.scroll = self.scroll.saturating_add(10);
+                Action::Up
+                | Action::Down
+                | Action::Previous
+                | Action::Next
+                | Action::Home
+                | Action::End => {
+                    let max = self.result_max_scroll.get();
+                    let at = self.scroll.min(max);
+                    self.scroll = match action {
+                        Action::Up => at.saturating_sub(1),
+                        Action::Down => at.saturating_add(1).min(max),
+                        Action::Previous => at.saturating_sub(10),
+                        Action::Next => at.saturating_add(10).min(max),
+                        Action::Home => 0,
+                        _ => max,
+                    };
                     Effect::None
                 }
                 Action::Quit | Action::Back | Action::Confirm => Effect::Quit,

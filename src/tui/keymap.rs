@@ -97,6 +97,8 @@ const COMMAND: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char('o'), KeyModifiers::NONE, Action::Yes),
     (KeyCode::Char('k'), KeyModifiers::NONE, Action::Up),
     (KeyCode::Char('j'), KeyModifiers::NONE, Action::Down),
+    (KeyCode::Home, KeyModifiers::NONE, Action::Home),
+    (KeyCode::End, KeyModifiers::NONE, Action::End),
 ];
 
 /// Text mode: arrows move the cursor.
@@ -169,8 +171,8 @@ fn describe(action: Action) -> &'static str {
         Action::Delete => "delete the character under the cursor",
         Action::CursorLeft => "cursor left",
         Action::CursorRight => "cursor right",
-        Action::Home => "cursor to the start",
-        Action::End => "cursor to the end",
+        Action::Home => "cursor to the start; the top of the result",
+        Action::End => "cursor to the end; the end of the result",
         Action::NextField => "next field",
     }
 }

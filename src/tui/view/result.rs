@@ -86,23 +86,24 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
         .saturating_sub(name_width + 30)
         .clamp(10, 40);
     for sec in &outcome.sections {
-        let title: String = sec.title.chars().take(name_width).collect();
-        let mark = if sec.met { "✓" } else { "✗" };
+        let title = cut(&sec.title, name_width);
+        // Met or not only where the section has a minimum.
+        let (mark, style) = match (sec.min_score, sec.met) {
+            (None, _) => (" ", theme.dim()),
+            (Some(_), true) => ("✓", theme.fg(Color::Green)),
+            (Some(_), false) => ("✗", theme.fg(Color::Red)),
+        };
         let min = sec.min_score.map_or(String::new(), |m| {
             format!(" ({} {})", s.section_minimum, strings::percent(m))
         });
         lines.push(Line::from(vec![
             Span::raw(format!("{title:<name_width$} ")),
-            Span::styled(
-                bar(sec.percent, sec.min_score, bar_width),
-                if sec.met {
-                    theme.fg(Color::Green)
-                } else {
-                    theme.fg(Color::Red)
-                },
-            ),
+            Span::styled(bar(sec.percent, sec.min_score, bar_width), style),
             Span::raw(format!(" {:>7} {mark}{min}", strings::percent(sec.percent))),
         ]));
+    }
+    if outcome.sections.iter().any(|x| x.min_score.is_some()) {
+        lines.push(Line::styled(s.minimum_mark_legend, theme.dim()));
     }
     if let Some(path) = app.credential() {
         lines.push(Line::raw(""));
@@ -173,11 +174,15 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
         format!(" {} · {} ", s.result_title, exam.meta.title),
         theme.title(),
     ));
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // Scrolling stops at the last line: the view tells the app how far
+    // the text goes at this width.
+    let total = paragraph.line_count(body.width.saturating_sub(2));
+    let visible = usize::from(body.height.saturating_sub(2));
+    let max = u16::try_from(total.saturating_sub(visible)).unwrap_or(u16::MAX);
+    app.note_result_max_scroll(max);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((app.scroll(), 0))
-            .block(block),
+        paragraph.scroll((app.scroll().min(max), 0)).block(block),
         body,
     );
     let hint = if app.in_kiosk() {
@@ -186,6 +191,17 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
         s.result_hint
     };
     frame.render_widget(Paragraph::new(hint).style(theme.dim()), keys);
+}
+
+/// `text` within `width` characters, with `…` when cut.
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
 }
 
 /// A number of points without a useless `.0`.
@@ -208,5 +224,12 @@ mod tests {
         assert_eq!(bar(80.0, Some(50.0), 10), "█████|██░░");
         assert_eq!(bar(0.0, Some(100.0), 4), "░░░|");
         assert_eq!(bar(100.0, None, 0), "");
+    }
+
+    #[test]
+    fn long_titles_are_cut_with_an_ellipsis() {
+        assert_eq!(cut("Short", 30), "Short");
+        assert_eq!(cut("Abcdef", 4), "Abc…");
+        assert_eq!(cut("Abcd", 4), "Abcd");
     }
 }
