@@ -42,7 +42,13 @@ pub fn describe(q: &Question, response: Option<&Response>, s: &Strings) -> Strin
             .join(" ; "),
         (_, Response::Bool(b)) => (if *b { s.true_ } else { s.false_ }).to_string(),
         (_, Response::Text(t)) => t.clone(),
-        (_, Response::Number(n)) => n.to_string(),
+        (_, Response::Number(n)) => {
+            let unit = match &q.kind {
+                Kind::Numeric { unit: Some(u), .. } => format!(" {u}"),
+                _ => String::new(),
+            };
+            format!("{}{unit}", strings::number(*n, s))
+        }
         _ => String::new(),
     }
 }
@@ -57,14 +63,28 @@ pub fn right_answer(q: &Question, s: &Strings) -> String {
             .collect::<Vec<_>>()
             .join(" ; "),
         Kind::TrueFalse { answer } => (if *answer { s.true_ } else { s.false_ }).to_string(),
-        Kind::Text { accepted, .. } => accepted.join(" / "),
+        // Each accepted answer once: spellings the comparison does not tell
+        // apart (`Paris`, `paris`) are one.
+        Kind::Text { accepted, ignore } => {
+            let mut seen: Vec<String> = Vec::new();
+            let mut shown: Vec<&str> = Vec::new();
+            for answer in accepted {
+                let key = crate::scoring::normalise(answer, *ignore);
+                if !seen.contains(&key) {
+                    seen.push(key);
+                    shown.push(answer);
+                }
+            }
+            shown.join(" / ")
+        }
         Kind::Numeric {
             answer: NumericAnswer::Tolerance { value, tolerance },
             unit,
         } => {
             let u = unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
+            let value = strings::number(*value, s);
             if *tolerance > 0.0 {
-                format!("{value} ± {tolerance}{u}")
+                format!("{value} ± {}{u}", strings::number(*tolerance, s))
             } else {
                 format!("{value}{u}")
             }
@@ -74,7 +94,13 @@ pub fn right_answer(q: &Question, s: &Strings) -> String {
             unit,
         } => {
             let u = unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
-            format!("{min} … {max}{u}")
+            format!(
+                "{} {} {} {}{u}",
+                s.between,
+                strings::number(*min, s),
+                s.and,
+                strings::number(*max, s)
+            )
         }
     }
 }
@@ -185,5 +211,32 @@ mod tests {
         assert_eq!(error_text(&quoting), "d/x.journal: permission denied");
         let wrapped = anyhow::anyhow!("disk full").context("cannot write o/c.json");
         assert_eq!(error_text(&wrapped), "cannot write o/c.json: disk full");
+    }
+
+    fn question(toml_kind: &str) -> Question {
+        let bank = format!(
+            "[exam]\nid = \"t\"\nversion = \"1\"\ntitle = \"T\"\nskill_block = \"B\"\nlanguage = \"en\"\ndescription = \"D\"\nlearning_outcomes = [\"O\"]\nworkload_hours = 1\n\n[rules]\ntime_limit = \"5m\"\nmastery_threshold = 50\n\n[[sections]]\nid = \"s\"\ntitle = \"S\"\ndraw = 1\n\n[[questions]]\nid = \"q\"\nsection = \"s\"\nprompt = \"P\"\n{toml_kind}\n"
+        );
+        let loaded = crate::bank::load_str(&bank);
+        let exam = loaded
+            .exam
+            .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics));
+        exam.questions[0].clone()
+    }
+
+    #[test]
+    fn right_answers_say_each_variant_once_and_ranges_in_words() {
+        let en = strings::Lang::En.strings();
+        let fr = strings::Lang::Fr.strings();
+        let text =
+            question("kind = \"text\"\naccepted = [\"Paris\", \"paris\", \"PARIS \", \"Lutèce\"]");
+        assert_eq!(right_answer(&text, en), "Paris / Lutèce");
+        let range = question("kind = \"numeric\"\nmin = 4\nmax = 5.5\nunit = \"MB\"");
+        assert_eq!(right_answer(&range, en), "between 4 and 5.5 MB");
+        assert_eq!(right_answer(&range, fr), "entre 4 et 5,5 MB");
+        let exact = question("kind = \"numeric\"\nanswer = 2\ntolerance = 0.1\nunit = \"kB\"");
+        assert_eq!(right_answer(&exact, fr), "2 ± 0,1 kB");
+        assert_eq!(describe(&exact, Some(&Response::Number(4.5)), fr), "4,5 kB");
+        assert_eq!(describe(&exact, Some(&Response::Number(4.5)), en), "4.5 kB");
     }
 }

@@ -85,6 +85,11 @@ pub struct Strings {
     pub unanswered: &'static str,
     pub time_left: &'static str,
     pub true_: &'static str,
+    /// A range's words: `between` 4 `and` 5.
+    pub between: &'static str,
+    pub and: &'static str,
+    /// Decimals written with a comma (`4,5`).
+    pub decimal_comma: bool,
     pub false_: &'static str,
     pub your_answer: &'static str,
     pub saved: &'static str,
@@ -204,6 +209,16 @@ pub fn span(d: Duration) -> String {
     }
 }
 
+/// A number as the interface writes it: `4.5`, or `4,5` in French.
+pub fn number(x: f64, s: &Strings) -> String {
+    let text = x.to_string();
+    if s.decimal_comma {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
 /// Formats a percentage with at most one decimal.
 pub fn percent(p: f64) -> String {
     let rounded = (p * 10.0).round() / 10.0;
@@ -247,6 +262,9 @@ static EN: Strings = Strings {
     unanswered: "unanswered",
     time_left: "left",
     true_: "True",
+    between: "between",
+    and: "and",
+    decimal_comma: false,
     false_: "False",
     your_answer: "Your answer",
     saved: "saved",
@@ -397,6 +415,9 @@ static FR: Strings = Strings {
     unanswered: "sans réponse",
     time_left: "restant",
     true_: "Vrai",
+    between: "entre",
+    and: "et",
+    decimal_comma: true,
     false_: "Faux",
     your_answer: "Votre réponse",
     saved: "enregistrée",
