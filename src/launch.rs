@@ -253,6 +253,37 @@ impl Launch {
         Ok(Some((Closed::Rules(why), last)))
     }
 
+    /// After a failed attempt: whether, and when, `learner` may try `exam`
+    /// again under its attempt rules (counted in the store).
+    ///
+    /// # Errors
+    /// See [`LaunchError`].
+    pub fn retake(
+        &self,
+        exam: &Exam,
+        learner: &Learner,
+        now: DateTime<Utc>,
+    ) -> Result<crate::present::Retake, LaunchError> {
+        use crate::present::Retake;
+        let key = self.key(learner)?;
+        let rows = self.store.with(|db| db.attempts(&exam.meta.id, &key))?;
+        let past: Vec<_> = rows
+            .iter()
+            .filter(|r| r.state != "abandoned")
+            .map(crate::store::attempts::AttemptRow::past)
+            .collect();
+        Ok(match limits::may_start(&exam.rules, &past, now) {
+            Ok(()) => Retake::Now {
+                left: exam
+                    .rules
+                    .max_attempts
+                    .map(|max| max.saturating_sub(u32::try_from(past.len()).unwrap_or(u32::MAX))),
+            },
+            Err(limits::Refused::TooSoon { from }) => Retake::From(from),
+            Err(limits::Refused::NoAttemptsLeft { .. }) => Retake::NoneLeft,
+        })
+    }
+
     /// Where an attempt is, for messages: the store's file and the
     /// attempt's id.
     fn place(&self, attempt_id: &str) -> PathBuf {

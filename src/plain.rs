@@ -187,6 +187,11 @@ impl<'a, S: Sink> Plain<'a, S> {
         self.enter_exam(session, now)
     }
 
+    /// Says one more line (what the edge adds to the result).
+    pub fn say_line(&mut self, line: String) {
+        self.say(line);
+    }
+
     /// After [`Effect::Finished`]: where the credential went, if one was
     /// issued. The dialogue is then over.
     pub fn issued(&mut self, credential: Option<PathBuf>) -> Effect {
@@ -905,6 +910,14 @@ pub fn run<W: Write>(
                     (Some(session), Some(result)) => on_finish(exam, session, result)?,
                     _ => None,
                 };
+                // A failed attempt: say whether, and when, another may start.
+                if let (Some(session), Some(result)) = (plain.session(), plain.result())
+                    && !result.passed
+                {
+                    let learner = session.attempt().header().learner.clone();
+                    let retake = launch.retake(exam, &learner, clock())?;
+                    plain.say_line(crate::present::retake_line(retake, strings));
+                }
                 Some(plain.issued(credential))
             }
             Some(Effect::Done(ended)) => return Ok(ended),

@@ -153,6 +153,37 @@ pub fn refusal_lines(
     lines
 }
 
+/// After a failed attempt: may the learner try again?
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retake {
+    /// Now; with the attempts left when the exam counts them.
+    Now {
+        /// Attempts left, when limited.
+        left: Option<u32>,
+    },
+    /// Not before this time.
+    From(chrono::DateTime<chrono::Utc>),
+    /// Never: every attempt was used.
+    NoneLeft,
+}
+
+/// What a failed result says of a retake, in the interface's language
+/// (dates in local time).
+pub fn retake_line(retake: Retake, s: &Strings) -> String {
+    match retake {
+        Retake::Now { left: None } => s.retake_now.to_owned(),
+        Retake::Now { left: Some(n) } => {
+            format!("{} {}{}{n}", s.retake_now, s.attempts_left, s.colon)
+        }
+        Retake::From(from) => format!(
+            "{} {}",
+            s.refused_next_attempt,
+            from.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
+        ),
+        Retake::NoneLeft => s.refused_attempts_used.to_owned(),
+    }
+}
+
 /// Why no attempt opens for the learner now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Closed {

@@ -121,6 +121,15 @@ impl ExamScreen<'_, '_> {
                 {
                     self.app.credential_written(path);
                 }
+                // A failed attempt: say whether, and when, another may start.
+                if let (Some(session), Some(result)) = (self.app.session(), self.app.result())
+                    && !result.passed
+                {
+                    let learner = session.attempt().header().learner.clone();
+                    let retake = self.launch.retake(exam, &learner, Utc::now())?;
+                    let line = crate::present::retake_line(retake, self.app.strings());
+                    self.app.set_retake(line);
+                }
             }
             Effect::Quit => {
                 return Ok(Flow::End(match self.app.result() {

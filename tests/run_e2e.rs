@@ -597,3 +597,57 @@ fn the_plain_result_and_review_give_whole_prompts() {
     }
     assert!(checked > 0, "no prompt of several lines drawn:\n{text}");
 }
+
+/// A failed result says whether, and when, the learner may try again.
+#[test]
+fn a_failed_result_says_whether_and_when_to_try_again() {
+    let data = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(demo()).unwrap();
+    let fail = |rules: &str, name: &str| {
+        let path = data.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &path,
+            text.replace("[rules]\n", &format!("[rules]\n{rules}")),
+        )
+        .unwrap();
+        let out = assert_cmd::Command::cargo_bin("brevet")
+            .unwrap()
+            .args([
+                "run",
+                path.to_str().unwrap(),
+                "--seed",
+                "4",
+                "--lang",
+                "en",
+                "--plain",
+                "--learner",
+                name,
+            ])
+            .arg("--data")
+            .arg(data.path())
+            .arg("--out")
+            .arg(data.path())
+            .write_stdin("\n:submit\nyes\n")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let out = fail("max_attempts = 3\n", "Ada");
+    assert!(out.contains("NOT PASSED"), "{out}");
+    assert!(
+        out.contains("You may take the exam again now. Attempts left: 2"),
+        "{out}"
+    );
+    let out = fail("max_attempts = 1\n", "Grace");
+    assert!(
+        out.contains("Every attempt this exam allows has been used."),
+        "{out}"
+    );
+    let out = fail("attempt_delay = \"1d\"\n", "Alan");
+    assert!(out.contains("The next attempt may start on 20"), "{out}");
+    let out = fail("", "Katherine");
+    assert!(out.contains("You may take the exam again now.\n"), "{out}");
+}

@@ -57,6 +57,8 @@ pub struct Strings {
     pub identify_mixed_scripts: &'static str,
     /// No attempt left at this exam.
     pub refused_attempts_used: &'static str,
+    pub retake_now: &'static str,
+    pub attempts_left: &'static str,
     /// Before the local date and time the next attempt may start.
     pub refused_next_attempt: &'static str,
     /// Before the learner's last result.
@@ -239,6 +241,8 @@ static EN: Strings = Strings {
     identify_name_required: "Please type your full name.",
     identify_mixed_scripts: "Mixed alphabets: type it again with one keyboard layout.",
     refused_attempts_used: "Every attempt this exam allows has been used.",
+    retake_now: "You may take the exam again now.",
+    attempts_left: "Attempts left",
     refused_next_attempt: "The next attempt may start on",
     last_result: "Your last attempt",
     handed_in_before: "Your last attempt was handed in before brevet stopped; here is its result.",
@@ -392,6 +396,8 @@ static FR: Strings = Strings {
     identify_name_required: "Veuillez saisir votre nom complet.",
     identify_mixed_scripts: "Alphabets mélangés : retapez avec un seul clavier.",
     refused_attempts_used: "Toutes les tentatives que permet cet examen ont été utilisées.",
+    retake_now: "Vous pouvez repasser l’examen dès maintenant.",
+    attempts_left: "Tentatives restantes",
     refused_next_attempt: "La prochaine tentative pourra commencer le",
     last_result: "Votre dernière tentative",
     handed_in_before: "Votre dernière tentative a été remise avant l'arrêt de brevet ; en voici le résultat.",

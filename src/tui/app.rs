@@ -121,6 +121,8 @@ pub struct App<'a, S> {
     demo_issuer: bool,
     /// Extra time the attempt will get, shown before it starts.
     extra_time_percent: u32,
+    /// After a failed attempt: whether and when another may start.
+    retake: Option<String>,
     review: Review,
     refused: Vec<String>,
     kiosk: bool,
@@ -161,6 +163,7 @@ impl<'a, S: Sink> App<'a, S> {
             notice: None,
             result: None,
             credential: None,
+            retake: None,
             extra_time_percent: 0,
             demo_issuer: false,
             review: exam.rules.review,
@@ -286,6 +289,16 @@ impl<'a, S: Sink> App<'a, S> {
     /// Says that credentials come from the local demo issuer (shown on screen).
     pub fn set_demo_issuer(&mut self, demo: bool) {
         self.demo_issuer = demo;
+    }
+
+    /// After a failed attempt, what the result says of another one.
+    pub fn set_retake(&mut self, line: String) {
+        self.retake = Some(line);
+    }
+
+    /// What the result says of another attempt, if anything.
+    pub fn retake(&self) -> Option<&str> {
+        self.retake.as_deref()
     }
 
     /// The extra time the attempt will be granted (`--extra-time`), so

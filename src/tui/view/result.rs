@@ -63,6 +63,9 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
         trim(outcome.earned),
         trim(outcome.max)
     )));
+    if let Some(retake) = app.retake().filter(|_| !outcome.passed) {
+        lines.push(Line::styled(retake.to_owned(), theme.warn()));
+    }
     if let crate::attempt::Status::Submitted { at, .. } = attempt.status() {
         let used = (at - attempt.header().started_at)
             .to_std()
