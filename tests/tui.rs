@@ -523,3 +523,32 @@ fn the_result_scrolls_within_its_text() {
     app.handle(Action::Up, at(7)).unwrap();
     assert_eq!(app.scroll(), at_end - 1);
 }
+
+/// A terminal too small for the instructions: what to do next stays in
+/// view, the rest scrolls, and the screen says there is more.
+#[test]
+fn the_instructions_never_hide_how_to_start() {
+    let exam = demo();
+    let mut app: TestApp<'_> = App::new(&exam, Lang::Fr.strings(), Some(learner()), t0());
+    app.set_demo_issuer(true);
+    let screen = draw(&app, 80, 20);
+    assert!(
+        screen.contains("Appuyez sur Entrée pour commencer"),
+        "{screen}"
+    );
+    assert!(screen.contains("↓ suite plus bas"), "{screen}");
+    assert!(!screen.contains("Émetteur de démonstration"), "{screen}");
+    app.handle(Action::End, t0()).unwrap();
+    let screen = draw(&app, 80, 20);
+    assert!(screen.contains("Émetteur de démonstration"), "{screen}");
+    assert!(screen.contains("↑ début plus haut"), "{screen}");
+    assert!(
+        screen.contains("Appuyez sur Entrée pour commencer"),
+        "{screen}"
+    );
+    // Enter still starts, from wherever the page is.
+    assert_eq!(
+        app.handle(Action::Confirm, t0()).unwrap(),
+        Effect::Start(learner())
+    );
+}

@@ -51,6 +51,9 @@ pub struct Strings {
     pub identify_hint: &'static str,
     pub identify_email: &'static str,
     pub minimum_mark_legend: &'static str,
+    pub more_below: &'static str,
+    pub more_above: &'static str,
+    pub more_above_below: &'static str,
     pub identify_email_refused: &'static str,
     pub identify_name_required: &'static str,
     /// A name or id that mixes alphabets.
@@ -299,6 +302,9 @@ static EN: Strings = Strings {
     credential_purpose: "It is your signed Open Badges 3.0 credential: keep it, send it to an employer or add it to a wallet; anyone can check it with `brevet verify`.",
     result_hint: "↑↓ PgUp PgDn Home End scroll · q quit",
     minimum_mark_legend: "| marks a section's minimum",
+    more_below: "↓ more below (↑↓ to scroll)",
+    more_above: "↑ more above (↑↓ to scroll)",
+    more_above_below: "↑↓ more above and below",
     help_title: "Keys",
     help_lines: &[
         ("↑ ↓", "move between choices"),
@@ -454,6 +460,9 @@ static FR: Strings = Strings {
     credential_purpose: "C’est votre certificat signé (Open Badges 3.0) : conservez-le, envoyez-le à un employeur ou ajoutez-le à un portefeuille numérique ; chacun peut le vérifier avec « brevet verify ».",
     result_hint: "↑↓ PgPréc PgSuiv Début Fin défiler · q quitter",
     minimum_mark_legend: "| marque le minimum d’une section",
+    more_below: "↓ suite plus bas (↑↓ pour faire défiler)",
+    more_above: "↑ début plus haut (↑↓ pour faire défiler)",
+    more_above_below: "↑↓ suite plus haut et plus bas",
     help_title: "Touches",
     help_lines: &[
         ("↑ ↓", "se déplacer entre les choix"),

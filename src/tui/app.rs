@@ -110,9 +110,9 @@ pub struct App<'a, S> {
     input_edited_at: DateTime<Utc>,
     review_cursor: usize,
     scroll: u16,
-    /// How far the result scrolls at the last width drawn (the view
-    /// measures it).
-    result_max_scroll: std::cell::Cell<u16>,
+    /// How far the page (instructions, result) scrolls at the last size
+    /// drawn (the view measures it).
+    page_max_scroll: std::cell::Cell<u16>,
     /// Lines scrolled away from where the highlighted choice is in view.
     nudge: i32,
     notice: Option<Notice>,
@@ -158,7 +158,7 @@ impl<'a, S: Sink> App<'a, S> {
             input_edited_at: now,
             review_cursor: 0,
             scroll: 0,
-            result_max_scroll: std::cell::Cell::new(u16::MAX),
+            page_max_scroll: std::cell::Cell::new(u16::MAX),
             nudge: 0,
             notice: None,
             result: None,
@@ -234,8 +234,8 @@ impl<'a, S: Sink> App<'a, S> {
     }
 
     /// The view measured how far the result can scroll at its width.
-    pub fn note_result_max_scroll(&self, max: u16) {
-        self.result_max_scroll.set(max);
+    pub fn note_page_max_scroll(&self, max: u16) {
+        self.page_max_scroll.set(max);
     }
 
     /// Vertical scroll of the prompt or the result.
@@ -518,15 +518,19 @@ impl<'a, S: Sink> App<'a, S> {
         match self.screen {
             Screen::Identify => Ok(self.on_identify(action)),
             Screen::Instructions => Ok(match action {
+                _ if self.scroll_page(action) => Effect::None,
                 Action::Confirm if !self.refused.is_empty() => Effect::Quit,
-                Action::Confirm => match (&self.session, &self.learner) {
-                    (Some(_), _) => {
-                        self.screen = Screen::Question;
-                        Effect::None
+                Action::Confirm => {
+                    self.scroll = 0;
+                    match (&self.session, &self.learner) {
+                        (Some(_), _) => {
+                            self.screen = Screen::Question;
+                            Effect::None
+                        }
+                        (None, Some(l)) => Effect::Start(l.clone()),
+                        (None, None) => Effect::None,
                     }
-                    (None, Some(l)) => Effect::Start(l.clone()),
-                    (None, None) => Effect::None,
-                },
+                }
                 Action::Quit => Effect::Quit,
                 _ => Effect::None,
             }),
@@ -541,28 +545,28 @@ impl<'a, S: Sink> App<'a, S> {
                 _ => Effect::None,
             }),
             Screen::Result => Ok(match action {
-                Action::Up
-                | Action::Down
-                | Action::Previous
-                | Action::Next
-                | Action::Home
-                | Action::End => {
-                    let max = self.result_max_scroll.get();
-                    let at = self.scroll.min(max);
-                    self.scroll = match action {
-                        Action::Up => at.saturating_sub(1),
-                        Action::Down => at.saturating_add(1).min(max),
-                        Action::Previous => at.saturating_sub(10),
-                        Action::Next => at.saturating_add(10).min(max),
-                        Action::Home => 0,
-                        _ => max,
-                    };
-                    Effect::None
-                }
+                _ if self.scroll_page(action) => Effect::None,
                 Action::Quit | Action::Back | Action::Confirm => Effect::Quit,
                 _ => Effect::None,
             }),
         }
+    }
+
+    /// Scrolls a page (instructions, result) for `action`, within its
+    /// text: whether the action was a scroll.
+    fn scroll_page(&mut self, action: Action) -> bool {
+        let max = self.page_max_scroll.get();
+        let at = self.scroll.min(max);
+        self.scroll = match action {
+            Action::Up => at.saturating_sub(1),
+            Action::Down => at.saturating_add(1).min(max),
+            Action::Previous => at.saturating_sub(10),
+            Action::Next => at.saturating_add(10).min(max),
+            Action::Home => 0,
+            Action::End => max,
+            _ => return false,
+        };
+        true
     }
 
     /// The typed answer changed, now.

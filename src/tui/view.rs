@@ -250,29 +250,59 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
     if app.demo_issuer() {
         lines.push(Line::styled(s.demo_issuer, theme.warn()));
     }
+    // What to do next stays at the bottom, always in view; the rest
+    // scrolls when the terminal is too small for it.
+    let mut footer: Vec<Line<'_>> = Vec::new();
     if !app.refused().is_empty() {
         // Said at the top, where it cannot be cut off.
     } else if let Some(session) = app.session() {
-        lines.push(Line::styled(s.resuming, theme.warn()));
-        lines.push(Line::raw(format!(
+        footer.push(Line::styled(s.resuming, theme.warn()));
+        footer.push(Line::raw(format!(
             "{} {}",
             strings::clock(session.attempt().remaining(app.now())),
             s.time_left
         )));
-        lines.push(Line::styled(s.press_enter_resume, theme.good()));
+        footer.push(Line::styled(s.press_enter_resume, theme.good()));
     } else {
-        lines.push(Line::styled(s.press_enter_start, theme.good()));
+        footer.push(Line::styled(s.press_enter_start, theme.good()));
     }
     let block = Block::bordered().title(Span::styled(
         format!(" {} ", s.instructions_title),
         theme.title(),
     ));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        area,
-    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let footer = Paragraph::new(footer).wrap(Wrap { trim: false });
+    let footer_height = u16::try_from(footer.line_count(inner.width)).unwrap_or(u16::MAX);
+    let body = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = body.line_count(inner.width);
+    let room = inner.height.saturating_sub(footer_height);
+    let overflows = total > usize::from(room);
+    // One more line says that there is more, and how to see it.
+    let room = if overflows {
+        room.saturating_sub(1)
+    } else {
+        room
+    };
+    let max = u16::try_from(total.saturating_sub(usize::from(room))).unwrap_or(u16::MAX);
+    app.note_page_max_scroll(max);
+    let [body_area, more_area, footer_area] = Layout::vertical([
+        Constraint::Length(room),
+        Constraint::Length(u16::from(overflows)),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    frame.render_widget(body.scroll((app.scroll().min(max), 0)), body_area);
+    if overflows {
+        let at = app.scroll().min(max);
+        let hint = match (at > 0, at < max) {
+            (true, true) => s.more_above_below,
+            (false, _) => s.more_below,
+            (true, false) => s.more_above,
+        };
+        frame.render_widget(Paragraph::new(hint).style(theme.dim()), more_area);
+    }
+    frame.render_widget(footer, footer_area);
 }
 
 /// The countdown's text and style: warnings change both (not colour alone).

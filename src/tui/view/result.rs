@@ -183,7 +183,7 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
     let total = paragraph.line_count(body.width.saturating_sub(2));
     let visible = usize::from(body.height.saturating_sub(2));
     let max = u16::try_from(total.saturating_sub(visible)).unwrap_or(u16::MAX);
-    app.note_result_max_scroll(max);
+    app.note_page_max_scroll(max);
     frame.render_widget(
         paragraph.scroll((app.scroll().min(max), 0)).block(block),
         body,
