@@ -33,6 +33,8 @@ pub enum Ended {
     },
     /// The learner quit before the end (answers saved).
     Quit,
+    /// The learner left before starting: no attempt, no clock.
+    NotStarted,
     /// Nothing could open (the exam's rules, or a last attempt handed in
     /// just before brevet stopped): what the learner was told.
     Closed(Vec<String>),
@@ -140,6 +142,7 @@ impl ExamScreen<'_, '_> {
                     None if !self.app.refused().is_empty() => {
                         Ended::Closed(self.app.refused().to_vec())
                     }
+                    None if self.app.session().is_none() => Ended::NotStarted,
                     None => Ended::Quit,
                 }));
             }

@@ -651,3 +651,18 @@ fn a_failed_result_says_whether_and_when_to_try_again() {
     let out = fail("", "Katherine");
     assert!(out.contains("You may take the exam again now.\n"), "{out}");
 }
+
+/// Leaving on the instructions screen says nothing started (no "the clock
+/// keeps running").
+#[test]
+fn leaving_before_the_start_says_nothing_started() {
+    let data = tempfile::tempdir().unwrap();
+    let mut p = tui(data.path(), &["--learner", "Ada Lovelace"]);
+    see(&mut p, "Before you start");
+    key(&mut p, "q");
+    see(
+        &mut p,
+        "Left before the start: no attempt was opened, no clock runs.",
+    );
+    p.exp_eof().unwrap();
+}

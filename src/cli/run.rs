@@ -268,6 +268,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         tui::Ended::Quit => {
             eprintln!("brevet: {}", s.plain_saved_quit);
         }
+        tui::Ended::NotStarted => {
+            eprintln!("brevet: {}", s.quit_not_started);
+        }
         tui::Ended::Stopped(why) => {
             eprintln!("brevet: {why}. {}", s.plain_saved_quit);
             return Ok(ExitCode::from(why.exit_status()));
