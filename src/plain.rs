@@ -535,7 +535,7 @@ impl<'a, S: Sink> Plain<'a, S> {
             "{}{}{}",
             s.threshold,
             s.colon,
-            strings::percent(rules.mastery_threshold)
+            strings::percent(rules.mastery_threshold, s)
         ));
         self.say(match rules.navigation {
             Navigation::Free => s.navigation_free,
@@ -749,9 +749,9 @@ fn result_text<S: Sink>(
                 "{}{}{} ({} {})",
                 s.score,
                 s.colon,
-                strings::percent(result.percent),
+                strings::percent(result.percent, s),
                 s.required,
-                strings::percent(result.threshold)
+                strings::percent(result.threshold, s)
             ),
         );
         let used = (at - a.header().started_at).to_std().unwrap_or_default();
@@ -766,7 +766,7 @@ fn result_text<S: Sink>(
     );
     for sec in &result.sections {
         let min = sec.min_score.map_or(String::new(), |m| {
-            format!(" ({} {})", s.section_minimum, strings::percent(m))
+            format!(" ({} {})", s.section_minimum, strings::percent(m, s))
         });
         // Met or not only where the section has a minimum.
         let mark = match (sec.min_score, sec.met) {
@@ -780,7 +780,7 @@ fn result_text<S: Sink>(
                 "  {}{}{}{min}{mark}",
                 sec.title,
                 s.colon,
-                strings::percent(sec.percent)
+                strings::percent(sec.percent, s)
             ),
         );
     }

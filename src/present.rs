@@ -206,9 +206,9 @@ pub fn verdict_line(label: &str, result: &crate::scoring::Outcome, s: &Strings) 
         },
         s.score,
         s.colon,
-        strings::percent(result.percent),
+        strings::percent(result.percent, s),
         s.required,
-        strings::percent(result.threshold)
+        strings::percent(result.threshold, s)
     )
 }
 

@@ -225,13 +225,19 @@ pub fn number(x: f64, s: &Strings) -> String {
     }
 }
 
-/// Formats a percentage with at most one decimal.
-pub fn percent(p: f64) -> String {
+/// Formats a percentage with at most one decimal, in the interface's
+/// way: `16.7 %`, `16,7 %` in French (a no-break space before `%`).
+pub fn percent(p: f64, s: &Strings) -> String {
     let rounded = (p * 10.0).round() / 10.0;
-    if (rounded - rounded.round()).abs() < 1e-9 {
-        format!("{rounded:.0} %")
+    let text = if (rounded - rounded.round()).abs() < 1e-9 {
+        format!("{rounded:.0}")
     } else {
-        format!("{rounded:.1} %")
+        format!("{rounded:.1}")
+    };
+    if s.decimal_comma {
+        format!("{}\u{a0}%", text.replace('.', ","))
+    } else {
+        format!("{text} %")
     }
 }
 
@@ -395,22 +401,22 @@ static EN: Strings = Strings {
 };
 
 static FR: Strings = Strings {
-    identify_title: "Qui passe l’examen ?",
+    identify_title: "Qui passe l’examen\u{202f}?",
     identify_name: "Nom complet",
     identify_id: "Identifiant (facultatif)",
-    identify_hint: "Tab : champ suivant · Entrée : continuer",
+    identify_hint: "Tab\u{202f}: champ suivant · Entrée\u{202f}: continuer",
     identify_email: "Courriel (facultatif, illisible dans le certificat)",
     identify_email_refused: "Ce n’est pas une adresse de courriel (nom@domaine). Saisissez-la à nouveau, ou laissez le champ vide.",
     identify_name_required: "Veuillez saisir votre nom complet.",
-    identify_mixed_scripts: "Alphabets mélangés : retapez avec un seul clavier.",
+    identify_mixed_scripts: "Alphabets mélangés\u{202f}: retapez avec un seul clavier.",
     refused_attempts_used: "Toutes les tentatives que permet cet examen ont été utilisées.",
     retake_now: "Vous pouvez repasser l’examen dès maintenant.",
     attempts_left: "Tentatives restantes",
     refused_next_attempt: "La prochaine tentative pourra commencer le",
     last_result: "Votre dernière tentative",
-    handed_in_before: "Votre dernière tentative a été remise avant l'arrêt de brevet ; en voici le résultat.",
+    handed_in_before: "Votre dernière tentative a été remise avant l'arrêt de brevet\u{202f}; en voici le résultat.",
     refused_leave: "Appuyez sur Entrée pour quitter.",
-    identify_too_long: "Trop long : 200 caractères au plus.",
+    identify_too_long: "Trop long\u{202f}: 200 caractères au plus.",
     instructions_title: "Avant de commencer",
     skill_block: "Bloc de compétences",
     questions: "Questions",
@@ -418,10 +424,10 @@ static FR: Strings = Strings {
     extra_time: "temps supplémentaire",
     threshold: "Pour réussir",
     navigation_free: "Vous pouvez répondre dans l’ordre de votre choix, revenir en arrière et marquer des questions pour les revoir.",
-    navigation_sequential: "Les questions se suivent : une fois passée, une question ne peut plus être revue.",
-    press_enter_start: "Appuyez sur Entrée pour commencer : le chronomètre démarre.",
-    press_enter_resume: "Appuyez sur Entrée pour continuer : le temps a continué de s’écouler.",
-    resuming: "Votre session a été interrompue ; vos réponses ont été conservées.",
+    navigation_sequential: "Les questions se suivent\u{202f}: une fois passée, une question ne peut plus être revue.",
+    press_enter_start: "Appuyez sur Entrée pour commencer\u{202f}: le chronomètre démarre.",
+    press_enter_resume: "Appuyez sur Entrée pour continuer\u{202f}: le temps a continué de s’écouler.",
+    resuming: "Votre session a été interrompue\u{202f}; vos réponses ont été conservées.",
     question: "Question",
     of: "sur",
     answered: "répondues",
@@ -435,16 +441,16 @@ static FR: Strings = Strings {
     false_: "Faux",
     your_answer: "Votre réponse",
     saved: "enregistrée",
-    not_saved: "pas encore enregistrée : Entrée enregistre",
+    not_saved: "pas encore enregistrée\u{202f}: Entrée enregistre",
     not_a_number: "Ce n’est pas un nombre.",
     keys_choice: "↑↓ se déplacer · 1-9 choisir · Espace cocher · ←→ précédente/suivante · f marquer · r revoir · ? aide",
     keys_text: "saisissez votre réponse · Entrée enregistrer · ←→ curseur · PgPréc/PgSuiv question · F2 marquer · F3 revoir · F1 aide",
     keys_sequential: "Entrée/→ question suivante (sans retour)",
     review_title: "Récapitulatif",
     review_hint: "↑↓ se déplacer · Entrée ouvrir · s terminer · Échap retour",
-    confirm_title: "Terminer et envoyer vos réponses ?",
+    confirm_title: "Terminer et envoyer vos réponses\u{202f}?",
     confirm_all_answered: "Toutes les questions ont une réponse.",
-    confirm_hint: "o : envoyer maintenant · n ou Échap : revenir",
+    confirm_hint: "o\u{202f}: envoyer maintenant · n ou Échap\u{202f}: revenir",
     result_title: "Résultat",
     passed: "RÉUSSI",
     not_passed: "NON RÉUSSI",
@@ -452,7 +458,7 @@ static FR: Strings = Strings {
     required: "requis",
     section_minimum: "minimum",
     time_used: "Temps utilisé",
-    time_up_submitted: "Le temps est écoulé : vos réponses ont été envoyées.",
+    time_up_submitted: "Le temps est écoulé\u{202f}: vos réponses ont été envoyées.",
     ended_by_proctor: "Le surveillant a mis fin à cette session.",
     right_answer: "Bonne réponse",
     explanation: "Pourquoi",
@@ -490,42 +496,42 @@ static FR: Strings = Strings {
     help_close: "Appuyez sur une touche pour fermer.",
     enlarge: "Agrandissez le terminal",
     warning_left: "restant",
-    refused_back: "Examen séquentiel : impossible de revenir en arrière.",
-    refused_skip: "Examen séquentiel : répondez aux questions dans l’ordre.",
+    refused_back: "Examen séquentiel\u{202f}: impossible de revenir en arrière.",
+    refused_skip: "Examen séquentiel\u{202f}: répondez aux questions dans l’ordre.",
     refused_edge: "Il n’y a pas de question dans cette direction.",
     refused_finished: "La session est terminée.",
-    paste_refused: "Le collage n’est pas autorisé dans cet examen ; il a été signalé.",
-    quit_confirm: "Quitter ? Vos réponses sont enregistrées et le temps continue. o : quitter · n : rester",
-    quit_not_started: "Quitté avant le début : aucune tentative ouverte, aucun chronomètre en marche.",
+    paste_refused: "Le collage n’est pas autorisé dans cet examen\u{202f}; il a été signalé.",
+    quit_confirm: "Quitter\u{202f}? Vos réponses sont enregistrées et le temps continue. o\u{202f}: quitter · n\u{202f}: rester",
+    quit_not_started: "Quitté avant le début\u{202f}: aucune tentative ouverte, aucun chronomètre en marche.",
     flag_on: "marquée",
     kiosk_title: "Poste d’examen",
     kiosk_choose: "Choisissez votre examen avec ↑↓ puis appuyez sur Entrée.",
-    kiosk_keys: "↑↓ choisir · Entrée : commencer · Surveillant : F12",
-    kiosk_interrupted: "Une épreuve interrompue attend d’être reprise : surveillant, appuyez sur F12.",
+    kiosk_keys: "↑↓ choisir · Entrée\u{202f}: commencer · Surveillant\u{202f}: F12",
+    kiosk_interrupted: "Une épreuve interrompue attend d’être reprise\u{202f}: surveillant, appuyez sur F12.",
     kiosk_pin_title: "Code du surveillant",
-    kiosk_pin_identity: "Surveillant : vérifiez la pièce d’identité, puis tapez le code pour confirmer l’identité de",
-    kiosk_pin_resume: "Surveillant : une épreuve interrompue a été trouvée ; vérifiez l’identité, puis tapez le code pour la laisser reprendre :",
+    kiosk_pin_identity: "Surveillant\u{202f}: vérifiez la pièce d’identité, puis tapez le code pour confirmer l’identité de",
+    kiosk_pin_resume: "Surveillant\u{202f}: une épreuve interrompue a été trouvée\u{202f}; vérifiez l’identité, puis tapez le code pour la laisser reprendre\u{202f}:",
     kiosk_pending_attempt: "Le code reprend l’épreuve inachevée de",
     kiosk_pending_since: "commencée le",
-    kiosk_pin_hint: "Entrée : valider · Échap : annuler",
+    kiosk_pin_hint: "Entrée\u{202f}: valider · Échap\u{202f}: annuler",
     kiosk_pin_wrong: "Code erroné.",
-    kiosk_pin_wait: "Trop de codes erronés : attendez jusqu’à",
+    kiosk_pin_wait: "Trop de codes erronés\u{202f}: attendez jusqu’à",
     kiosk_menu_title: "Menu du surveillant",
     kiosk_menu_resume: "Reprendre l’épreuve interrompue de",
-    kiosk_menu_tiers_temps: "Ce candidat a droit au tiers-temps : +33 % de la durée",
+    kiosk_menu_tiers_temps: "Ce candidat a droit au tiers-temps\u{202f}: +33 % de la durée",
     kiosk_menu_extra_time: "Accorder 5 minutes de plus à cette épreuve",
-    kiosk_menu_end: "Terminer cette épreuve maintenant (noté : terminée par le surveillant)",
+    kiosk_menu_end: "Terminer cette épreuve maintenant (noté\u{202f}: terminée par le surveillant)",
     kiosk_menu_exit: "Fermer le poste d’examen",
     kiosk_menu_close: "Retour",
     kiosk_menu_exit_confirm: "Oui, fermer le poste d’examen maintenant",
-    kiosk_result_hint: "↑↓ PgPréc PgSuiv Début Fin défiler · Entrée : terminé (candidat suivant)",
+    kiosk_result_hint: "↑↓ PgPréc PgSuiv Début Fin défiler · Entrée\u{202f}: terminé (candidat suivant)",
     kiosk_extra_time_granted: "Le surveillant a accordé du temps supplémentaire.",
-    kiosk_key_locked: "La clé de l’émetteur est verrouillée : aucun examen ne peut commencer avant que le surveillant la déverrouille (F12).",
+    kiosk_key_locked: "La clé de l’émetteur est verrouillée\u{202f}: aucun examen ne peut commencer avant que le surveillant la déverrouille (F12).",
     kiosk_menu_unlock_key: "Déverrouiller la clé de l’émetteur",
     kiosk_passphrase_title: "Phrase secrète de la clé",
-    kiosk_passphrase_hint: "Tapez la phrase secrète de la clé de l’émetteur, puis Entrée (Échap : annuler).",
+    kiosk_passphrase_hint: "Tapez la phrase secrète de la clé de l’émetteur, puis Entrée (Échap\u{202f}: annuler).",
     kiosk_passphrase_wrong: "Cette phrase secrète n’ouvre pas la clé.",
-    colon: "\u{a0}: ",
+    colon: "\u{202f}: ",
     plain_commands: &[
         (
             ":next  (ou une ligne vide)",
@@ -545,20 +551,20 @@ static FR: Strings = Strings {
         ),
     ],
     plain_start: "Appuyez sur Entrée pour démarrer le chronomètre.",
-    demo_issuer: "Émetteur de démonstration : un certificat obtenu ici est signé par une clé locale de démonstration et ne vaut pas certification.",
+    demo_issuer: "Émetteur de démonstration\u{202f}: un certificat obtenu ici est signé par une clé locale de démonstration et ne vaut pas certification.",
     plain_resume: "Appuyez sur Entrée pour continuer.",
     plain_prompt: "Réponse> ",
-    plain_several: "Plusieurs réponses : tapez leurs numéros séparés par des espaces (ex. 1 3).",
+    plain_several: "Plusieurs réponses\u{202f}: tapez leurs numéros séparés par des espaces (ex. 1 3).",
     plain_choose_one: "Tapez le numéro de votre choix.",
     plain_type_answer: "Tapez votre réponse.",
     plain_type_number: "Tapez un nombre.",
     plain_recorded: "Enregistré.",
     plain_cleared: "Réponse effacée.",
     plain_bad_choice: "Ce choix n’est pas possible ici.",
-    plain_unknown_command: "Commande inconnue ; tapez :help pour la liste.",
+    plain_unknown_command: "Commande inconnue\u{202f}; tapez :help pour la liste.",
     plain_end_of_paper: "C’était la dernière question.",
-    plain_submit_confirm: "Terminer maintenant ? Tapez oui pour envoyer, ou une commande (:review, :goto N).",
-    plain_saved_quit: "Réponses enregistrées ; relancez la même commande pour reprendre (le temps continue).",
+    plain_submit_confirm: "Terminer maintenant\u{202f}? Tapez oui pour envoyer, ou une commande (:review, :goto N).",
+    plain_saved_quit: "Réponses enregistrées\u{202f}; relancez la même commande pour reprendre (le temps continue).",
     plain_sections: "Sections",
 };
 
@@ -589,7 +595,8 @@ mod tests {
         assert_eq!(span(Duration::from_secs(1800)), "30 min");
         assert_eq!(span(Duration::from_secs(5400)), "1 h 30 min");
         assert_eq!(span(Duration::from_secs(90)), "1 min 30 s");
-        assert_eq!(percent(70.0), "70 %");
-        assert_eq!(percent(66.666), "66.7 %");
+        assert_eq!(percent(70.0, &EN), "70 %");
+        assert_eq!(percent(66.666, &EN), "66.7 %");
+        assert_eq!(percent(66.666, &FR), "66,7\u{a0}%");
     }
 }

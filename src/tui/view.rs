@@ -229,7 +229,7 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
         "{}{}{}",
         s.threshold,
         s.colon,
-        strings::percent(rules.mastery_threshold)
+        strings::percent(rules.mastery_threshold, s)
     )));
     lines.push(Line::raw(""));
     lines.push(Line::raw(match rules.navigation {

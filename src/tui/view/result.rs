@@ -57,9 +57,9 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
         "{}{}{} ({} {}) · {}/{} pt",
         s.score,
         s.colon,
-        strings::percent(outcome.percent),
+        strings::percent(outcome.percent, s),
         s.required,
-        strings::percent(outcome.threshold),
+        strings::percent(outcome.threshold, s),
         trim(outcome.earned),
         trim(outcome.max)
     )));
@@ -97,12 +97,15 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
             (Some(_), false) => ("✗", theme.fg(Color::Red)),
         };
         let min = sec.min_score.map_or(String::new(), |m| {
-            format!(" ({} {})", s.section_minimum, strings::percent(m))
+            format!(" ({} {})", s.section_minimum, strings::percent(m, s))
         });
         lines.push(Line::from(vec![
             Span::raw(format!("{title:<name_width$} ")),
             Span::styled(bar(sec.percent, sec.min_score, bar_width), style),
-            Span::raw(format!(" {:>7} {mark}{min}", strings::percent(sec.percent))),
+            Span::raw(format!(
+                " {:>7} {mark}{min}",
+                strings::percent(sec.percent, s)
+            )),
         ]));
     }
     if outcome.sections.iter().any(|x| x.min_score.is_some()) {
