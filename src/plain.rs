@@ -294,19 +294,11 @@ impl<'a, S: Sink> Plain<'a, S> {
                 }
             }
             Stage::Email { name, id } => {
-                let typed = line.trim();
-                let email = if typed.is_empty() {
-                    None
-                } else {
-                    match crate::credential::identity::normalise_email(typed) {
-                        Ok(email) => Some(email),
-                        Err(_) => {
-                            self.say(s.identify_email_refused);
-                            self.ask(&format!("{}{}", s.identify_email, s.colon));
-                            self.stage = Stage::Email { name, id };
-                            return Ok(None);
-                        }
-                    }
+                let Ok(email) = crate::present::optional_email(line) else {
+                    self.say(s.identify_email_refused);
+                    self.ask(&format!("{}{}", s.identify_email, s.colon));
+                    self.stage = Stage::Email { name, id };
+                    return Ok(None);
                 };
                 Ok(Some(Effect::Identify(Learner { name, id, email })))
             }

@@ -25,6 +25,21 @@ pub fn prompt_one_line(prompt: &str) -> String {
     prompt.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The optional e-mail field of the identification, as typed: `None`
+/// when empty, the address in its one form, or an error when it is not one.
+///
+/// # Errors
+/// Not an e-mail address.
+pub fn optional_email(
+    typed: &str,
+) -> Result<Option<String>, crate::credential::identity::EmailError> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    crate::credential::identity::normalise_email(typed).map(Some)
+}
+
 /// The learner's answer, in words.
 pub fn describe(q: &Question, response: Option<&Response>, s: &Strings) -> String {
     let Some(r) = response else {

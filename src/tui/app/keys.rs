@@ -135,18 +135,10 @@ impl<S: Sink> App<'_, S> {
                     return Effect::None;
                 }
                 let id = self.identify.id.text().trim();
-                let typed = self.identify.email.text().trim();
-                let email = if typed.is_empty() {
-                    None
-                } else {
-                    match crate::credential::identity::normalise_email(typed) {
-                        Ok(email) => Some(email),
-                        Err(_) => {
-                            self.notice = Some(Notice::EmailRefused);
-                            self.identify.focus = 2;
-                            return Effect::None;
-                        }
-                    }
+                let Ok(email) = crate::present::optional_email(self.identify.email.text()) else {
+                    self.notice = Some(Notice::EmailRefused);
+                    self.identify.focus = 2;
+                    return Effect::None;
                 };
                 let learner = Learner {
                     email,
