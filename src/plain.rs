@@ -232,7 +232,7 @@ impl<'a, S: Sink> Plain<'a, S> {
         match session.apply(exam, &Command::Tick, now)? {
             Outcome::Warning(left) => {
                 self.say("");
-                self.say(format!("⚠ {} {}", strings::span(left), s.warning_left));
+                self.say(format!("⚠ {}", strings::time_left(left, s)));
                 self.ask(s.plain_prompt);
                 Ok(None)
             }
@@ -486,7 +486,7 @@ impl<'a, S: Sink> Plain<'a, S> {
             }
             Outcome::Refused(r) => self.say(refusal(r, s)),
             Outcome::Warning(left) => {
-                self.say(format!("⚠ {} {}", strings::span(left), s.warning_left));
+                self.say(format!("⚠ {}", strings::time_left(left, s)));
             }
             // The next prompt sees that the attempt is over and prints the
             // result.
@@ -675,19 +675,18 @@ fn review_text<S: Sink>(exam: &Exam, s: &Strings, session: &Session<S>) -> Strin
     push_line(
         &mut out,
         format!(
-            "{}{}{} {} · {} {}",
+            "{}{}{} {} · {}",
             s.review_title,
             s.colon,
             a.unanswered(),
             s.unanswered,
-            a.flagged_count(),
-            s.flagged
+            strings::counted(a.flagged_count(), s.flagged_one, s.flagged, s)
         ),
     );
     for (i, item) in a.paper().iter().enumerate() {
         let q = &exam.questions[item.question];
         let state = if a.response(i).is_some() {
-            s.answered
+            s.answered_one
         } else {
             s.unanswered
         };

@@ -87,6 +87,10 @@ pub struct Strings {
     pub of: &'static str,
     pub answered: &'static str,
     pub flagged: &'static str,
+    /// `flagged` for a count of one (and zero, in French).
+    pub flagged_one: &'static str,
+    /// `answered` for a count of one (and zero, in French).
+    pub answered_one: &'static str,
     pub unanswered: &'static str,
     pub time_left: &'static str,
     pub true_: &'static str,
@@ -134,6 +138,10 @@ pub struct Strings {
     pub help_close: &'static str,
     pub enlarge: &'static str,
     pub warning_left: &'static str,
+    /// `warning_left` after one unit (`1 min`).
+    pub warning_left_one: &'static str,
+    /// Zero takes the singular (French), or the plural (English).
+    pub zero_is_singular: bool,
     pub refused_back: &'static str,
     pub refused_skip: &'static str,
     pub refused_edge: &'static str,
@@ -225,6 +233,28 @@ pub fn number(x: f64, s: &Strings) -> String {
     }
 }
 
+/// `count` with the word that agrees with it: `one` for 1 (and 0 where
+/// zero is singular), `many` otherwise.
+pub fn counted(count: usize, one: &str, many: &str, s: &Strings) -> String {
+    let singular = count == 1 || (count == 0 && s.zero_is_singular);
+    format!("{count} {}", if singular { one } else { many })
+}
+
+/// A time left, for warnings: `5 min left`, `1 min restante`,
+/// `44 s restantes`.
+pub fn time_left(d: Duration, s: &Strings) -> String {
+    let text = span(d);
+    let one = matches!(text.as_str(), "1 s" | "1 min" | "1 h");
+    format!(
+        "{text} {}",
+        if one {
+            s.warning_left_one
+        } else {
+            s.warning_left
+        }
+    )
+}
+
 /// Formats a percentage with at most one decimal, in the interface's
 /// way: `16.7 %`, `16,7 %` in French (a no-break space before `%`).
 pub fn percent(p: f64, s: &Strings) -> String {
@@ -273,6 +303,8 @@ static EN: Strings = Strings {
     of: "of",
     answered: "answered",
     flagged: "flagged",
+    flagged_one: "flagged",
+    answered_one: "answered",
     unanswered: "unanswered",
     time_left: "left",
     true_: "True",
@@ -331,6 +363,8 @@ static EN: Strings = Strings {
     help_close: "Press any key to close.",
     enlarge: "Please enlarge the terminal",
     warning_left: "left",
+    warning_left_one: "left",
+    zero_is_singular: false,
     refused_back: "This exam is sequential: you cannot go back.",
     refused_skip: "This exam is sequential: answer the questions in order.",
     refused_edge: "There is no question in that direction.",
@@ -432,6 +466,8 @@ static FR: Strings = Strings {
     of: "sur",
     answered: "répondues",
     flagged: "marquées",
+    flagged_one: "marquée",
+    answered_one: "répondue",
     unanswered: "sans réponse",
     time_left: "restant",
     true_: "Vrai",
@@ -495,7 +531,9 @@ static FR: Strings = Strings {
     kiosk_help_proctor: ("F12", "appeler le surveillant (lui seul peut arrêter)"),
     help_close: "Appuyez sur une touche pour fermer.",
     enlarge: "Agrandissez le terminal",
-    warning_left: "restant",
+    warning_left: "restantes",
+    warning_left_one: "restante",
+    zero_is_singular: true,
     refused_back: "Examen séquentiel\u{202f}: impossible de revenir en arrière.",
     refused_skip: "Examen séquentiel\u{202f}: répondez aux questions dans l’ordre.",
     refused_edge: "Il n’y a pas de question dans cette direction.",
@@ -598,5 +636,14 @@ mod tests {
         assert_eq!(percent(70.0, &EN), "70 %");
         assert_eq!(percent(66.666, &EN), "66.7 %");
         assert_eq!(percent(66.666, &FR), "66,7\u{a0}%");
+        // French agrees with the count: 0 and 1 singular; English does not
+        // change its participle.
+        assert_eq!(counted(0, FR.flagged_one, FR.flagged, &FR), "0 marquée");
+        assert_eq!(counted(1, FR.flagged_one, FR.flagged, &FR), "1 marquée");
+        assert_eq!(counted(2, FR.flagged_one, FR.flagged, &FR), "2 marquées");
+        assert_eq!(counted(0, EN.flagged_one, EN.flagged, &EN), "0 flagged");
+        assert_eq!(time_left(Duration::from_secs(44), &FR), "44 s restantes");
+        assert_eq!(time_left(Duration::from_secs(60), &FR), "1 min restante");
+        assert_eq!(time_left(Duration::from_secs(300), &EN), "5 min left");
     }
 }

@@ -362,10 +362,13 @@ fn progress(attempt: &Attempt, s: &Strings, theme: Theme, area: Rect, frame: &mu
         Line::from(vec![
             Span::styled(bar, theme.fg(Color::Green)),
             Span::raw(format!(
-                " {answered}/{n} {} · {} {}",
-                s.answered,
-                attempt.flagged_count(),
-                s.flagged
+                " {answered}/{n} {} · {}",
+                if answered == 1 || (answered == 0 && s.zero_is_singular) {
+                    s.answered_one
+                } else {
+                    s.answered
+                },
+                strings::counted(attempt.flagged_count(), s.flagged_one, s.flagged, s)
             )),
         ]),
         area,

@@ -247,7 +247,7 @@ fn notice_text(n: &Notice, s: &Strings) -> String {
         Notice::Refused(Refusal::AtEdge | Refusal::NoSuchItem) => s.refused_edge.into(),
         Notice::Refused(Refusal::Finished) => s.refused_finished.into(),
         Notice::Refused(Refusal::WrongAnswerKind) | Notice::NotANumber => s.not_a_number.into(),
-        Notice::TimeWarning(left) => format!("⚠ {} {}", strings::span(*left), s.warning_left),
+        Notice::TimeWarning(left) => format!("⚠ {}", strings::time_left(*left, s)),
         Notice::PasteRefused => s.paste_refused.into(),
         Notice::NameRequired => s.identify_name_required.into(),
         Notice::NameRefused { why, .. } => crate::present::name_refused(why, s).into(),
@@ -335,12 +335,11 @@ pub(super) fn review<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
         })
         .collect();
     let summary = format!(
-        " {} · {} {} · {} {} ",
+        " {} · {} {} · {} ",
         s.review_title,
         attempt.unanswered(),
         s.unanswered,
-        attempt.flagged_count(),
-        s.flagged
+        strings::counted(attempt.flagged_count(), s.flagged_one, s.flagged, s)
     );
     let visible = body.height.saturating_sub(2) as usize;
     let scroll = app
@@ -364,11 +363,10 @@ pub(super) fn confirm<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame
         s.confirm_all_answered.to_string()
     } else {
         format!(
-            "{} {} · {} {}",
+            "{} {} · {}",
             attempt.unanswered(),
             s.unanswered,
-            attempt.flagged_count(),
-            s.flagged
+            strings::counted(attempt.flagged_count(), s.flagged_one, s.flagged, s)
         )
     };
     let text = vec![
