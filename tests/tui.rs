@@ -552,3 +552,18 @@ fn the_instructions_never_hide_how_to_start() {
         Effect::Start(learner())
     );
 }
+
+/// In a sequential exam the footer offers no way back.
+#[test]
+fn a_sequential_footer_offers_no_way_back() {
+    let text = include_str!("../exams/demo.toml")
+        .replace("navigation = \"free\"", "navigation = \"sequential\"");
+    let exam = load_str(&text).exam.unwrap();
+    let app = started(&exam, Lang::En);
+    let screen = draw(&app, 200, 30);
+    assert!(screen.contains("next question (no way back)"), "{screen}");
+    assert!(!screen.contains("previous"), "{screen}");
+    let free = demo();
+    let app = started(&free, Lang::En);
+    assert!(draw(&app, 200, 30).contains("←→ previous/next"));
+}

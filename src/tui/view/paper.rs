@@ -163,15 +163,13 @@ pub(super) fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, fram
     if let Some(n) = app.notice() {
         frame.render_widget(Line::styled(notice_text(n, s), theme.warn()), notice);
     }
-    let keys_text = if matches!(q.kind, Kind::Text { .. } | Kind::Numeric { .. }) {
-        s.keys_text
-    } else {
-        s.keys_choice
-    };
-    let keys_text = if attempt.navigation() == Navigation::Sequential {
-        format!("{keys_text} · {}", s.keys_sequential)
-    } else {
-        keys_text.to_string()
+    // Only the keys that work here: no "previous" in a sequential exam.
+    let typed = matches!(q.kind, Kind::Text { .. } | Kind::Numeric { .. });
+    let keys_text = match (typed, attempt.navigation() == Navigation::Sequential) {
+        (true, false) => s.keys_text,
+        (false, false) => s.keys_choice,
+        (true, true) => s.keys_text_sequential,
+        (false, true) => s.keys_choice_sequential,
     };
     frame.render_widget(
         Paragraph::new(keys_text)
