@@ -567,3 +567,30 @@ fn a_sequential_footer_offers_no_way_back() {
     let app = started(&free, Lang::En);
     assert!(draw(&app, 200, 30).contains("←→ previous/next"));
 }
+
+/// A single choice (or true/false) chosen again with its digit is
+/// cleared; Enter on it only confirms.
+#[test]
+fn a_single_choice_can_be_cleared() {
+    let exam = demo();
+    for kind in ["single", "true-false"] {
+        let mut app = started(&exam, Lang::En);
+        go_to_kind(&mut app, &exam, kind);
+        let item = app.session().unwrap().attempt().current();
+        app.handle(Action::Pick(0), at(20)).unwrap();
+        assert!(
+            app.session().unwrap().attempt().response(item).is_some(),
+            "{kind}"
+        );
+        app.handle(Action::Confirm, at(21)).unwrap();
+        assert!(
+            app.session().unwrap().attempt().response(item).is_some(),
+            "{kind}: Enter keeps it"
+        );
+        app.handle(Action::Pick(0), at(22)).unwrap();
+        assert!(
+            app.session().unwrap().attempt().response(item).is_none(),
+            "{kind}: cleared"
+        );
+    }
+}

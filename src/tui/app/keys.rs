@@ -65,7 +65,10 @@ impl<S: Sink> App<'_, S> {
     }
 
     /// Chooses (or ticks) the option at display position `pos`.
-    pub(super) fn pick(&mut self, pos: usize) -> std::io::Result<Effect> {
+    /// Chooses the choice at `pos`; with `again_clears`, choosing the
+    /// single choice already chosen clears the answer (a digit or Space;
+    /// Enter only confirms).
+    pub(super) fn pick(&mut self, pos: usize, again_clears: bool) -> std::io::Result<Effect> {
         let Some(s) = self.session.as_ref() else {
             return Ok(Effect::None);
         };
@@ -77,6 +80,7 @@ impl<S: Sink> App<'_, S> {
         let paper_item = &s.attempt().paper()[item];
         let response = match self.current_kind() {
             Some(Kind::Single { .. }) => Response::Choice(paper_item.choices[pos]),
+            Some(Kind::TrueFalse { .. }) => Response::Bool(pos == 0),
             Some(Kind::Multiple { .. }) => {
                 let choice = paper_item.choices[pos];
                 let mut set = match s.attempt().response(item) {
@@ -93,9 +97,11 @@ impl<S: Sink> App<'_, S> {
                 }
                 Response::Choices(set)
             }
-            Some(Kind::TrueFalse { .. }) => Response::Bool(pos == 0),
             _ => return Ok(Effect::None),
         };
+        if again_clears && s.attempt().response(item) == Some(&response) {
+            return self.command(&Command::Clear { item });
+        }
         self.command(&Command::Answer { item, response })
     }
 
@@ -182,8 +188,8 @@ impl<S: Sink> App<'_, S> {
                 self.cursor += 1;
                 self.nudge = 0;
             }
-            Action::Pick(n) => return self.pick(usize::from(n)),
-            Action::Toggle => return self.pick(self.cursor),
+            Action::Pick(n) => return self.pick(usize::from(n), true),
+            Action::Toggle => return self.pick(self.cursor, true),
             Action::Confirm if typed => {
                 let next = if sequential {
                     Some(Command::Next)
@@ -195,7 +201,7 @@ impl<S: Sink> App<'_, S> {
             Action::Confirm if sequential && s.attempt().response(item).is_some() => {
                 return self.command(&Command::Next);
             }
-            Action::Confirm => return self.pick(self.cursor),
+            Action::Confirm => return self.pick(self.cursor, false),
             Action::Next => return self.save_then(Some(Command::Next)),
             Action::Previous => return self.save_then(Some(Command::Previous)),
             Action::Flag => return self.command(&Command::Flag { item, on: !flagged }),

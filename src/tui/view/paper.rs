@@ -171,12 +171,35 @@ pub(super) fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, fram
         (true, true) => s.keys_text_sequential,
         (false, true) => s.keys_choice_sequential,
     };
-    frame.render_widget(
-        Paragraph::new(keys_text)
-            .style(theme.dim())
-            .wrap(Wrap { trim: true }),
-        keys,
-    );
+    let lines: Vec<Line<'_>> = pairs_wrapped(keys_text, usize::from(keys.width))
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    frame.render_widget(Paragraph::new(lines).style(theme.dim()), keys);
+}
+
+/// A footer of `key action · key action …` in lines of at most `width`
+/// columns, broken between pairs, never inside one (a pair longer than a
+/// line gets a line of its own, cut by the terminal).
+pub(super) fn pairs_wrapped(text: &str, width: usize) -> Vec<String> {
+    let width_of = |t: &str| Line::raw(t).width();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for pair in text.split(" · ") {
+        if line.is_empty() {
+            line.push_str(pair);
+        } else if width_of(&line) + 3 + width_of(pair) <= width {
+            line.push_str(" · ");
+            line.push_str(pair);
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line.push_str(pair);
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// The lines down to the highlighted choice, to keep it on screen.
@@ -251,6 +274,22 @@ fn notice_text(n: &Notice, s: &Strings) -> String {
         Notice::NameRefused { why, .. } => crate::present::name_refused(why, s).into(),
         Notice::EmailRefused => s.identify_email_refused.into(),
         Notice::ExtraTimeGranted => s.kiosk_extra_time_granted.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pairs_wrapped;
+
+    #[test]
+    fn footers_break_between_pairs() {
+        let text = "↑↓ move · 1-9 choose · f flag · r review · ? help";
+        assert_eq!(
+            pairs_wrapped(text, 30),
+            ["↑↓ move · 1-9 choose · f flag", "r review · ? help"]
+        );
+        assert_eq!(pairs_wrapped(text, 200), [text]);
+        assert_eq!(pairs_wrapped("a very long pair", 4), ["a very long pair"]);
     }
 }
 
