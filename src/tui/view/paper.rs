@@ -277,22 +277,6 @@ fn notice_text(n: &Notice, s: &Strings) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::pairs_wrapped;
-
-    #[test]
-    fn footers_break_between_pairs() {
-        let text = "↑↓ move · 1-9 choose · f flag · r review · ? help";
-        assert_eq!(
-            pairs_wrapped(text, 30),
-            ["↑↓ move · 1-9 choose · f flag", "r review · ? help"]
-        );
-        assert_eq!(pairs_wrapped(text, 200), [text]);
-        assert_eq!(pairs_wrapped("a very long pair", 4), ["a very long pair"]);
-    }
-}
-
 /// One question's state as a symbol: answered, unanswered, flagged.
 fn state_symbol(attempt: &Attempt, i: usize) -> &'static str {
     match (attempt.response(i).is_some(), attempt.flagged(i)) {
@@ -421,4 +405,20 @@ pub(super) fn confirm<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame
             .block(Block::bordered()),
         rect,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pairs_wrapped;
+
+    #[test]
+    fn footers_break_between_pairs() {
+        let text = "↑↓ move · 1-9 choose · f flag · r review · ? help";
+        assert_eq!(
+            pairs_wrapped(text, 30),
+            ["↑↓ move · 1-9 choose · f flag", "r review · ? help"]
+        );
+        assert_eq!(pairs_wrapped(text, 200), [text]);
+        assert_eq!(pairs_wrapped("a very long pair", 4), ["a very long pair"]);
+    }
 }
