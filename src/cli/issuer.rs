@@ -192,14 +192,12 @@ fn open_signer(path: &Path) -> anyhow::Result<Signer> {
 
 fn open_store(args: &Args) -> anyhow::Result<crate::store::Store> {
     let data = DataDir::locate(args.data.as_deref())?;
-    let file = data.root().join(crate::store::sqlite::FILE);
-    if args.store.address().is_none() && !file.exists() {
-        bail!(
+    args.store.open_existing(&data)?.with_context(|| {
+        format!(
             "{}: no store here: the registry of issued credentials is in the store they were issued with (--data, --store)",
-            file.display()
-        );
-    }
-    args.store.open_warning(&data)
+            data.root().join(crate::store::sqlite::FILE).display()
+        )
+    })
 }
 
 /// The DID document's text, for a did:web issuer.
@@ -231,24 +229,6 @@ fn write_public(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// `%XX` decoded (as a web server reads a path).
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Where a URL's file goes in the site folder: its path, without the host.
 fn site_path(out: &Path, url: &str) -> anyhow::Result<PathBuf> {
     let rest = url
@@ -258,8 +238,8 @@ fn site_path(out: &Path, url: &str) -> anyhow::Result<PathBuf> {
     let path = rest.split_once('/').map_or("", |(_, p)| p);
     let mut file = out.to_path_buf();
     for part in path.split('/') {
-        let decoded =
-            percent_decode(part).with_context(|| format!("{url}: bad percent-encoding"))?;
+        let decoded = crate::credential::did_web::percent_decode(part)
+            .with_context(|| format!("{url}: bad percent-encoding"))?;
         if decoded.is_empty() || decoded == "." || decoded == ".." || decoded.contains(['/', '\\'])
         {
             bail!("{url}: the path has an empty, `.`, `..` or `/` part");

@@ -292,10 +292,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         None => {
             let data = DataDir::locate(args.data.as_deref())?;
-            if args.store.address().is_some() || data.root().join(sqlite::FILE).exists() {
-                args.store
-                    .open_warning(&data)?
-                    .with(|db| db.results(&filter))?
+            if let Some(store) = args.store.open_existing(&data)? {
+                store.with(|db| db.results(&filter))?
             } else {
                 eprintln!(
                     "brevet: no attempt in {} yet (no {})",

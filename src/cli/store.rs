@@ -46,14 +46,12 @@ pub enum Action {
 /// The store cannot be opened or read, or the backup cannot be written.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let data = DataDir::locate(args.data.as_deref())?;
-    let file = data.root().join(sqlite::FILE);
-    if args.store.address().is_none() && !file.exists() {
+    let Some(store) = args.store.open_existing(&data)? else {
         anyhow::bail!(
             "{}: no store here yet (it is made by the first `brevet run` or `brevet kiosk`)",
-            file.display()
+            data.root().join(sqlite::FILE).display()
         );
-    }
-    let store = args.store.open_warning(&data)?;
+    };
     let file = store.path().to_path_buf();
     match &args.action {
         Action::Check { json } => {

@@ -49,6 +49,19 @@ impl StoreArgs {
         })
     }
 
+    /// The store, if there is one to read: on a server, or the data
+    /// folder's file when it exists (`None`: the caller says what that
+    /// means for it). Import problems are printed as warnings.
+    ///
+    /// # Errors
+    /// As [`StoreArgs::open`].
+    pub fn open_existing(&self, data: &DataDir) -> anyhow::Result<Option<Store>> {
+        if self.address().is_none() && !data.root().join(crate::store::sqlite::FILE).exists() {
+            return Ok(None);
+        }
+        self.open_warning(data).map(Some)
+    }
+
     /// Opens the store, printing the import's problems as warnings.
     ///
     /// # Errors

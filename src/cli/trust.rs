@@ -22,7 +22,7 @@ pub const TRUST_FILE: &str = "issuers.toml";
 pub const TRUST_DIR: &str = "trust";
 
 /// Where trust comes from, as the command line gives it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct Sources<'a> {
     /// `--trust-dir`, or `None` for `DATA/trust` when it exists.
     pub trust_dir: Option<&'a Path>,
@@ -253,13 +253,7 @@ impl Online {
         let mut dids: Vec<DidWeb> = Vec::new();
         for path in files {
             let Some(doc) = read_json(path) else { continue };
-            let issuer = match doc.get("issuer") {
-                Some(serde_json::Value::String(id)) => Some(id.as_str()),
-                Some(serde_json::Value::Object(p)) => {
-                    p.get("id").and_then(serde_json::Value::as_str)
-                }
-                _ => None,
-            };
+            let issuer = crate::credential::verify::issuer_id(&doc).ok();
             if let Some(did) = issuer.and_then(|i| DidWeb::parse(i).ok())
                 && !knowledge.documents.contains_key(did.as_str())
                 && !dids.contains(&did)
@@ -463,20 +457,14 @@ mod tests {
         ];
         let k = knowledge(&Sources {
             trust: &pinned[..1],
-            ..Sources {
-                trust_dir: Some(dir.path()),
-                ..Sources::default()
-            }
+            ..sources
         })
         .unwrap();
         assert_eq!(k.trusted.len(), 1);
         assert!(k.trusted("did:web:formation.example.org").is_none());
         let k = knowledge(&Sources {
             trust: &pinned,
-            ..Sources {
-                trust_dir: Some(dir.path()),
-                ..Sources::default()
-            }
+            ..sources
         })
         .unwrap();
         assert_eq!(

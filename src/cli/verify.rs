@@ -158,14 +158,12 @@ fn add_registry_reasons(
 ) -> anyhow::Result<()> {
     use crate::credential::status::Purpose;
     let data = crate::store::DataDir::locate(args.data.as_deref())?;
-    let file = data.root().join(crate::store::sqlite::FILE);
-    if args.store.address().is_none() && !file.exists() {
+    let Some(store) = args.store.open_existing(&data)? else {
         anyhow::bail!(
             "--registry: {}: no store here (the registry is in the store the credentials were issued with: --data, --store)",
-            file.display()
+            data.root().join(crate::store::sqlite::FILE).display()
         );
-    }
-    let store = args.store.open_warning(&data)?;
+    };
     for (path, outcome) in files.iter().zip(outcomes.iter_mut()) {
         let Outcome::Checked(report, _) = outcome else {
             continue;

@@ -288,22 +288,8 @@ fn decode_segment(raw: &str) -> Result<String, DidWebError> {
     {
         return Err(DidWebError::BadPathCharacter(c));
     }
-    let badly_encoded = || DidWebError::BadPercentEncoding(raw.to_owned());
-    let mut bytes = Vec::with_capacity(raw.len());
-    let mut input = raw.bytes();
-    while let Some(b) = input.next() {
-        if b == b'%' {
-            let high = input.next().and_then(hex_value);
-            let low = input.next().and_then(hex_value);
-            match (high, low) {
-                (Some(high), Some(low)) => bytes.push((high << 4) | low),
-                _ => return Err(badly_encoded()),
-            }
-        } else {
-            bytes.push(b);
-        }
-    }
-    let segment = String::from_utf8(bytes).map_err(|_| badly_encoded())?;
+    let segment =
+        percent_decode(raw).ok_or_else(|| DidWebError::BadPercentEncoding(raw.to_owned()))?;
     let why = if segment == "." || segment == ".." {
         Some("`.` and `..` name no folder of their own")
     } else if segment.contains(['/', '\\']) {
@@ -317,6 +303,23 @@ fn decode_segment(raw: &str) -> Result<String, DidWebError> {
         Some(why) => Err(DidWebError::BadPathSegment { segment, why }),
         None => Ok(segment),
     }
+}
+
+/// `%XX` decoded into UTF-8 text (as a web server reads a URL path);
+/// `None` for a bad escape or bytes that are not UTF-8.
+pub fn percent_decode(raw: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut input = raw.bytes();
+    while let Some(b) = input.next() {
+        if b == b'%' {
+            let high = input.next().and_then(hex_value)?;
+            let low = input.next().and_then(hex_value)?;
+            bytes.push((high << 4) | low);
+        } else {
+            bytes.push(b);
+        }
+    }
+    String::from_utf8(bytes).ok()
 }
 
 fn hex_value(b: u8) -> Option<u8> {

@@ -62,7 +62,7 @@ pub fn normalise_email(address: &str) -> Result<String, EmailError> {
 /// 32 hex digits, different for every credential.
 pub fn salt_for(credential_id: &str) -> String {
     let digest = Sha256::digest(format!("brevet identity salt\n{credential_id}").as_bytes());
-    hex(&digest[..16])
+    crate::attempt::journal::hex(&digest.into())[..32].to_owned()
 }
 
 /// `sha256$` + hex(SHA-256(`normalised` + `salt`)).
@@ -70,7 +70,10 @@ pub fn identity_hash(normalised: &str, salt: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(normalised.as_bytes());
     hasher.update(salt.as_bytes());
-    format!("sha256${}", hex(&hasher.finalize()))
+    format!(
+        "sha256${}",
+        crate::attempt::journal::hex(&hasher.finalize().into())
+    )
 }
 
 /// The `IdentityObject` of a hashed e-mail address.
@@ -132,10 +135,6 @@ pub fn check_email(credential: &Map<String, Value>, address: &str) -> EmailCheck
     } else {
         EmailCheck::DoesNotMatch
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

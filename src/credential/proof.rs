@@ -280,14 +280,6 @@ impl Method {
         }
     }
 
-    /// Whether `did` controls the key, without building strings.
-    pub fn is_controlled_by(&self, did: &str) -> bool {
-        match self {
-            Method::Key(key) => did.strip_prefix("did:key:") == Some(key.multibase()),
-            Method::Web { did: web, .. } => web.as_str() == did,
-        }
-    }
-
     /// The method id, as the proof writes it.
     pub fn id(&self) -> String {
         match self {

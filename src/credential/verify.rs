@@ -248,15 +248,20 @@ fn check(
         Ok(issuer) => issuer.to_owned(),
         Err(why) => return invalid(why),
     };
+    // Each proof's key, looked up once: its verdict, and for the issuer's,
+    // why it could not be found.
+    let keys: Vec<Result<ed25519_dalek::VerifyingKey, Invalid>> =
+        signed.iter().map(|s| key_of(s, options)).collect();
     let proofs: Vec<ProofVerdict> = signed
         .iter()
-        .map(|s| {
-            let valid = key_of(s, options).is_ok_and(|key| s.verify_strict(&key));
+        .zip(&keys)
+        .map(|(s, key)| {
+            let signer = s.signer.controller();
             ProofVerdict {
-                signer: s.signer.controller(),
+                valid: key.as_ref().is_ok_and(|key| s.verify_strict(key)),
                 cryptosuite: s.suite.name(),
-                valid,
-                issuer: s.signer.is_controlled_by(&issuer),
+                issuer: signer == issuer,
+                signer,
             }
         })
         .collect();
@@ -270,8 +275,8 @@ fn check(
     if !proofs[issuers].valid {
         // A key that could not be found says why; otherwise the signature
         // itself does not hold.
-        let why = match key_of(&signed[issuers], options) {
-            Err(why) => why,
+        let why = match &keys[issuers] {
+            Err(why) => why.clone(),
             Ok(_) => Invalid::BadSignature,
         };
         return (Verdict::Invalid(why), proofs);
@@ -563,7 +568,7 @@ pub fn check_list(bytes: &[u8], options: &VerifyOptions<'_>) -> Result<status::L
 }
 
 /// The credential's issuer id, from a string or a profile's `id`.
-fn issuer_id(document: &Map<String, Value>) -> Result<&str, Invalid> {
+pub(crate) fn issuer_id(document: &Map<String, Value>) -> Result<&str, Invalid> {
     match document.get("issuer") {
         Some(Value::String(id)) => Ok(id),
         Some(Value::Object(profile)) => match profile.get("id") {

@@ -237,8 +237,17 @@ pub fn number(x: f64, s: &Strings) -> String {
 /// `count` with the word that agrees with it: `one` for 1 (and 0 where
 /// zero is singular), `many` otherwise.
 pub fn counted(count: usize, one: &str, many: &str, s: &Strings) -> String {
-    let singular = count == 1 || (count == 0 && s.zero_is_singular);
-    format!("{count} {}", if singular { one } else { many })
+    format!("{count} {}", word(count, one, many, s))
+}
+
+/// The word that agrees with `count`: `one` for 1 (and 0 where zero is
+/// singular), `many` otherwise.
+pub fn word<'w>(count: usize, one: &'w str, many: &'w str, s: &Strings) -> &'w str {
+    if count == 1 || (count == 0 && s.zero_is_singular) {
+        one
+    } else {
+        many
+    }
 }
 
 /// A time left, for warnings: `5 min left`, `1 min restante`,

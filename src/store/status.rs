@@ -156,16 +156,7 @@ impl Db {
     /// The store failed.
     pub fn status_place_taken(&mut self, list: &str, index: u64) -> Result<bool, StoreError> {
         let fail = self.fail();
-        let index = i64::try_from(index).unwrap_or(i64::MAX);
-        Ok(self
-            .engine()
-            .row(
-                "SELECT 1 FROM status_entries WHERE list_id = ?1 AND status_index = ?2",
-                params![list, index],
-                |_| Ok(()),
-            )
-            .map_err(fail)?
-            .is_some())
+        place_taken(self.engine(), list, index).map_err(fail)
     }
 
     /// Records a signed credential and its places in the status lists, in
@@ -183,12 +174,6 @@ impl Db {
             return self.record_credential(c).map(|()| true);
         }
         let fail = self.fail();
-        let place = |entry: &Entry| {
-            (
-                entry.list.clone(),
-                i64::try_from(entry.index).unwrap_or(i64::MAX),
-            )
-        };
         let outcome = self.engine().transaction(|e| {
             // Already there: this very transaction committed, and only its
             // acknowledgement was lost (a server that went away) before
@@ -204,15 +189,7 @@ impl Db {
                 return Ok(true);
             }
             for entry in entries {
-                let (list, index) = place(entry);
-                let taken = e
-                    .row(
-                        "SELECT 1 FROM status_entries WHERE list_id = ?1 AND status_index = ?2",
-                        params![list, index],
-                        |_| Ok(()),
-                    )?
-                    .is_some();
-                if taken {
+                if place_taken(e, &entry.list, entry.index)? {
                     return Ok(false);
                 }
             }
@@ -400,6 +377,17 @@ impl Db {
         }
         Ok(bits)
     }
+}
+
+/// Whether a place of a list is taken (in the caller's transaction, if any).
+fn place_taken(e: &mut Engine, list: &str, index: u64) -> Result<bool, SqlError> {
+    let index = i64::try_from(index).unwrap_or(i64::MAX);
+    Ok(e.row(
+        "SELECT 1 FROM status_entries WHERE list_id = ?1 AND status_index = ?2",
+        params![list, index],
+        |_| Ok(()),
+    )?
+    .is_some())
 }
 
 fn registered(e: &mut Engine, credential_id: &str) -> Result<Option<Registered>, SqlError> {

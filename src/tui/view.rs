@@ -363,11 +363,7 @@ fn progress(attempt: &Attempt, s: &Strings, theme: Theme, area: Rect, frame: &mu
             Span::styled(bar, theme.fg(Color::Green)),
             Span::raw(format!(
                 " {answered}/{n} {} · {}",
-                if answered == 1 || (answered == 0 && s.zero_is_singular) {
-                    s.answered_one
-                } else {
-                    s.answered
-                },
+                strings::word(answered, s.answered_one, s.answered, s),
                 strings::counted(attempt.flagged_count(), s.flagged_one, s.flagged, s)
             )),
         ]),

@@ -1,6 +1,6 @@
 //! The result screen.
 
-use super::Theme;
+use super::{Theme, first_line};
 use crate::attempt::SubmitReason;
 use crate::attempt::journal::Sink;
 use crate::bank::Review;
@@ -63,7 +63,7 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
         trim(outcome.earned),
         trim(outcome.max)
     )));
-    if let Some(retake) = app.retake().filter(|_| !outcome.passed) {
+    if let Some(retake) = app.retake() {
         lines.push(Line::styled(retake.to_owned(), theme.warn()));
     }
     if let crate::attempt::Status::Submitted { at, .. } = attempt.status() {
@@ -89,7 +89,7 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
         .saturating_sub(name_width + 30)
         .clamp(10, 40);
     for sec in &outcome.sections {
-        let title = cut(&sec.title, name_width);
+        let title = first_line(&sec.title, name_width);
         // Met or not only where the section has a minimum.
         let (mark, style) = match (sec.min_score, sec.met) {
             (None, _) => (" ", theme.dim()),
@@ -199,17 +199,6 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
     frame.render_widget(Paragraph::new(hint).style(theme.dim()), keys);
 }
 
-/// `text` within `width` characters, with `…` when cut.
-fn cut(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
-}
-
 /// A number of points without a useless `.0`.
 fn trim(x: f64) -> String {
     let r = (x * 100.0).round() / 100.0;
@@ -234,8 +223,8 @@ mod tests {
 
     #[test]
     fn long_titles_are_cut_with_an_ellipsis() {
-        assert_eq!(cut("Short", 30), "Short");
-        assert_eq!(cut("Abcdef", 4), "Abc…");
-        assert_eq!(cut("Abcd", 4), "Abcd");
+        assert_eq!(first_line("Short", 30), "Short");
+        assert_eq!(first_line("Abcdef", 4), "Abc…");
+        assert_eq!(first_line("Abcd", 4), "Abcd");
     }
 }
