@@ -229,11 +229,7 @@ impl Launch {
         if rows.iter().any(|r| r.state == "open") {
             return Ok(None);
         }
-        let past: Vec<_> = rows
-            .iter()
-            .filter(|r| r.state != "abandoned")
-            .map(crate::store::attempts::AttemptRow::past)
-            .collect();
+        let past = crate::store::attempts::AttemptRow::counted(&rows);
         let Err(why) = limits::may_start(&exam.rules, &past, now) else {
             return Ok(None);
         };
@@ -267,11 +263,7 @@ impl Launch {
         use crate::present::Retake;
         let key = self.key(learner)?;
         let rows = self.store.with(|db| db.attempts(&exam.meta.id, &key))?;
-        let past: Vec<_> = rows
-            .iter()
-            .filter(|r| r.state != "abandoned")
-            .map(crate::store::attempts::AttemptRow::past)
-            .collect();
+        let past = crate::store::attempts::AttemptRow::counted(&rows);
         Ok(match limits::may_start(&exam.rules, &past, now) {
             Ok(()) => Retake::Now {
                 left: exam
@@ -282,6 +274,26 @@ impl Launch {
             Err(limits::Refused::TooSoon { from }) => Retake::From(from),
             Err(limits::Refused::NoAttemptsLeft { .. }) => Retake::NoneLeft,
         })
+    }
+
+    /// After a handed-in `attempt` scored `result`: what to say of another
+    /// attempt (`None` when it passed), in the interface's language.
+    ///
+    /// # Errors
+    /// See [`LaunchError`].
+    pub fn retake_line(
+        &self,
+        exam: &Exam,
+        attempt: &crate::attempt::Attempt,
+        result: &crate::scoring::Outcome,
+        s: &crate::present::strings::Strings,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, LaunchError> {
+        if result.passed {
+            return Ok(None);
+        }
+        let retake = self.retake(exam, &attempt.header().learner, now)?;
+        Ok(Some(crate::present::retake_line(retake, s)))
     }
 
     /// Where an attempt is, for messages: the store's file and the

@@ -903,11 +903,10 @@ pub fn run<W: Write>(
                 };
                 // A failed attempt: say whether, and when, another may start.
                 if let (Some(session), Some(result)) = (plain.session(), plain.result())
-                    && !result.passed
+                    && let Some(line) =
+                        launch.retake_line(exam, session.attempt(), result, strings, clock())?
                 {
-                    let learner = session.attempt().header().learner.clone();
-                    let retake = launch.retake(exam, &learner, clock())?;
-                    plain.say_line(crate::present::retake_line(retake, strings));
+                    plain.say_line(line);
                 }
                 Some(plain.issued(credential))
             }

@@ -125,11 +125,14 @@ impl ExamScreen<'_, '_> {
                 }
                 // A failed attempt: say whether, and when, another may start.
                 if let (Some(session), Some(result)) = (self.app.session(), self.app.result())
-                    && !result.passed
+                    && let Some(line) = self.launch.retake_line(
+                        exam,
+                        session.attempt(),
+                        result,
+                        self.app.strings(),
+                        Utc::now(),
+                    )?
                 {
-                    let learner = session.attempt().header().learner.clone();
-                    let retake = self.launch.retake(exam, &learner, Utc::now())?;
-                    let line = crate::present::retake_line(retake, self.app.strings());
                     self.app.set_retake(line);
                 }
             }

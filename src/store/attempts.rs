@@ -53,6 +53,15 @@ impl AttemptRow {
             finished_at: self.submitted_at,
         }
     }
+
+    /// What the attempt rules count of a learner's attempts: all but the
+    /// abandoned ones.
+    pub fn counted(rows: &[AttemptRow]) -> Vec<Past> {
+        rows.iter()
+            .filter(|r| r.state != "abandoned")
+            .map(AttemptRow::past)
+            .collect()
+    }
 }
 
 fn micros(t: DateTime<Utc>) -> i64 {
@@ -403,11 +412,7 @@ fn start_in(
     if rows.iter().any(|r| r.state == "open") {
         return Err(Started::StillOpen);
     }
-    let past: Vec<Past> = rows
-        .iter()
-        .filter(|r| r.state != "abandoned")
-        .map(AttemptRow::past)
-        .collect();
+    let past = AttemptRow::counted(&rows);
     limits::may_start(&exam.rules, &past, header.started_at).map_err(Started::Refused)?;
     let number = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
     register(
