@@ -584,13 +584,23 @@ fn question_text<S: Sink>(
             q.points
         ),
     );
-    for line in q.prompt.trim().lines() {
-        push_line(&mut out, line);
+    for p in crate::present::prose::paragraphs(&q.prompt) {
+        if p.after_blank {
+            push_line(&mut out, "");
+        }
+        push_line(&mut out, format!("{}{}", p.lead, p.text));
     }
     let hint = match &q.kind {
         Kind::Single { choices } | Kind::Multiple { choices } => {
             for (pos, c) in item.choices.iter().enumerate() {
-                push_line(&mut out, format!("  {}) {}", pos + 1, choices[*c].text));
+                push_line(
+                    &mut out,
+                    format!(
+                        "  {}) {}",
+                        pos + 1,
+                        crate::present::prompt_one_line(&choices[*c].text)
+                    ),
+                );
             }
             if matches!(q.kind, Kind::Multiple { .. }) {
                 s.plain_several
@@ -781,19 +791,18 @@ fn result_text<S: Sink>(
             for item in &result.items {
                 let q = &exam.questions[item.question];
                 let mark = if item.is_right() { "✓" } else { "✗" };
-                // The whole prompt: its first line after the number, the
-                // others below it.
-                for (n, line) in crate::present::prompt_lines(&q.prompt)
+                // The whole prompt: its first paragraph after the number,
+                // the others below it.
+                for (n, p) in crate::present::prose::paragraphs(&q.prompt)
                     .into_iter()
                     .enumerate()
                 {
-                    let line = line.trim_start();
                     push_line(
                         &mut out,
                         if n == 0 {
-                            format!("{mark} {}. {line}", item.item + 1)
+                            format!("{mark} {}. {}{}", item.item + 1, p.lead, p.text)
                         } else {
-                            format!("   {line}")
+                            format!("   {}{}", p.lead, p.text)
                         },
                     );
                 }

@@ -3,21 +3,12 @@
 //! ([`strings`]), answers and right answers in words, and numbers as a
 //! learner types them. It knows no terminal and no command line.
 
+pub mod prose;
 pub mod strings;
 
 use crate::attempt::Response;
 use crate::bank::{Kind, NumericAnswer, Question};
 use strings::Strings;
-
-/// A prompt's lines as the result and the lists show them: every line
-/// that is not blank, trimmed at its end (the whole prompt, never cut).
-pub fn prompt_lines(prompt: &str) -> Vec<&str> {
-    prompt
-        .lines()
-        .map(str::trim_end)
-        .filter(|l| !l.trim().is_empty())
-        .collect()
-}
 
 /// A prompt on one line (its lines joined by a space), for a list that a
 /// screen reader reads in one go.

@@ -391,6 +391,93 @@ fn a_long_prompt_scrolls_and_keeps_the_highlighted_choice_visible() {
     assert!(draw(&app, 80, 24).contains("1. (1 pt)"));
 }
 
+/// A bank whose one question has five long choices, in the order written.
+fn five_long_choices() -> Exam {
+    let mut src = String::from(
+        "[exam]\nid = \"five\"\nversion = \"1\"\ntitle = \"Five\"\nlanguage = \"en\"\ndescription = \"d\"\n\
+         learning_outcomes = [\"o\"]\nworkload_hours = 1\n[rules]\ntime_limit = \"10m\"\nmastery_threshold = 50\nshuffle_choices = false\n\
+         [[sections]]\nid = \"s\"\ntitle = \"S\"\ndraw = 1\n[[questions]]\nid = \"q\"\nsection = \"s\"\nkind = \"single\"\n\
+         prompt = \"\"\"\nWhich of these is right? The author wrapped this prompt\nin the middle of a sentence.\"\"\"\n",
+    );
+    for n in 1..=5 {
+        src.push_str(&format!(
+            "[[questions.choices]]\ntext = \"Choice {n} says something long enough to wrap onto a second line\"\ncorrect = {}\n",
+            n == 1
+        ));
+    }
+    load_str(&src).exam.unwrap()
+}
+
+/// At 60x16, what does not fit is announced and reachable, and wrapped
+/// lines hang under their text.
+#[test]
+fn a_small_terminal_says_there_is_more_and_wraps_under_the_text() {
+    let exam = five_long_choices();
+    let mut app = started(&exam, Lang::En);
+    let screen = draw(&app, 60, 16);
+    // The prompt is one paragraph again, wrapped at the screen's width.
+    assert!(
+        screen.contains("Which of these is right? The author wrapped this prompt in"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Choice 5"), "{screen}");
+    assert!(screen.contains("↓ more below"), "{screen}");
+    // A choice's second line starts under its text, not at the margin.
+    let lines: Vec<&str> = screen.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains("› ( ) 1. Choice 1"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(lines[first + 1].starts_with("\"         "), "{screen}");
+    // Down to the last choice: it is in view, with the rest above.
+    for _ in 0..4 {
+        app.handle(Action::Down, at(1)).unwrap();
+    }
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("› ( ) 5. Choice 5"), "{screen}");
+    assert!(screen.contains("second line"), "{screen}");
+    assert!(screen.contains("↑ more above"), "{screen}");
+}
+
+/// A typed answer under a long prompt: the field is in view from the
+/// start, ↑↓ scroll the question and stop at its ends.
+#[test]
+fn a_typed_answer_keeps_its_field_in_view_and_scrolling_stops_at_the_ends() {
+    let long = "A line of context that the learner must read before answering. ".repeat(10);
+    let src = format!(
+        "[exam]\nid = \"typed\"\nversion = \"1\"\ntitle = \"Typed\"\nlanguage = \"en\"\ndescription = \"d\"\n\
+         learning_outcomes = [\"o\"]\nworkload_hours = 1\n[rules]\ntime_limit = \"10m\"\nmastery_threshold = 50\n\
+         [[sections]]\nid = \"s\"\ntitle = \"S\"\ndraw = 1\n[[questions]]\nid = \"q\"\nsection = \"s\"\nkind = \"text\"\n\
+         prompt = \"{long}END\"\naccepted = [\"x\"]\n"
+    );
+    let exam = load_str(&src).exam.unwrap();
+    let mut app = started(&exam, Lang::En);
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("> "), "{screen}");
+    assert!(screen.contains("↑ more above"), "{screen}");
+    // Any number of ↑ stop at the top; one ↓ then moves one line.
+    for _ in 0..50 {
+        app.handle(Action::Up, at(1)).unwrap();
+        draw(&app, 60, 16);
+    }
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("1. (1 pt)"), "{screen}");
+    assert!(screen.contains("↓ more below"), "{screen}");
+    app.handle(Action::Down, at(1)).unwrap();
+    let screen = draw(&app, 60, 16);
+    assert!(!screen.contains("1. (1 pt)"), "one line down: {screen}");
+    for _ in 0..50 {
+        app.handle(Action::Down, at(1)).unwrap();
+        draw(&app, 60, 16);
+    }
+    app.handle(Action::Up, at(1)).unwrap();
+    let screen = draw(&app, 60, 16);
+    assert!(
+        screen.contains("↑↓ more above and below"),
+        "one line up from the end: {screen}"
+    );
+}
+
 #[test]
 fn when_no_attempt_may_start_the_instructions_say_why_and_enter_leaves() {
     let exam = demo();
@@ -451,8 +538,8 @@ fn extra_time_is_shown_as_granted_before_the_start() {
     );
 }
 
-/// The result and the review show whole prompts: every line of the
-/// result, and an ellipsis in the review list when lines are left out.
+/// The result and the review show whole prompts: the result wraps the
+/// whole text, the review list cuts it with an ellipsis where it must.
 #[test]
 fn whole_prompts_in_the_result_and_an_ellipsis_in_the_review() {
     let exam = load_str(include_str!("../exams/spreadsheet-essentials.toml"))
@@ -466,16 +553,23 @@ fn whole_prompts_in_the_result_and_an_ellipsis_in_the_review() {
         .map(|(i, p)| (i, exam.questions[p.question].prompt.trim().to_owned()))
         .find(|(_, p)| p.lines().count() > 1)
         .expect("the paper has a prompt of several lines");
-    let lines: Vec<&str> = prompt.lines().collect();
-    // The review list: the first line, and an ellipsis for the rest.
+    let whole = prompt.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The review list: the prompt on one line, cut with an ellipsis when
+    // the line is too short for it.
     app.handle(Action::Review, at(5)).unwrap();
-    let review = draw(&app, 200, 60);
+    let first_words = whole.chars().take(20).collect::<String>();
+    let review = draw(&app, 60, 40);
     let row = review
         .lines()
-        .find(|l| l.contains(lines[0].trim()))
+        .find(|l| l.contains(&first_words))
         .unwrap_or_else(|| panic!("item {item}: {review}"));
-    assert!(row.contains(&format!("{} …", lines[0].trim())), "{row}");
-    // Hand in, then the result: every line of the prompt.
+    assert!(
+        row.trim_end_matches([' ', '│', '"']).ends_with('…'),
+        "{row}"
+    );
+    let review = draw(&app, 200, 40);
+    assert!(review.contains(&whole), "{review}");
+    // Hand in, then the result: the whole prompt, wrapped.
     app.handle(Action::Submit, at(6)).unwrap();
     app.handle(Action::Confirm, at(6)).unwrap();
     for _ in 0..3 {
@@ -485,13 +579,9 @@ fn whole_prompts_in_the_result_and_an_ellipsis_in_the_review() {
         app.handle(Action::Type('y'), at(6)).unwrap();
     }
     assert_eq!(app.screen(), Screen::Result);
-    let result = draw(&app, 200, 400);
-    for line in &lines {
-        assert!(
-            result.contains(line.trim()),
-            "{line:?} missing from:\n{result}"
-        );
-    }
+    let result = draw(&app, 60, 400).replace(['│', '"'], " ");
+    let result = result.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(result.contains(&whole), "{whole:?} missing from:\n{result}");
 }
 
 /// The result scrolls between its first and its last line: ↓ past the end

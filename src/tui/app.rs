@@ -115,6 +115,9 @@ pub struct App<'a, S> {
     page_max_scroll: std::cell::Cell<u16>,
     /// Lines scrolled away from where the highlighted choice is in view.
     nudge: i32,
+    /// How far the question can be scrolled up and down from there, as
+    /// the view last measured it.
+    nudge_range: std::cell::Cell<(i32, i32)>,
     notice: Option<Notice>,
     result: Option<scoring::Outcome>,
     credential: Option<PathBuf>,
@@ -160,6 +163,7 @@ impl<'a, S: Sink> App<'a, S> {
             scroll: 0,
             page_max_scroll: std::cell::Cell::new(u16::MAX),
             nudge: 0,
+            nudge_range: std::cell::Cell::new((500, 500)),
             notice: None,
             result: None,
             credential: None,
@@ -241,6 +245,18 @@ impl<'a, S: Sink> App<'a, S> {
     /// Vertical scroll of the prompt or the result.
     pub fn scroll(&self) -> u16 {
         self.scroll
+    }
+
+    /// The view measured how far the question can scroll away from where
+    /// it sits by itself: `up` lines towards its start, `down` towards its end.
+    pub fn note_nudge_range(&self, up: i32, down: i32) {
+        self.nudge_range.set((up, down));
+    }
+
+    /// Scrolls the question by `by` lines, within its ends.
+    fn nudge_by(&mut self, by: i32) {
+        let (up, down) = self.nudge_range.get();
+        self.nudge = (self.nudge + by).clamp(-up, down.max(-up));
     }
 
     /// Lines the learner scrolled a choice question away from the position

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 mod paper;
 mod result;
+mod wrap;
 
 pub use result::bar;
 
@@ -339,8 +340,8 @@ fn header(
     let clock = countdown(attempt.remaining(now), &exam.rules.warnings, s, theme);
     let fixed = position.chars().count() + clock.content.chars().count();
     let room = (area.width as usize).saturating_sub(fixed + 1);
-    let title: String = exam.meta.title.chars().take(room).collect();
-    let pad = (area.width as usize).saturating_sub(title.chars().count() + fixed);
+    let title = first_line(&exam.meta.title, room);
+    let pad = (area.width as usize).saturating_sub(wrap::width(&title) + fixed);
     frame.render_widget(
         Line::from(vec![
             Span::styled(title, theme.title()),
@@ -371,24 +372,26 @@ fn progress(attempt: &Attempt, s: &Strings, theme: Theme, area: Rect, frame: &mu
     );
 }
 
-/// A prompt's first line for a list, within `width`, with `…` when
-/// anything is left out (the rest of the line, or the lines after it).
+/// A text on one line of at most `width` columns, for a list or a title:
+/// its lines joined, and `…` at the end when it had to be cut.
 fn first_line(text: &str, width: usize) -> String {
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let line = lines.next().unwrap_or("").trim();
-    let more = lines.next().is_some();
-    if more && line.chars().count() < width {
-        format!("{line} …")
-    } else if line.chars().count() > width || more {
-        format!(
-            "{}…",
-            line.chars()
-                .take(width.saturating_sub(1))
-                .collect::<String>()
-        )
-    } else {
-        line.to_string()
+    let one = crate::present::prompt_one_line(text);
+    if wrap::width(&one) <= width {
+        return one;
     }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in one.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    let mut out = out.trim_end().to_owned();
+    out.push('…');
+    out
 }
 
 /// The keys to list: in the kiosk, the learner cannot quit; the last line

@@ -173,17 +173,14 @@ impl<S: Sink> App<'_, S> {
         let sequential = s.attempt().navigation() == crate::bank::Navigation::Sequential;
         let typed = self.current_is_typed();
         match action {
-            Action::Up if typed => self.scroll = self.scroll.saturating_sub(1),
-            Action::Down if typed => self.scroll = self.scroll.saturating_add(1),
-            // At the first or last choice, the arrows scroll a long prompt.
-            Action::Up if self.cursor == 0 => self.nudge = (self.nudge - 1).max(-500),
+            // In a typed answer, and at the first or last choice, the
+            // arrows scroll a long question, within its ends.
+            Action::Up if typed || self.cursor == 0 => self.nudge_by(-1),
             Action::Up => {
                 self.cursor -= 1;
                 self.nudge = 0;
             }
-            Action::Down if self.cursor + 1 >= self.option_count() => {
-                self.nudge = (self.nudge + 1).min(500);
-            }
+            Action::Down if typed || self.cursor + 1 >= self.option_count() => self.nudge_by(1),
             Action::Down => {
                 self.cursor += 1;
                 self.nudge = 0;

@@ -1,7 +1,7 @@
 //! The exam itself: the question screen with its navigator, the review
 //! list and the submit confirmation.
 
-use super::{NAVIGATOR_WIDTH, Theme, centered, first_line, header, progress};
+use super::{NAVIGATOR_WIDTH, Theme, centered, first_line, header, progress, wrap};
 use crate::attempt::journal::Sink;
 use crate::attempt::{Attempt, Refusal, Response};
 use crate::bank::{Kind, Navigation, Question};
@@ -10,7 +10,7 @@ use crate::tui::app::{App, Notice};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 pub(super) fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Frame<'_>) {
@@ -18,12 +18,24 @@ pub(super) fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, fram
     let attempt = session.attempt();
     let exam = app.exam();
     let s = app.strings();
+    let current = attempt.current();
+    let item = &attempt.paper()[current];
+    let q = &exam.questions[item.question];
+    // Only the keys that work here: no "previous" in a sequential exam.
+    let typed = matches!(q.kind, Kind::Text { .. } | Kind::Numeric { .. });
+    let keys_text = match (typed, attempt.navigation() == Navigation::Sequential) {
+        (true, false) => s.keys_text,
+        (false, false) => s.keys_choice,
+        (true, true) => s.keys_text_sequential,
+        (false, true) => s.keys_choice_sequential,
+    };
+    let footer = pairs_wrapped(keys_text, usize::from(area.width));
     let [head, prog, body, notice, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
-        Constraint::Length(if area.width < 100 { 2 } else { 1 }),
+        Constraint::Length(u16::try_from(footer.len()).unwrap_or(u16::MAX)),
     ])
     .areas(area);
     header(exam, attempt, app.now(), s, theme, head, frame);
@@ -37,9 +49,82 @@ pub(super) fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, fram
     if let Some(nav) = nav {
         navigator(attempt, s, theme, nav, frame);
     }
+    let page = question_lines(app, q, item, theme, usize::from(main.width));
+    // What does not fit scrolls, and a last line says that there is more.
+    let total = page.lines.len();
+    let overflows = total > usize::from(main.height);
+    let room = usize::from(main.height) - usize::from(overflows);
+    let max = total.saturating_sub(room);
+    // Where the page sits by itself: the highlighted choice, or the field
+    // and the line under it, in view. The learner's arrows move it from there.
+    let auto = page
+        .keep_in_view
+        .map_or(0, |bottom| (bottom + 1).saturating_sub(room));
+    let auto = auto.min(max);
+    app.note_nudge_range(to_i32(auto), to_i32(max - auto));
+    let scroll = usize::try_from((to_i32(auto) + app.nudge()).clamp(0, to_i32(max))).unwrap_or(0);
+    let [page_area, more_area] = Layout::vertical([
+        Constraint::Length(u16::try_from(room).unwrap_or(u16::MAX)),
+        Constraint::Length(u16::from(overflows)),
+    ])
+    .areas(main);
+    frame.render_widget(
+        Paragraph::new(page.lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        page_area,
+    );
+    if overflows {
+        let hint = match (scroll > 0, scroll < max) {
+            (true, true) => s.more_above_below,
+            (false, _) => s.more_below,
+            (true, false) => s.more_above,
+        };
+        frame.render_widget(Paragraph::new(hint).style(theme.dim()), more_area);
+    }
+    if let Some((row, col)) = page.cursor
+        && (scroll..scroll + room).contains(&row)
+    {
+        let y = page_area.y + u16::try_from(row - scroll).unwrap_or(0);
+        let x = page_area.x + u16::try_from(col).unwrap_or(u16::MAX);
+        frame.set_cursor_position((x.min(page_area.right().saturating_sub(1)), y));
+    }
+    if let Some(n) = app.notice() {
+        frame.render_widget(Line::styled(notice_text(n, s), theme.warn()), notice);
+    }
+    let lines: Vec<Line<'_>> = footer.into_iter().map(Line::raw).collect();
+    frame.render_widget(Paragraph::new(lines).style(theme.dim()), keys);
+}
+
+fn to_i32(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// A question laid out at a width: its lines, already wrapped.
+struct Page {
+    lines: Vec<Line<'static>>,
+    /// The last line that should be in view without scrolling: the
+    /// highlighted choice's, or the line under a typed answer's field.
+    keep_in_view: Option<usize>,
+    /// Where the text cursor goes: line and column.
+    cursor: Option<(usize, usize)>,
+}
+
+fn question_lines<S: Sink>(
+    app: &App<'_, S>,
+    q: &Question,
+    item: &crate::attempt::draw::Item,
+    theme: Theme,
+    width: usize,
+) -> Page {
+    let s = app.strings();
+    let Some(session) = app.session() else {
+        return Page {
+            lines: Vec::new(),
+            keep_in_view: None,
+            cursor: None,
+        };
+    };
+    let attempt = session.attempt();
     let current = attempt.current();
-    let item = &attempt.paper()[current];
-    let q = &exam.questions[item.question];
     let flag = if attempt.flagged(current) {
         format!("  ⚑ {}", s.flag_on)
     } else {
@@ -53,13 +138,18 @@ pub(super) fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, fram
         Span::styled(format!("({} pt)", q.points), theme.dim()),
         Span::styled(flag, theme.warn()),
     ])];
-    for l in q.prompt.lines() {
-        lines.push(Line::raw(l.to_string()));
-    }
+    lines.extend(wrap::prose(Vec::new(), &q.prompt, Style::new(), 0, width));
     lines.push(Line::raw(""));
-    let options_from = lines.len();
-    let mut cursor_at = None;
+    let mut keep_in_view = None;
+    let mut cursor = None;
     let response = attempt.response(current);
+    let mut option = |lines: &mut Vec<Line<'static>>, pos: usize, mark: &str, text: &str| {
+        let highlighted = pos == app.cursor();
+        lines.extend(option_lines(pos, mark, text, highlighted, theme, width));
+        if highlighted {
+            keep_in_view = Some(lines.len() - 1);
+        }
+    };
     match &q.kind {
         Kind::Single { choices } | Kind::Multiple { choices } => {
             let multiple = matches!(q.kind, Kind::Multiple { .. });
@@ -75,13 +165,7 @@ pub(super) fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, fram
                     (true, true) => "[x]",
                     (true, false) => "[ ]",
                 };
-                lines.push(option_line(
-                    pos,
-                    mark,
-                    &choices[c].text,
-                    pos == app.cursor(),
-                    theme,
-                ));
+                option(&mut lines, pos, mark, &choices[c].text);
             }
         }
         Kind::TrueFalse { .. } => {
@@ -93,14 +177,10 @@ pub(super) fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, fram
                 } else {
                     "( )"
                 };
-                lines.push(option_line(pos, mark, label, pos == app.cursor(), theme));
+                option(&mut lines, pos, mark, label);
             }
         }
         Kind::Text { .. } | Kind::Numeric { .. } => {
-            let unit = match &q.kind {
-                Kind::Numeric { unit: Some(u), .. } => format!(" {u}"),
-                _ => String::new(),
-            };
             let state = if app.input_dirty() {
                 s.not_saved
             } else if response.is_some() {
@@ -112,70 +192,34 @@ pub(super) fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, fram
                 format!("{}{}", s.your_answer, s.colon.trim_end()),
                 Style::new().add_modifier(Modifier::BOLD),
             ));
-            lines.push(Line::from(vec![
-                Span::raw("> "),
-                Span::styled(
-                    format!("{} ", app.input().text()),
-                    Style::new().add_modifier(Modifier::UNDERLINED),
-                ),
-                Span::raw(unit),
-            ]));
+            let (mut field, (row, col)) = wrap::field(
+                "> ",
+                app.input().text(),
+                app.input().cursor(),
+                Style::new().add_modifier(Modifier::UNDERLINED),
+                2,
+                width,
+            );
+            if let Kind::Numeric { unit: Some(u), .. } = &q.kind {
+                let unit = format!(" {u}");
+                match field.last_mut() {
+                    Some(last) if last.width() + wrap::width(&unit) <= width => {
+                        last.spans.push(Span::raw(unit));
+                    }
+                    _ => field.push(Line::raw(format!("  {}", unit.trim_start()))),
+                }
+            }
+            cursor = Some((lines.len() + row, col));
+            lines.extend(field);
             lines.push(Line::styled(state.to_string(), theme.dim()));
-            cursor_at = Some(lines.len() - 2);
+            keep_in_view = Some(lines.len() - 1);
         }
     }
-    let para = Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false });
-    // Keep the answer area visible: scroll so the field stays on screen.
-    let total = u16::try_from(para.line_count(main.width)).unwrap_or(u16::MAX);
-    let max_scroll = total.saturating_sub(main.height);
-    let mut scroll = app.scroll().min(max_scroll);
-    if cursor_at.is_none() && options_from + app.cursor() < total as usize {
-        // Keep the highlighted choice on screen, however long the prompt.
-        let upto = Paragraph::new(Text::from(para_lines_prefix(
-            q,
-            s,
-            current,
-            item,
-            app.cursor(),
-            options_from,
-        )))
-        .wrap(Wrap { trim: false })
-        .line_count(main.width);
-        let bottom = i32::try_from(upto).unwrap_or(i32::MAX);
-        let auto = (bottom - i32::from(main.height)).max(0);
-        let wanted = (auto + app.nudge()).clamp(0, i32::from(max_scroll));
-        scroll = u16::try_from(wanted).unwrap_or(0);
+    Page {
+        lines,
+        keep_in_view,
+        cursor,
     }
-    frame.render_widget(para.scroll((scroll, 0)), main);
-    if let Some(row) = cursor_at {
-        // The field line sits `row` logical lines down; with wrapping above it,
-        // count wrapped lines of everything before it.
-        let before = Paragraph::new(Text::from(field_prefix(q, s, current)))
-            .wrap(Wrap { trim: false })
-            .line_count(main.width);
-        let _ = row;
-        let y = main.y + u16::try_from(before).unwrap_or(0).saturating_sub(scroll);
-        let x = main.x + 2 + u16::try_from(app.input().cursor()).unwrap_or(0);
-        if y < main.bottom() {
-            frame.set_cursor_position((x.min(main.right().saturating_sub(1)), y));
-        }
-    }
-    if let Some(n) = app.notice() {
-        frame.render_widget(Line::styled(notice_text(n, s), theme.warn()), notice);
-    }
-    // Only the keys that work here: no "previous" in a sequential exam.
-    let typed = matches!(q.kind, Kind::Text { .. } | Kind::Numeric { .. });
-    let keys_text = match (typed, attempt.navigation() == Navigation::Sequential) {
-        (true, false) => s.keys_text,
-        (false, false) => s.keys_choice,
-        (true, true) => s.keys_text_sequential,
-        (false, true) => s.keys_choice_sequential,
-    };
-    let lines: Vec<Line<'_>> = pairs_wrapped(keys_text, usize::from(keys.width))
-        .into_iter()
-        .map(Line::raw)
-        .collect();
-    frame.render_widget(Paragraph::new(lines).style(theme.dim()), keys);
 }
 
 /// A footer of `key action · key action …` in lines of at most `width`
@@ -202,63 +246,29 @@ pub(super) fn pairs_wrapped(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// The lines down to the highlighted choice, to keep it on screen.
-fn para_lines_prefix(
-    q: &Question,
-    s: &Strings,
-    current: usize,
-    item: &crate::attempt::draw::Item,
-    cursor: usize,
-    options_from: usize,
-) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::raw(format!("{}. (pt)", current + 1))];
-    lines.extend(q.prompt.lines().map(|l| Line::raw(l.to_string())));
-    lines.push(Line::raw(""));
-    debug_assert_eq!(lines.len(), options_from);
-    let texts: Vec<String> = match &q.kind {
-        Kind::Single { choices } | Kind::Multiple { choices } => item
-            .choices
-            .iter()
-            .map(|&c| choices[c].text.clone())
-            .collect(),
-        _ => vec![s.true_.to_string(), s.false_.to_string()],
-    };
-    for (pos, text) in texts.iter().enumerate().take(cursor + 1) {
-        lines.push(option_line(pos, "( )", text, false, Theme { color: false }));
-    }
-    lines
-}
-
-/// The lines above a typed-answer field, to place the cursor on it.
-fn field_prefix(q: &Question, s: &Strings, current: usize) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::raw(format!("{}. ", current + 1))];
-    lines.extend(q.prompt.lines().map(|l| Line::raw(l.to_string())));
-    lines.push(Line::raw(""));
-    lines.push(Line::raw(format!(
-        "{}{}",
-        s.your_answer,
-        s.colon.trim_end()
-    )));
-    lines
-}
-
-fn option_line(
+/// A choice's lines: the pointer, the mark and the number, then its
+/// text, wrapped lines hanging under the text.
+fn option_lines(
     pos: usize,
     mark: &str,
     text: &str,
     highlighted: bool,
     theme: Theme,
-) -> Line<'static> {
+    width: usize,
+) -> Vec<Line<'static>> {
     let pointer = if highlighted { "›" } else { " " };
     let style = if highlighted {
         Style::new().add_modifier(Modifier::REVERSED)
     } else {
         Style::new()
     };
-    Line::from(vec![
+    let label = format!(" {mark} {}. ", pos + 1);
+    let hang = 1 + wrap::width(&label);
+    let lead = vec![
         Span::styled(pointer.to_string(), theme.title()),
-        Span::styled(format!(" {mark} {}. {text}", pos + 1), style),
-    ])
+        Span::styled(label, style),
+    ];
+    wrap::prose(lead, text, style, hang, width)
 }
 
 fn notice_text(n: &Notice, s: &Strings) -> String {

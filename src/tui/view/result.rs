@@ -1,6 +1,6 @@
 //! The result screen.
 
-use super::{Theme, first_line};
+use super::{Theme, first_line, wrap};
 use crate::attempt::SubmitReason;
 use crate::attempt::journal::Sink;
 use crate::bank::Review;
@@ -42,6 +42,8 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
     let exam = app.exam();
     let s = app.strings();
     let mut lines = Vec::new();
+    // The text's width inside the box.
+    let width = usize::from(area.width.saturating_sub(2));
     match app.end_reason() {
         Some(SubmitReason::TimeUp) => lines.push(Line::styled(s.time_up_submitted, theme.warn())),
         Some(SubmitReason::Proctor) => lines.push(Line::styled(s.ended_by_proctor, theme.warn())),
@@ -133,44 +135,37 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
                 } else {
                     Span::styled("✗", theme.bad())
                 };
-                // The whole prompt: its first line after the number, the
-                // others below it.
-                let prompt = crate::present::prompt_lines(&q.prompt);
-                lines.push(Line::from(vec![
+                // The whole prompt after the number, then the answers,
+                // each wrapped under its own text.
+                let lead = vec![
                     mark,
                     Span::styled(
                         format!(" {}. ", item.item + 1),
                         Style::new().add_modifier(Modifier::BOLD),
                     ),
-                    Span::raw(prompt.first().map_or("", |l| l.trim_start()).to_owned()),
-                ]));
-                for line in prompt.iter().skip(1) {
-                    lines.push(Line::raw(format!("   {}", line.trim_start())));
-                }
-                lines.push(Line::raw(format!(
-                    "   {}{}{}",
+                ];
+                let hang = 4 + wrap::width(&(item.item + 1).to_string());
+                lines.extend(wrap::prose(lead, &q.prompt, Style::new(), hang, width));
+                let labelled = |label: &str, text: &str, style: Style| {
+                    let lead = format!("{}{label}{}", " ".repeat(hang), s.colon);
+                    // Under the text, unless the label takes a third of
+                    // the line: then a little in from the label.
+                    let at = match wrap::width(&lead) {
+                        w if w * 3 > width => hang + 2,
+                        w => w,
+                    };
+                    wrap::prose(vec![Span::styled(lead, style)], text, style, at, width)
+                };
+                lines.extend(labelled(
                     s.your_answer,
-                    s.colon,
-                    describe(q, attempt.response(item.item), s)
-                )));
+                    &describe(q, attempt.response(item.item), s),
+                    Style::new(),
+                ));
                 if !item.is_right() {
-                    lines.push(Line::raw(format!(
-                        "   {}{}{}",
-                        s.right_answer,
-                        s.colon,
-                        right_answer(q, s)
-                    )));
+                    lines.extend(labelled(s.right_answer, &right_answer(q, s), Style::new()));
                 }
                 if let Some(e) = &q.explanation {
-                    lines.push(Line::styled(
-                        format!(
-                            "   {}{}{}",
-                            s.explanation,
-                            s.colon,
-                            e.split_whitespace().collect::<Vec<_>>().join(" ")
-                        ),
-                        theme.dim(),
-                    ));
+                    lines.extend(labelled(s.explanation, e, theme.dim()));
                 }
             }
         }
