@@ -229,13 +229,13 @@ fn keys_answer_flag_and_navigate() {
     // A typed numeric answer that is not a number is refused, and kept on screen.
     go_to_kind(&mut app, &exam, "numeric");
     let item = app.session().unwrap().attempt().current();
-    for c in "abc".chars() {
+    for c in "1,2,3".chars() {
         app.handle(Action::Type(c), at(4)).unwrap();
     }
     app.handle(Action::Confirm, at(4)).unwrap();
     assert_eq!(app.notice(), Some(&brevet::tui::app::Notice::NotANumber));
     assert_eq!(app.session().unwrap().attempt().response(item), None);
-    for _ in 0..3 {
+    for _ in 0..5 {
         app.handle(Action::Backspace, at(4)).unwrap();
     }
     for c in "4,5".chars() {
@@ -683,4 +683,142 @@ fn a_single_choice_can_be_cleared() {
             "{kind}: cleared"
         );
     }
+}
+
+/// The help lists the keys that work where the learner is: letters are
+/// letters in a typed answer, and a sequential exam has no way back.
+#[test]
+fn the_help_says_what_works_on_the_current_question() {
+    let exam = demo();
+    let mut app = started(&exam, Lang::En);
+    go_to_kind(&mut app, &exam, "single");
+    app.handle(Action::Help, at(11)).unwrap();
+    let choice = draw(&app, 100, 30);
+    for keys in ["f or F2", "r or F3", "q or Ctrl-C", "← → or p n", "g or F4"] {
+        assert!(choice.contains(keys), "{keys}: {choice}");
+    }
+    app.handle(Action::Help, at(11)).unwrap();
+    go_to_kind(&mut app, &exam, "text");
+    app.handle(Action::Help, at(12)).unwrap();
+    let typed = draw(&app, 100, 30);
+    for keys in ["F2", "F3", "F4", "Ctrl-C", "f, r, q are letters here"] {
+        assert!(typed.contains(keys), "{keys}: {typed}");
+    }
+    for not in ["f or F2", "q or Ctrl-C", "p n"] {
+        assert!(!typed.contains(not), "{not}: {typed}");
+    }
+    // In a sequential exam, neither kind offers a way back.
+    let text = include_str!("../exams/demo.toml")
+        .replace("navigation = \"free\"", "navigation = \"sequential\"");
+    let exam = load_str(&text).exam.unwrap();
+    let mut app = started(&exam, Lang::Fr);
+    app.handle(Action::Help, at(1)).unwrap();
+    let screen = draw(&app, 100, 30);
+    assert!(screen.contains("sans retour possible"), "{screen}");
+    assert!(!screen.contains("précédente"), "{screen}");
+}
+
+/// A numeric answer refuses a letter where it is typed, says why under
+/// the field, and a French number comes back with its comma.
+#[test]
+fn a_numeric_answer_refuses_letters_at_the_field_and_echoes_the_comma() {
+    let exam = demo();
+    let mut app = started(&exam, Lang::Fr);
+    go_to_kind(&mut app, &exam, "numeric");
+    for c in "4x".chars() {
+        app.handle(Action::Type(c), at(11)).unwrap();
+    }
+    assert_eq!(app.input().text(), "4");
+    let screen = draw(&app, 80, 24);
+    let lines: Vec<&str> = screen.lines().collect();
+    let field = lines
+        .iter()
+        .position(|l| l.contains("> 4 MB"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        lines[field + 1].contains("Seul un nombre va ici"),
+        "said under the field: {screen}"
+    );
+    // The next key that fits clears the message.
+    app.handle(Action::Type(','), at(11)).unwrap();
+    app.handle(Action::Type('5'), at(11)).unwrap();
+    assert!(!draw(&app, 80, 24).contains("Seul un nombre"));
+    app.handle(Action::Confirm, at(12)).unwrap();
+    // Away and back: the answer reads as typed.
+    app.handle(Action::Next, at(13)).unwrap();
+    app.handle(Action::Previous, at(14)).unwrap();
+    assert_eq!(app.input().text(), "4,5");
+}
+
+/// `g` (or F4) then a number goes to that question, keeping a typed
+/// answer; a number out of range is said; a sequential exam refuses.
+#[test]
+fn a_question_is_reached_by_its_number() {
+    let exam = demo();
+    let mut app = started(&exam, Lang::En);
+    go_to_kind(&mut app, &exam, "text");
+    let from = app.session().unwrap().attempt().current();
+    app.handle(Action::Type('x'), at(11)).unwrap();
+    app.handle(Action::Jump, at(11)).unwrap();
+    let n = app.session().unwrap().attempt().paper().len();
+    assert!(draw(&app, 80, 24).contains(&format!("Go to question (1–{n}):")));
+    app.handle(Action::Type('9'), at(11)).unwrap();
+    app.handle(Action::Type('9'), at(11)).unwrap();
+    app.handle(Action::Confirm, at(11)).unwrap();
+    assert!(draw(&app, 80, 24).contains("No question has that number."));
+    app.handle(Action::Backspace, at(11)).unwrap();
+    app.handle(Action::Backspace, at(11)).unwrap();
+    let to = if from == 0 { 2 } else { 1 };
+    app.handle(Action::Type(char::from_digit(to, 10).unwrap()), at(11))
+        .unwrap();
+    app.handle(Action::Confirm, at(12)).unwrap();
+    let attempt = app.session().unwrap().attempt();
+    assert_eq!(attempt.current(), to as usize - 1);
+    assert_eq!(
+        attempt.response(from),
+        Some(&brevet::attempt::Response::Text("x".into())),
+        "the typed answer was saved on the way"
+    );
+    // Esc closes without moving.
+    app.handle(Action::Jump, at(13)).unwrap();
+    app.handle(Action::Back, at(13)).unwrap();
+    assert_eq!(app.session().unwrap().attempt().current(), to as usize - 1);
+    assert!(!draw(&app, 80, 24).contains("Go to question"));
+    // Sequential: refused at once.
+    let text = include_str!("../exams/demo.toml")
+        .replace("navigation = \"free\"", "navigation = \"sequential\"");
+    let exam = load_str(&text).exam.unwrap();
+    let mut app = started(&exam, Lang::En);
+    app.handle(Action::Jump, at(1)).unwrap();
+    assert!(app.jump().is_none());
+    assert!(draw(&app, 80, 24).contains("sequential"));
+}
+
+/// Below the navigator's width, the progress line shows every question's
+/// state, the current one marked.
+#[test]
+fn a_narrow_terminal_shows_a_compact_navigator() {
+    let exam = demo();
+    let mut app = started(&exam, Lang::En);
+    app.handle(Action::Pick(0), at(1)).unwrap();
+    app.handle(Action::Flag, at(1)).unwrap();
+    app.handle(Action::Next, at(2)).unwrap();
+    let n = app.session().unwrap().attempt().paper().len();
+    let screen = draw(&app, 80, 24);
+    let strip: String = ["⚑", "○"]
+        .into_iter()
+        .chain(std::iter::repeat_n("○", n - 2))
+        .collect();
+    let strip = if n > 5 {
+        format!(
+            "{} {}",
+            &strip[..strip.char_indices().nth(5).unwrap().0],
+            &strip[strip.char_indices().nth(5).unwrap().0..]
+        )
+    } else {
+        strip
+    };
+    assert!(screen.lines().nth(1).unwrap().contains(&strip), "{screen}");
+    // Wide enough for the navigator beside the question: the bar again.
+    assert!(draw(&app, 120, 40).lines().nth(1).unwrap().contains('░'));
 }

@@ -104,6 +104,14 @@ pub struct Strings {
     pub saved: &'static str,
     pub not_saved: &'static str,
     pub not_a_number: &'static str,
+    /// A key refused in a numeric answer.
+    pub number_keys_only: &'static str,
+    /// Asking for a question number (`g`, F4), before `(1–n)`.
+    pub jump_prompt: &'static str,
+    /// The keys while a question number is typed.
+    pub jump_keys: &'static str,
+    /// No question has the number typed.
+    pub no_such_question: &'static str,
     pub keys_choice: &'static str,
     pub keys_text: &'static str,
     pub keys_choice_sequential: &'static str,
@@ -131,9 +139,22 @@ pub struct Strings {
     pub credential_purpose: &'static str,
     pub result_hint: &'static str,
     pub help_title: &'static str,
-    pub help_lines: &'static [(&'static str, &'static str)],
+    /// The keys of a choice question, free navigation.
+    pub help_choice: &'static [(&'static str, &'static str)],
+    /// The keys of a choice question, sequential navigation.
+    pub help_choice_sequential: &'static [(&'static str, &'static str)],
+    /// The keys of a typed answer, free navigation.
+    pub help_text: &'static [(&'static str, &'static str)],
+    /// The keys of a typed answer, sequential navigation.
+    pub help_text_sequential: &'static [(&'static str, &'static str)],
+    /// The keys of the review list.
+    pub help_review: &'static [(&'static str, &'static str)],
+    /// Typed answers in one line, for the instructions.
+    pub help_typed_summary: (&'static str, &'static str),
     /// The last help line: how to quit (replaced in the kiosk).
     pub help_quit: (&'static str, &'static str),
+    /// The last help line in a typed answer, where `q` is a letter.
+    pub help_quit_text: (&'static str, &'static str),
     /// The kiosk's last help line: the proctor key.
     pub kiosk_help_proctor: (&'static str, &'static str),
     pub help_close: &'static str,
@@ -326,6 +347,10 @@ static EN: Strings = Strings {
     saved: "saved",
     not_saved: "not saved yet: Enter saves",
     not_a_number: "That is not a number.",
+    number_keys_only: "Only a number goes here: digits, a sign, a decimal point or comma.",
+    jump_prompt: "Go to question",
+    jump_keys: "Enter go · Esc stay",
+    no_such_question: "No question has that number.",
     keys_choice: "↑↓ move · 1-9 choose (again: clear) · Space tick · ←→ previous/next · f flag · r review · ? help",
     keys_text: "type your answer · Enter save · ←→ cursor · PgUp/PgDn previous/next · F2 flag · F3 review · F1 help",
     keys_choice_sequential: "↑↓ move · 1-9 choose (again: clear) · Space tick · → next question (no way back) · f flag · r review · ? help",
@@ -356,18 +381,81 @@ static EN: Strings = Strings {
     more_above: "↑ more above (↑↓ to scroll)",
     more_above_below: "↑↓ more above and below",
     help_title: "Keys",
-    help_lines: &[
-        ("↑ ↓", "move between choices"),
+    help_choice: &[
+        (
+            "↑ ↓",
+            "move between choices; at the ends, scroll the question",
+        ),
         ("1 … 9", "choose (or tick) a choice; again to clear it"),
         ("Space / Enter", "choose or tick the highlighted choice"),
         ("← → or p n", "previous / next question"),
-        ("PgUp PgDn", "previous / next question, in text answers too"),
+        ("PgUp PgDn", "previous / next question"),
+        ("g or F4", "go to a question by its number"),
         ("f or F2", "flag the question to come back to it"),
         ("r or F3", "review all questions, then submit"),
         ("? or F1", "this help"),
     ],
+    help_choice_sequential: &[
+        (
+            "↑ ↓",
+            "move between choices; at the ends, scroll the question",
+        ),
+        ("1 … 9", "choose (or tick) a choice; again to clear it"),
+        ("Space / Enter", "choose or tick the highlighted choice"),
+        ("→ n or PgDn", "next question (there is no way back)"),
+        ("f or F2", "flag the question"),
+        ("r or F3", "review all questions, then submit"),
+        ("? or F1", "this help"),
+    ],
+    help_text: &[
+        (
+            "letters, digits",
+            "type your answer (f, r, q are letters here)",
+        ),
+        ("← → Home End", "move the cursor in your answer"),
+        ("Backspace Delete", "erase"),
+        ("Enter", "save your answer"),
+        (
+            "PgUp PgDn",
+            "previous / next question (your answer is saved)",
+        ),
+        ("↑ ↓", "scroll the question"),
+        ("F4", "go to a question by its number"),
+        ("F2", "flag the question to come back to it"),
+        ("F3", "review all questions, then submit"),
+        ("F1", "this help"),
+    ],
+    help_text_sequential: &[
+        (
+            "letters, digits",
+            "type your answer (f, r, q are letters here)",
+        ),
+        ("← → Home End", "move the cursor in your answer"),
+        ("Backspace Delete", "erase"),
+        ("Enter", "save your answer and go on (there is no way back)"),
+        ("PgDn", "next question (your answer is saved; no way back)"),
+        ("↑ ↓", "scroll the question"),
+        ("F2", "flag the question"),
+        ("F3", "review all questions, then submit"),
+        ("F1", "this help"),
+    ],
+    help_review: &[
+        ("↑ ↓", "move between questions"),
+        ("Enter", "open the highlighted question"),
+        ("s", "submit"),
+        ("Esc or r", "back to the question"),
+        ("? or F1", "this help"),
+    ],
+    help_typed_summary: (
+        "typed answers",
+        "letters type, ← → move the cursor, Enter saves; F1 F2 F3 F4 PgUp PgDn do the rest",
+    ),
     help_quit: (
         "q or Ctrl-C",
+        "quit (answers are saved, the clock keeps running)",
+    ),
+    help_quit_text: (
+        "Ctrl-C",
         "quit (answers are saved, the clock keeps running)",
     ),
     kiosk_help_proctor: ("F12", "call the proctor (only the proctor can stop)"),
@@ -490,6 +578,10 @@ static FR: Strings = Strings {
     saved: "enregistrée",
     not_saved: "pas encore enregistrée\u{202f}: Entrée enregistre",
     not_a_number: "Ce n’est pas un nombre.",
+    number_keys_only: "Seul un nombre va ici\u{202f}: chiffres, signe, virgule ou point décimal.",
+    jump_prompt: "Aller à la question",
+    jump_keys: "Entrée aller · Échap rester",
+    no_such_question: "Aucune question ne porte ce numéro.",
     keys_choice: "↑↓ se déplacer · 1-9 choisir (à nouveau\u{202f}: effacer) · Espace cocher · ←→ précédente/suivante · f marquer · r revoir · ? aide",
     keys_text: "saisissez votre réponse · Entrée enregistrer · ←→ curseur · PgPréc/PgSuiv question · F2 marquer · F3 revoir · F1 aide",
     keys_choice_sequential: "↑↓ se déplacer · 1-9 choisir (à nouveau\u{202f}: effacer) · Espace cocher · → question suivante (sans retour) · f marquer · r revoir · ? aide",
@@ -520,8 +612,11 @@ static FR: Strings = Strings {
     more_above: "↑ début plus haut (↑↓ pour faire défiler)",
     more_above_below: "↑↓ suite plus haut et plus bas",
     help_title: "Touches",
-    help_lines: &[
-        ("↑ ↓", "se déplacer entre les choix"),
+    help_choice: &[
+        (
+            "↑ ↓",
+            "se déplacer entre les choix\u{202f}; aux extrémités, faire défiler",
+        ),
         (
             "1 … 9",
             "choisir (ou cocher) un choix\u{202f}; à nouveau pour l’effacer",
@@ -531,16 +626,82 @@ static FR: Strings = Strings {
             "choisir ou cocher le choix en surbrillance",
         ),
         ("← → ou p n", "question précédente / suivante"),
-        (
-            "PgPréc PgSuiv",
-            "question précédente / suivante, aussi en saisie",
-        ),
+        ("PgPréc PgSuiv", "question précédente / suivante"),
+        ("g ou F4", "aller à une question par son numéro"),
         ("f ou F2", "marquer la question pour y revenir"),
         ("r ou F3", "revoir toutes les questions, puis terminer"),
         ("? ou F1", "cette aide"),
     ],
+    help_choice_sequential: &[
+        (
+            "↑ ↓",
+            "se déplacer entre les choix\u{202f}; aux extrémités, faire défiler",
+        ),
+        (
+            "1 … 9",
+            "choisir (ou cocher) un choix\u{202f}; à nouveau pour l’effacer",
+        ),
+        (
+            "Espace / Entrée",
+            "choisir ou cocher le choix en surbrillance",
+        ),
+        ("→ n ou PgSuiv", "question suivante (sans retour possible)"),
+        ("f ou F2", "marquer la question"),
+        ("r ou F3", "revoir toutes les questions, puis terminer"),
+        ("? ou F1", "cette aide"),
+    ],
+    help_text: &[
+        (
+            "lettres, chiffres",
+            "saisir votre réponse (f, r, q sont ici des lettres)",
+        ),
+        ("← → Début Fin", "déplacer le curseur dans la réponse"),
+        ("Retour arr. Suppr", "effacer"),
+        ("Entrée", "enregistrer votre réponse"),
+        (
+            "PgPréc PgSuiv",
+            "question précédente / suivante (réponse enregistrée)",
+        ),
+        ("↑ ↓", "faire défiler la question"),
+        ("F4", "aller à une question par son numéro"),
+        ("F2", "marquer la question pour y revenir"),
+        ("F3", "revoir toutes les questions, puis terminer"),
+        ("F1", "cette aide"),
+    ],
+    help_text_sequential: &[
+        (
+            "lettres, chiffres",
+            "saisir votre réponse (f, r, q sont ici des lettres)",
+        ),
+        ("← → Début Fin", "déplacer le curseur dans la réponse"),
+        ("Retour arr. Suppr", "effacer"),
+        ("Entrée", "enregistrer et continuer (sans retour possible)"),
+        (
+            "PgSuiv",
+            "question suivante (réponse enregistrée, sans retour)",
+        ),
+        ("↑ ↓", "faire défiler la question"),
+        ("F2", "marquer la question"),
+        ("F3", "revoir toutes les questions, puis terminer"),
+        ("F1", "cette aide"),
+    ],
+    help_review: &[
+        ("↑ ↓", "se déplacer entre les questions"),
+        ("Entrée", "ouvrir la question en surbrillance"),
+        ("s", "terminer"),
+        ("Échap ou r", "revenir à la question"),
+        ("? ou F1", "cette aide"),
+    ],
+    help_typed_summary: (
+        "réponses saisies",
+        "les lettres s’écrivent, ← → déplacent le curseur, Entrée enregistre\u{202f}; F1 F2 F3 F4 PgPréc PgSuiv pour le reste",
+    ),
     help_quit: (
         "q ou Ctrl-C",
+        "quitter (réponses enregistrées, le temps continue)",
+    ),
+    help_quit_text: (
+        "Ctrl-C",
         "quitter (réponses enregistrées, le temps continue)",
     ),
     kiosk_help_proctor: ("F12", "appeler le surveillant (lui seul peut arrêter)"),
@@ -638,7 +799,15 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_help_rows() {
-        assert_eq!(EN.help_lines.len(), FR.help_lines.len());
+        for (en, fr) in [
+            (EN.help_choice, FR.help_choice),
+            (EN.help_choice_sequential, FR.help_choice_sequential),
+            (EN.help_text, FR.help_text),
+            (EN.help_text_sequential, FR.help_text_sequential),
+            (EN.help_review, FR.help_review),
+        ] {
+            assert_eq!(en.len(), fr.len());
+        }
     }
 
     #[test]

@@ -60,6 +60,10 @@ pub enum Notice {
     TimeWarning(Duration),
     /// A typed number did not parse.
     NotANumber,
+    /// A key that cannot be part of a number, typed in a numeric answer.
+    NumberKeysOnly,
+    /// No question has the number asked for.
+    NoSuchQuestion,
     /// A paste was refused and recorded.
     PasteRefused,
     /// The name is missing on the identification screen.
@@ -113,6 +117,8 @@ pub struct App<'a, S> {
     /// How far the page (instructions, result) scrolls at the last size
     /// drawn (the view measures it).
     page_max_scroll: std::cell::Cell<u16>,
+    /// The question number being typed after `g` or F4, when open.
+    jump: Option<TextInput>,
     /// Lines scrolled away from where the highlighted choice is in view.
     nudge: i32,
     /// How far the question can be scrolled up and down from there, as
@@ -162,6 +168,7 @@ impl<'a, S: Sink> App<'a, S> {
             review_cursor: 0,
             scroll: 0,
             page_max_scroll: std::cell::Cell::new(u16::MAX),
+            jump: None,
             nudge: 0,
             nudge_range: std::cell::Cell::new((500, 500)),
             notice: None,
@@ -263,6 +270,11 @@ impl<'a, S: Sink> App<'a, S> {
     /// that shows the highlighted choice (negative: towards the prompt's start).
     pub fn nudge(&self) -> i32 {
         self.nudge
+    }
+
+    /// The question number being typed to go to it, when asked for.
+    pub fn jump(&self) -> Option<&TextInput> {
+        self.jump.as_ref()
     }
 
     /// The message to show, if any.
@@ -381,11 +393,21 @@ impl<'a, S: Sink> App<'a, S> {
     pub fn mode(&self) -> Mode {
         match self.screen {
             Screen::Identify => Mode::Text,
-            Screen::Question if !self.help && !self.quitting && self.current_is_typed() => {
+            Screen::Question
+                if !self.help
+                    && !self.quitting
+                    && (self.jump.is_some() || self.current_is_typed()) =>
+            {
                 Mode::Text
             }
             _ => Mode::Command,
         }
+    }
+
+    /// Whether the current question takes a typed answer (letters are
+    /// letters there, not commands).
+    pub fn on_typed_answer(&self) -> bool {
+        self.current_is_typed()
     }
 
     fn current_kind(&self) -> Option<&'a Kind> {
@@ -489,7 +511,10 @@ impl<'a, S: Sink> App<'a, S> {
         let current = s.attempt().current();
         self.input = match s.attempt().response(current) {
             Some(Response::Text(t)) => TextInput::with(t),
-            Some(Response::Number(n)) => TextInput::with(&n.to_string()),
+            // As the learner typed it: `4,5` in French.
+            Some(Response::Number(n)) => {
+                TextInput::with(&crate::present::strings::number(*n, self.strings))
+            }
             _ => TextInput::default(),
         };
         // Highlight the chosen answer, if any.
@@ -530,6 +555,9 @@ impl<'a, S: Sink> App<'a, S> {
         }
         if !matches!(action, Action::Type(_) | Action::Backspace | Action::Delete) {
             self.notice = None;
+        }
+        if self.jump.is_some() && self.screen == Screen::Question {
+            return self.on_jump(action);
         }
         match self.screen {
             Screen::Identify => Ok(self.on_identify(action)),

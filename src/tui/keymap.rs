@@ -54,6 +54,8 @@ pub enum Action {
     End,
     /// Next field (identification screen).
     NextField,
+    /// Go to a question by its number.
+    Jump,
 }
 
 /// What the keyboard is doing: choosing among things, or typing.
@@ -77,6 +79,7 @@ const COMMON: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::F(1), KeyModifiers::NONE, Action::Help),
     (KeyCode::F(2), KeyModifiers::NONE, Action::Flag),
     (KeyCode::F(3), KeyModifiers::NONE, Action::Review),
+    (KeyCode::F(4), KeyModifiers::NONE, Action::Jump),
     (KeyCode::Char('c'), KeyModifiers::CONTROL, Action::Quit),
 ];
 
@@ -89,6 +92,7 @@ const COMMAND: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char(' '), KeyModifiers::NONE, Action::Toggle),
     (KeyCode::Char('f'), KeyModifiers::NONE, Action::Flag),
     (KeyCode::Char('r'), KeyModifiers::NONE, Action::Review),
+    (KeyCode::Char('g'), KeyModifiers::NONE, Action::Jump),
     (KeyCode::Char('s'), KeyModifiers::NONE, Action::Submit),
     (KeyCode::Char('?'), KeyModifiers::NONE, Action::Help),
     (KeyCode::Char('?'), KeyModifiers::SHIFT, Action::Help),
@@ -174,6 +178,7 @@ fn describe(action: Action) -> &'static str {
         Action::Home => "cursor to the start; the top of the result",
         Action::End => "cursor to the end; the end of the result",
         Action::NextField => "next field",
+        Action::Jump => "go to a question by its number",
     }
 }
 
@@ -274,6 +279,46 @@ mod tests {
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn the_keys_the_text_help_names_do_what_it_says() {
+        // Every key of `help_text` but letters: in text mode.
+        for (code, wanted) in [
+            (KeyCode::F(1), Action::Help),
+            (KeyCode::F(2), Action::Flag),
+            (KeyCode::F(3), Action::Review),
+            (KeyCode::F(4), Action::Jump),
+            (KeyCode::PageUp, Action::Previous),
+            (KeyCode::PageDown, Action::Next),
+            (KeyCode::Left, Action::CursorLeft),
+            (KeyCode::Right, Action::CursorRight),
+            (KeyCode::Home, Action::Home),
+            (KeyCode::End, Action::End),
+            (KeyCode::Enter, Action::Confirm),
+            (KeyCode::Up, Action::Up),
+            (KeyCode::Backspace, Action::Backspace),
+            (KeyCode::Delete, Action::Delete),
+        ] {
+            assert_eq!(action(key(code), Mode::Text), Some(wanted), "{code:?}");
+        }
+        assert_eq!(
+            action(
+                KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                Mode::Text
+            ),
+            Some(Action::Quit)
+        );
+        for c in ['f', 'r', 'q', 'g', 'p', 'n'] {
+            assert_eq!(
+                action(key(KeyCode::Char(c)), Mode::Text),
+                Some(Action::Type(c))
+            );
+        }
+        assert_eq!(
+            action(key(KeyCode::Char('g')), Mode::Command),
+            Some(Action::Jump)
+        );
     }
 
     #[test]

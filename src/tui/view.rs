@@ -80,7 +80,7 @@ pub fn render<S: Sink>(app: &App<'_, S>, theme: Theme, frame: &mut Frame<'_>) {
         Screen::Result => result::result(app, theme, area, frame),
     }
     if app.help_open() {
-        help(app.strings(), app.in_kiosk(), theme, area, frame);
+        help(app, theme, area, frame);
     }
     if app.quitting() {
         popup(app.strings().quit_confirm, theme, area, frame);
@@ -238,15 +238,11 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
         Navigation::Sequential => s.navigation_sequential,
     }));
     lines.push(Line::raw(""));
-    for (k, v) in help_lines(s, app.in_kiosk()) {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {k:<18}"),
-                Style::new().add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(*v),
-        ]));
-    }
+    lines.extend(key_rows(
+        &help_rows(app),
+        "  ",
+        usize::from(area.width.saturating_sub(2)),
+    ));
     lines.push(Line::raw(""));
     if app.demo_issuer() {
         lines.push(Line::styled(s.demo_issuer, theme.warn()));
@@ -353,23 +349,47 @@ fn header(
     );
 }
 
+/// The progress line. Where the navigator beside the question does not
+/// fit, every question's state in one strip (`●` answered, `○` not, `⚑`
+/// flagged, the current one reversed), in groups of five; else a bar.
 fn progress(attempt: &Attempt, s: &Strings, theme: Theme, area: Rect, frame: &mut Frame<'_>) {
     let n = attempt.paper().len();
     let answered = n - attempt.unanswered();
-    let width = (area.width as usize).saturating_sub(40).clamp(4, 40);
-    let filled = (answered * width).checked_div(n).unwrap_or(0);
-    let bar = format!("{}{}", "█".repeat(filled), "░".repeat(width - filled));
-    frame.render_widget(
-        Line::from(vec![
-            Span::styled(bar, theme.fg(Color::Green)),
-            Span::raw(format!(
-                " {answered}/{n} {} · {}",
-                strings::word(answered, s.answered_one, s.answered, s),
-                strings::counted(attempt.flagged_count(), s.flagged_one, s.flagged, s)
-            )),
-        ]),
-        area,
+    let counts = format!(
+        " {answered}/{n} {} · {}",
+        strings::word(answered, s.answered_one, s.answered, s),
+        strings::counted(attempt.flagged_count(), s.flagged_one, s.flagged, s)
     );
+    let strip_width = n + n.saturating_sub(1) / 5;
+    let mut spans = Vec::new();
+    if area.width < NAVIGATOR_WIDTH && strip_width + wrap::width(&counts) <= usize::from(area.width)
+    {
+        for i in 0..n {
+            if i > 0 && i % 5 == 0 {
+                spans.push(Span::raw(" "));
+            }
+            let symbol = match (attempt.flagged(i), attempt.response(i).is_some()) {
+                (true, _) => "⚑",
+                (false, true) => "●",
+                (false, false) => "○",
+            };
+            let style = if i == attempt.current() {
+                Style::new().add_modifier(Modifier::REVERSED)
+            } else if attempt.flagged(i) {
+                theme.warn()
+            } else {
+                theme.fg(Color::Green)
+            };
+            spans.push(Span::styled(symbol, style));
+        }
+    } else {
+        let width = (area.width as usize).saturating_sub(40).clamp(4, 40);
+        let filled = (answered * width).checked_div(n).unwrap_or(0);
+        let bar = format!("{}{}", "█".repeat(filled), "░".repeat(width - filled));
+        spans.push(Span::styled(bar, theme.fg(Color::Green)));
+    }
+    spans.push(Span::raw(counts));
+    frame.render_widget(Line::from(spans), area);
 }
 
 /// A text on one line of at most `width` columns, for a list or a title:
@@ -394,37 +414,84 @@ fn first_line(text: &str, width: usize) -> String {
     out
 }
 
-/// The keys to list: in the kiosk, the learner cannot quit; the last line
-/// names the proctor key instead.
-fn help_lines(s: &Strings, kiosk: bool) -> impl Iterator<Item = &(&'static str, &'static str)> {
-    let last = if kiosk {
-        &s.kiosk_help_proctor
-    } else {
-        &s.help_quit
+/// The keys that work where the learner is, for the help: on a typed
+/// answer letters are letters, in a sequential exam there is no way back;
+/// the last line says how to quit, or in the kiosk how to call the proctor.
+fn help_rows<S: Sink>(app: &App<'_, S>) -> Vec<(&'static str, &'static str)> {
+    let s = app.strings();
+    let sequential = app.exam().rules.navigation == Navigation::Sequential;
+    let typed = app.screen() == Screen::Question && app.on_typed_answer();
+    let hint_rows = |hint: &'static str| -> Vec<(&'static str, &'static str)> {
+        hint.split(" · ").map(|pair| (pair, "")).collect()
     };
-    s.help_lines.iter().chain(std::iter::once(last))
+    let mut rows: Vec<(&'static str, &'static str)> = match app.screen() {
+        Screen::Question if typed && sequential => s.help_text_sequential.to_vec(),
+        Screen::Question if typed => s.help_text.to_vec(),
+        Screen::Question if sequential => s.help_choice_sequential.to_vec(),
+        Screen::Question => s.help_choice.to_vec(),
+        Screen::Review | Screen::Confirm => s.help_review.to_vec(),
+        Screen::Identify => hint_rows(s.identify_hint),
+        Screen::Result if app.in_kiosk() => hint_rows(s.kiosk_result_hint),
+        Screen::Result => hint_rows(s.result_hint),
+        Screen::Instructions => instruction_rows(s, sequential),
+    };
+    if app.in_kiosk() {
+        rows.push(s.kiosk_help_proctor);
+    } else if typed || app.screen() == Screen::Identify {
+        rows.push(s.help_quit_text);
+    } else if app.screen() != Screen::Result {
+        rows.push(s.help_quit);
+    }
+    rows
 }
 
-fn help(s: &Strings, kiosk: bool, theme: Theme, area: Rect, frame: &mut Frame<'_>) {
-    let mut lines: Vec<Line<'_>> = help_lines(s, kiosk)
-        .map(|(k, v)| {
-            Line::from(vec![
+/// The keys the instructions list before the start: a choice question's,
+/// and typed answers in one line.
+fn instruction_rows(s: &Strings, sequential: bool) -> Vec<(&'static str, &'static str)> {
+    let mut rows = if sequential {
+        s.help_choice_sequential.to_vec()
+    } else {
+        s.help_choice.to_vec()
+    };
+    rows.push(s.help_typed_summary);
+    rows
+}
+
+fn help<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut Frame<'_>) {
+    let s = app.strings();
+    let rect_width = 76.min(area.width);
+    let inner = usize::from(rect_width.saturating_sub(2));
+    let mut lines = key_rows(&help_rows(app), "", inner);
+    lines.push(Line::raw(""));
+    lines.extend(wrap::hanging(
+        Vec::new(),
+        s.help_close,
+        theme.dim(),
+        0,
+        inner,
+    ));
+    // Taller than the screen: the close line still shows, the list is cut.
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = centered(area, rect_width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(Span::styled(format!(" {} ", s.help_title), theme.title()));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// Rows of keys and what they do, after `indent`, the keys in bold in a
+/// column of 18, the words wrapped under the words.
+fn key_rows(rows: &[(&str, &str)], indent: &str, width: usize) -> Vec<Line<'static>> {
+    rows.iter()
+        .flat_map(|(k, v)| {
+            let lead = vec![
+                Span::raw(indent.to_owned()),
                 Span::styled(
                     format!("{k:<18}"),
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(*v),
-            ])
+            ];
+            let hang = wrap::width(indent) + 18.max(wrap::width(k));
+            wrap::hanging(lead, v, Style::new(), hang, width)
         })
-        .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(s.help_close, theme.dim()));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let rect = centered(area, 76, height);
-    frame.render_widget(Clear, rect);
-    let block = Block::bordered().title(Span::styled(format!(" {} ", s.help_title), theme.title()));
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
-        rect,
-    );
+        .collect()
 }

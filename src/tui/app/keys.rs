@@ -6,6 +6,7 @@ use crate::attempt::journal::Sink;
 use crate::attempt::{Command, Learner, Response};
 use crate::bank::Kind;
 use crate::present::parse_number;
+use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
 
 impl<S: Sink> App<'_, S> {
@@ -214,10 +215,25 @@ impl<S: Sink> App<'_, S> {
                 self.save_input()?;
                 self.quitting = true;
             }
+            // A numeric answer takes what a number is written with, and
+            // says so at the field when a key is not.
+            Action::Type(c)
+                if matches!(self.current_kind(), Some(Kind::Numeric { .. }))
+                    && !could_be_in_a_number(c) =>
+            {
+                self.notice = Some(Notice::NumberKeysOnly);
+            }
             Action::Type(c) => {
+                if self.notice == Some(Notice::NumberKeysOnly) {
+                    self.notice = None;
+                }
                 self.input.insert(c);
                 self.edited();
             }
+            Action::Jump if sequential => {
+                self.notice = Some(Notice::Refused(crate::attempt::Refusal::NoSkipping));
+            }
+            Action::Jump => self.jump = Some(TextInput::default()),
             Action::Backspace => {
                 self.input.backspace();
                 self.edited();
@@ -230,6 +246,41 @@ impl<S: Sink> App<'_, S> {
             Action::CursorRight => self.input.right(),
             Action::Home => self.input.home(),
             Action::End => self.input.end(),
+            _ => {}
+        }
+        Ok(Effect::None)
+    }
+
+    /// Keys while a question number is typed: digits, Enter to go there
+    /// (the typed answer saved first), Esc to stay.
+    pub(super) fn on_jump(&mut self, action: Action) -> std::io::Result<Effect> {
+        let Some(jump) = self.jump.as_mut() else {
+            return Ok(Effect::None);
+        };
+        match action {
+            Action::Type(c) if c.is_ascii_digit() && jump.text().len() < 4 => jump.insert(c),
+            Action::Backspace => jump.backspace(),
+            Action::Delete => jump.delete(),
+            Action::CursorLeft => jump.left(),
+            Action::CursorRight => jump.right(),
+            Action::Back | Action::Jump => self.jump = None,
+            Action::Confirm => {
+                let n = self
+                    .session
+                    .as_ref()
+                    .map_or(0, |s| s.attempt().paper().len());
+                let wanted = jump
+                    .text()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|k| (1..=n).contains(k));
+                let Some(k) = wanted else {
+                    self.notice = Some(Notice::NoSuchQuestion);
+                    return Ok(Effect::None);
+                };
+                self.jump = None;
+                return self.save_then(Some(Command::GoTo(k - 1)));
+            }
             _ => {}
         }
         Ok(Effect::None)
@@ -257,4 +308,14 @@ impl<S: Sink> App<'_, S> {
         }
         Ok(Effect::None)
     }
+}
+
+/// Whether `c` can be part of a number as learners write one: digits, a
+/// sign, a decimal point or comma, an exponent, spaces between thousands.
+fn could_be_in_a_number(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '.' | ',' | '-' | '+' | 'e' | 'E' | ' ' | '\u{a0}' | '\u{202f}'
+        )
 }

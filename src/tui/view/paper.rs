@@ -87,7 +87,28 @@ pub(super) fn question<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, fram
         let x = page_area.x + u16::try_from(col).unwrap_or(u16::MAX);
         frame.set_cursor_position((x.min(page_area.right().saturating_sub(1)), y));
     }
-    if let Some(n) = app.notice() {
+    if let Some(jump) = app.jump() {
+        let lead = format!("{} (1–{}){}", s.jump_prompt, attempt.paper().len(), s.colon);
+        let line = Line::from(vec![
+            Span::styled(lead.clone(), theme.warn()),
+            Span::styled(
+                format!("{} ", jump.text()),
+                Style::new().add_modifier(Modifier::UNDERLINED),
+            ),
+            match app.notice() {
+                Some(n @ Notice::NoSuchQuestion) => {
+                    Span::styled(format!("  {}", notice_text(n, s)), theme.bad())
+                }
+                _ => Span::styled(format!("  {}", s.jump_keys), theme.dim()),
+            },
+        ]);
+        frame.render_widget(line, notice);
+        let x = notice.x + u16::try_from(wrap::width(&lead) + jump.cursor()).unwrap_or(u16::MAX);
+        frame.set_cursor_position((x.min(notice.right().saturating_sub(1)), notice.y));
+    } else if let Some(n) = app
+        .notice()
+        .filter(|n| !(typed && matches!(n, Notice::NotANumber | Notice::NumberKeysOnly)))
+    {
         frame.render_widget(Line::styled(notice_text(n, s), theme.warn()), notice);
     }
     let lines: Vec<Line<'_>> = footer.into_iter().map(Line::raw).collect();
@@ -181,12 +202,15 @@ fn question_lines<S: Sink>(
             }
         }
         Kind::Text { .. } | Kind::Numeric { .. } => {
-            let state = if app.input_dirty() {
-                s.not_saved
-            } else if response.is_some() {
-                s.saved
-            } else {
-                ""
+            // What is wrong with the answer is said under it, where the
+            // learner is looking.
+            let (state, state_style) = match app.notice() {
+                Some(n @ (Notice::NotANumber | Notice::NumberKeysOnly)) => {
+                    (notice_text(n, s), theme.warn())
+                }
+                _ if app.input_dirty() => (s.not_saved.to_owned(), theme.dim()),
+                _ if response.is_some() => (s.saved.to_owned(), theme.dim()),
+                _ => (String::new(), theme.dim()),
             };
             lines.push(Line::styled(
                 format!("{}{}", s.your_answer, s.colon.trim_end()),
@@ -201,7 +225,9 @@ fn question_lines<S: Sink>(
                 width,
             );
             if let Kind::Numeric { unit: Some(u), .. } = &q.kind {
-                let unit = format!(" {u}");
+                // The field ends with a cell for the cursor: the unit
+                // follows it.
+                let unit = u.clone();
                 match field.last_mut() {
                     Some(last) if last.width() + wrap::width(&unit) <= width => {
                         last.spans.push(Span::raw(unit));
@@ -211,7 +237,7 @@ fn question_lines<S: Sink>(
             }
             cursor = Some((lines.len() + row, col));
             lines.extend(field);
-            lines.push(Line::styled(state.to_string(), theme.dim()));
+            lines.extend(wrap::hanging(Vec::new(), &state, state_style, 0, width));
             keep_in_view = Some(lines.len() - 1);
         }
     }
@@ -278,6 +304,8 @@ fn notice_text(n: &Notice, s: &Strings) -> String {
         Notice::Refused(Refusal::AtEdge | Refusal::NoSuchItem) => s.refused_edge.into(),
         Notice::Refused(Refusal::Finished) => s.refused_finished.into(),
         Notice::Refused(Refusal::WrongAnswerKind) | Notice::NotANumber => s.not_a_number.into(),
+        Notice::NumberKeysOnly => s.number_keys_only.into(),
+        Notice::NoSuchQuestion => s.no_such_question.into(),
         Notice::TimeWarning(left) => format!("⚠ {}", strings::time_left(*left, s)),
         Notice::PasteRefused => s.paste_refused.into(),
         Notice::NameRequired => s.identify_name_required.into(),
