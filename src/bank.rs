@@ -16,7 +16,7 @@ mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// The largest bank `load` accepts. A 10,000-question bank is about 9 MB;
@@ -24,7 +24,7 @@ use std::time::Duration;
 pub const MAX_BANK_BYTES: usize = 32 * 1024 * 1024;
 
 /// A validated exam: metadata, rules, sections and the question pool.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Exam {
     /// What the exam certifies.
     pub meta: Meta,
@@ -37,7 +37,7 @@ pub struct Exam {
 }
 
 /// Exam metadata, including the EU micro-credential elements it carries.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
     /// Stable identifier (letters, digits, `-`, `_`, `.`).
     pub id: String,
@@ -66,7 +66,7 @@ pub struct Meta {
 }
 
 /// Whether learners may move freely between questions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Navigation {
     /// Any question, in any order, as often as wanted.
@@ -76,7 +76,7 @@ pub enum Navigation {
 }
 
 /// What the result screen shows once the attempt is over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Review {
     /// Score and per-section bars only.
@@ -86,7 +86,7 @@ pub enum Review {
 }
 
 /// How multiple-response questions earn points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scoring {
     /// Full points only when exactly the correct choices are ticked.
@@ -96,7 +96,7 @@ pub enum Scoring {
 }
 
 /// What happens when a learner pastes into a text answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Paste {
     /// The paste is ignored and recorded as a proctoring event.
@@ -106,7 +106,7 @@ pub enum Paste {
 }
 
 /// The exam's rules.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rules {
     /// Time allowed, before any extra time.
     pub time_limit: Duration,
@@ -133,7 +133,7 @@ pub struct Rules {
 }
 
 /// A section: a sub-competence with its pool, its draw and an optional minimum.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     /// Stable identifier, referenced by questions.
     pub id: String,
@@ -150,7 +150,7 @@ pub struct Section {
 }
 
 /// One question of a pool.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Question {
     /// Stable identifier, unique in the bank.
     pub id: String,
@@ -169,7 +169,7 @@ pub struct Question {
 }
 
 /// A question's kind, with what it takes to be right.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Kind {
     /// Exactly one correct choice.
@@ -204,7 +204,7 @@ pub enum Kind {
 }
 
 /// One choice of a choice question.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     /// Stable identifier within the question: given by the author, or its
     /// letter in file order (`a`, `b`, …).
@@ -218,7 +218,7 @@ pub struct Choice {
 }
 
 /// What a short-text comparison ignores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[allow(clippy::struct_excessive_bools)]
 pub struct Normalisation {
     /// `Paris` equals `paris`.
@@ -240,7 +240,7 @@ impl Default for Normalisation {
 }
 
 /// The accepted values of a numeric question.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "type")]
 pub enum NumericAnswer {
     /// `value ± tolerance` (inclusive).

@@ -137,14 +137,13 @@ impl Edge<'_> {
 
     /// Issues the credential if earned. (The result was recorded with the
     /// hand-in, in the store.)
-    fn finish(&self, kiosk: &mut Kiosk<'_, StoreSink>, exam_index: usize) -> anyhow::Result<()> {
-        let Some(offer) = kiosk.offers().get(exam_index).copied() else {
-            return Ok(());
-        };
-        let exam = offer.exam;
+    fn finish(&self, kiosk: &mut Kiosk<'_, StoreSink>) -> anyhow::Result<()> {
         let Some(seat) = kiosk.seat() else {
             return Ok(());
         };
+        // The version the attempt ran on (the bank may have changed since
+        // it started).
+        let exam = seat.app.exam();
         let (Some(session), Some(result)) = (seat.app.session(), seat.app.result()) else {
             return Ok(());
         };
@@ -221,6 +220,9 @@ impl Edge<'_> {
                     }
                     match found {
                         Ok((opened, refused)) => {
+                            if let Some(e) = opened.as_ref().and_then(|o| o.earlier.as_ref()) {
+                                kiosk.runs_on(e.exam.clone(), e.changed);
+                            }
                             kiosk.identified(learner, opened.map(|o| o.session))?;
                             // Only why: anyone can type a name at a station,
                             // and a result is its learner's alone. (Empty
@@ -257,7 +259,8 @@ impl Edge<'_> {
                         self.launch(&kiosk.settings().room, crate::attempt::Options::default());
                     match launch.find_unfinished(offer.exam, &learner, Utc::now()) {
                         Ok(Some(opened)) => {
-                            kiosk.resumed(exam, opened.session);
+                            let earlier = opened.earlier.map(|e| (e.exam, e.changed));
+                            kiosk.resumed(exam, opened.session, earlier);
                             return Ok(Flow::Wipe);
                         }
                         Ok(None) => {}
@@ -265,7 +268,7 @@ impl Edge<'_> {
                     }
                 }
             }
-            Step::Finished { exam } => self.finish(kiosk, exam)?,
+            Step::Finished { .. } => self.finish(kiosk)?,
         }
         Ok(Flow::Go)
     }

@@ -10,6 +10,7 @@ use crate::store::attempts::StartError;
 use crate::store::{Store, StoreError, StoreSink};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Called once the attempt is submitted: issues the credential if earned.
 pub type OnFinish<'f> = dyn FnMut(&Exam, &Session<StoreSink>, &crate::scoring::Outcome) -> anyhow::Result<Option<PathBuf>>
@@ -53,6 +54,37 @@ pub struct Opened {
     pub resumed: bool,
     /// The journal file.
     pub journal: PathBuf,
+    /// When the bank changed after the attempt started: the version it
+    /// was given, on which it goes on (`None`: the bank at hand).
+    pub earlier: Option<Earlier>,
+}
+
+/// The version of the bank an attempt was given, when the bank has changed
+/// since it started: the learner finishes the paper they were given, scored
+/// as it was.
+#[derive(Debug, Clone)]
+pub struct Earlier {
+    /// That version, as the store kept it.
+    pub exam: Arc<Exam>,
+    /// How many of the attempt's questions read otherwise in the bank at
+    /// hand, or are gone from it.
+    pub changed: usize,
+}
+
+impl Earlier {
+    /// Compares the paper of `attempt`, drawn from `exam` (the version it
+    /// was given), with the bank `now`.
+    fn of(exam: Arc<Exam>, attempt: &crate::attempt::Attempt, now: &Exam) -> Self {
+        let changed = attempt
+            .paper()
+            .iter()
+            .filter(|item| {
+                let given = &exam.questions[item.question];
+                !now.questions.iter().any(|q| q == given)
+            })
+            .count();
+        Self { exam, changed }
+    }
 }
 
 /// A handed-in attempt, as the store keeps it.
@@ -130,9 +162,10 @@ impl Launch {
         let Some(mut opened) = self.find_unconfirmed(exam, learner)? else {
             return Ok(None);
         };
+        let runs_on = opened.earlier.as_ref().map_or(exam, |e| &*e.exam);
         opened
             .session
-            .mark_resumed(exam, 0, now)
+            .mark_resumed(runs_on, 0, now)
             .map_err(|source| LaunchError::Io {
                 path: opened.journal.clone(),
                 source,
@@ -181,15 +214,25 @@ impl Launch {
             path: place.clone(),
             source,
         })?;
-        let sink = self.store.sink(&open.attempt_id, exam);
-        let session = Session::reopen(exam, &read, sink).map_err(|source| LaunchError::Resume {
-            path: place.clone(),
-            source,
-        })?;
+        // A bank changed since the attempt started (a typo fixed): the
+        // attempt goes on with the version it was given.
+        let earlier = match read.header() {
+            Some(h) => self.store.version_of(exam, &h.bank_hash)?,
+            None => None,
+        };
+        let runs_on = earlier.as_deref().unwrap_or(exam);
+        let sink = self.store.sink(&open.attempt_id, runs_on);
+        let session =
+            Session::reopen(runs_on, &read, sink).map_err(|source| LaunchError::Resume {
+                path: place.clone(),
+                source,
+            })?;
+        let earlier = earlier.map(|e| Earlier::of(e, session.attempt(), exam));
         Ok(Some(Opened {
             session,
             resumed: true,
             journal: place,
+            earlier,
         }))
     }
 
@@ -353,6 +396,7 @@ impl Launch {
         Ok(Opened {
             session,
             resumed: false,
+            earlier: None,
             journal: place,
         })
     }

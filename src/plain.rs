@@ -171,6 +171,17 @@ impl<'a, S: Sink> Plain<'a, S> {
         self.stage = Stage::Instructions { learner, resumed };
     }
 
+    /// The unfinished attempt goes on with `exam`, the version of the bank
+    /// it was given (the bank changed since it started): says so (`lines`,
+    /// from [`crate::present::bank_changed_lines`]). Before [`Plain::found`].
+    pub fn runs_on(&mut self, exam: &'a Exam, lines: &[String]) {
+        self.exam = exam;
+        self.out.push('\n');
+        for line in lines {
+            self.say(line);
+        }
+    }
+
     /// After [`Effect::Identify`], when no attempt may start: says why (the
     /// lines of [`crate::present::refusal_lines`]) and ends the dialogue.
     pub fn refused(&mut self, lines: &[String]) -> Effect {
@@ -873,6 +884,10 @@ pub fn run<W: Write>(
         on_finish,
         demo_issuer,
     } = ctx;
+    // The version of the bank an unfinished attempt was given, when the
+    // bank changed since it started: the rest of the dialogue runs on it.
+    let kept = std::cell::OnceCell::new();
+    let mut exam = exam;
     let (mut plain, mut effect) = Plain::new(exam, strings, learner, demo_issuer);
     plain.set_extra_time(launch.options.extra_time_percent);
     loop {
@@ -895,6 +910,13 @@ pub fn run<W: Write>(
                         strings,
                     ))),
                     None => {
+                        if let Some(e) = resumed.as_ref().and_then(|o| o.earlier.as_ref()) {
+                            let lines = crate::present::bank_changed_lines(
+                                &e.exam, exam, e.changed, strings,
+                            );
+                            exam = kept.get_or_init(|| e.exam.clone());
+                            plain.runs_on(exam, &lines);
+                        }
                         plain.found(learner, resumed.map(|o| o.session), now);
                         None
                     }

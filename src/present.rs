@@ -10,6 +10,34 @@ use crate::attempt::Response;
 use crate::bank::{Kind, NumericAnswer, Question};
 use strings::Strings;
 
+/// What the resume screen says when the bank changed after the attempt
+/// started: what changed, and that the learner finishes the paper they
+/// were given.
+pub fn bank_changed_lines(
+    given: &crate::bank::Exam,
+    now: &crate::bank::Exam,
+    changed: usize,
+    s: &Strings,
+) -> Vec<String> {
+    let mut what = Vec::new();
+    if given.meta.version != now.meta.version {
+        what.push(format!(
+            "{} {} → {}",
+            s.bank_changed_version, given.meta.version, now.meta.version
+        ));
+    }
+    what.push(strings::counted(
+        changed,
+        s.bank_changed_questions_one,
+        s.bank_changed_questions,
+        s,
+    ));
+    vec![
+        format!("{} ({}).", s.bank_changed, what.join(" · ")),
+        s.bank_changed_keep.to_owned(),
+    ]
+}
+
 /// A prompt on one line (its lines joined by a space), for a list that a
 /// screen reader reads in one go.
 pub fn prompt_one_line(prompt: &str) -> String {

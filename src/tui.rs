@@ -118,15 +118,16 @@ impl ExamScreen<'_, '_> {
                 self.app.started(opened.session);
             }
             Effect::Finished => {
+                // On the version of the bank the attempt ran on.
                 if let (Some(session), Some(result)) = (self.app.session(), self.app.result())
-                    && let Some(path) = (self.on_finish)(exam, session, result)?
+                    && let Some(path) = (self.on_finish)(self.app.exam(), session, result)?
                 {
                     self.app.credential_written(path);
                 }
                 // A failed attempt: say whether, and when, another may start.
                 if let (Some(session), Some(result)) = (self.app.session(), self.app.result())
                     && let Some(line) = self.launch.retake_line(
-                        exam,
+                        self.app.exam(),
                         session.attempt(),
                         result,
                         self.app.strings(),
@@ -208,6 +209,9 @@ fn identify(
         None => launch.refusal(exam, &learner, now)?,
         Some(_) => None,
     };
+    if let Some(e) = resumed.as_ref().and_then(|o| o.earlier.as_ref()) {
+        app.runs_on(e.exam.clone(), e.changed);
+    }
     app.identified(learner, resumed.map(|o| o.session));
     if let Some((why, last)) = refused {
         let lines = crate::present::refusal_lines(

@@ -532,7 +532,7 @@ fn an_interrupted_attempt_is_offered_to_the_proctor_only() {
         identity_verified: true,
     };
     let session = Session::start(&exam, 3, learner(), t(0), options, Vec::new()).unwrap();
-    assert_eq!(k.resumed(0, session), Step::Cleared);
+    assert_eq!(k.resumed(0, session, None), Step::Cleared);
     assert_eq!(screen(&k), Some(Screen::Instructions));
     let seat = k.seat().unwrap();
     assert!(seat.identity_verified && seat.app.resumed());

@@ -228,6 +228,16 @@ pub struct Read {
     pub torn_bytes: usize,
 }
 
+impl Read {
+    /// The attempt's header: its first record, when that is a start.
+    pub fn header(&self) -> Option<&Header> {
+        match self.records.first().map(|r| &r.entry) {
+            Some(Entry::Start(h)) => Some(h),
+            _ => None,
+        }
+    }
+}
+
 /// Why a journal cannot be trusted. Never "repaired" silently.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JournalError {

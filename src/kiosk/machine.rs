@@ -577,7 +577,6 @@ impl<'a, S: Sink> Kiosk<'a, S> {
     ) -> std::io::Result<()> {
         let require = self.settings.require_identity_check;
         let now = self.now;
-        let offers = self.offers.clone();
         let Some(seat) = self.seat_mut() else {
             return Ok(());
         };
@@ -601,8 +600,8 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             return Ok(());
         }
         let mut resumed = resumed;
-        if let (Some(session), Some(offer)) = (resumed.as_mut(), offers.get(seat.exam)) {
-            session.mark_resumed(offer.exam, 0, now)?;
+        if let Some(session) = resumed.as_mut() {
+            session.mark_resumed(seat.app.exam(), 0, now)?;
         }
         seat.app.identified(learner.clone(), resumed);
         if let Some(s) = seat.app.session() {
@@ -612,6 +611,15 @@ impl<'a, S: Sink> Kiosk<'a, S> {
             self.forget_interrupted(&learner);
         }
         Ok(())
+    }
+
+    /// The seated learner's attempt goes on with `earlier`, the version of
+    /// the bank it was given (see [`App::runs_on`]). Before
+    /// [`Kiosk::identified`] or [`Kiosk::resumed`]'s attempt is attached.
+    pub fn runs_on(&mut self, earlier: std::sync::Arc<crate::bank::Exam>, changed: usize) {
+        if let Some(seat) = self.seat_mut() {
+            seat.app.runs_on(earlier, changed);
+        }
     }
 
     /// No attempt may start for the seated learner: their instructions
@@ -649,12 +657,20 @@ impl<'a, S: Sink> Kiosk<'a, S> {
     }
 
     /// After [`Step::Resume`]: the interrupted attempt, reopened.
-    pub fn resumed(&mut self, exam: usize, session: Session<S>) -> Step {
+    pub fn resumed(
+        &mut self,
+        exam: usize,
+        session: Session<S>,
+        earlier: Option<(std::sync::Arc<crate::bank::Exam>, usize)>,
+    ) -> Step {
         let Some(offer) = self.offers.get(exam).copied() else {
             return Step::None;
         };
         let header = session.attempt().header().clone();
         let mut app = self.new_app(offer, self.now);
+        if let Some((version, changed)) = earlier {
+            app.runs_on(version, changed);
+        }
         app.identified(header.learner.clone(), Some(session));
         self.stage = Stage::Seat(Box::new(Seat {
             exam,

@@ -104,6 +104,16 @@ pub struct Strings {
     pub saved: &'static str,
     pub not_saved: &'static str,
     pub not_a_number: &'static str,
+    /// The bank changed after the attempt started (the resume screen).
+    pub bank_changed: &'static str,
+    /// Before the versions, in [`Strings::bank_changed`]'s parentheses.
+    pub bank_changed_version: &'static str,
+    /// After a count of 1 (and 0 where zero is singular).
+    pub bank_changed_questions_one: &'static str,
+    /// After any other count.
+    pub bank_changed_questions: &'static str,
+    /// What happens to the attempt when the bank changed.
+    pub bank_changed_keep: &'static str,
     /// A key refused in a numeric answer.
     pub number_keys_only: &'static str,
     /// Asking for a question number (`g`, F4), before `(1–n)`.
@@ -348,6 +358,11 @@ static EN: Strings = Strings {
     not_saved: "not saved yet: Enter saves",
     not_a_number: "That is not a number.",
     number_keys_only: "Only a number goes here: digits, a sign, a decimal point or comma.",
+    bank_changed: "This exam's file was changed after your attempt started",
+    bank_changed_version: "version",
+    bank_changed_questions_one: "question of your paper changed",
+    bank_changed_questions: "questions of your paper changed",
+    bank_changed_keep: "You finish the paper you were given, and it is scored as it was.",
     jump_prompt: "Go to question",
     jump_keys: "Enter go · Esc stay",
     no_such_question: "No question has that number.",
@@ -579,6 +594,11 @@ static FR: Strings = Strings {
     not_saved: "pas encore enregistrée\u{202f}: Entrée enregistre",
     not_a_number: "Ce n’est pas un nombre.",
     number_keys_only: "Seul un nombre va ici\u{202f}: chiffres, signe, virgule ou point décimal.",
+    bank_changed: "Le fichier de cet examen a été modifié après le début de votre tentative",
+    bank_changed_version: "version",
+    bank_changed_questions_one: "question de votre copie modifiée",
+    bank_changed_questions: "questions de votre copie modifiées",
+    bank_changed_keep: "Vous terminez la copie qui vous a été donnée, notée telle qu’elle était.",
     jump_prompt: "Aller à la question",
     jump_keys: "Entrée aller · Échap rester",
     no_such_question: "Aucune question ne porte ce numéro.",

@@ -200,6 +200,24 @@ impl Db {
         journal_of(self.engine(), attempt_id).map_err(fail)
     }
 
+    /// The content the store keeps of the bank `bank_hash` (its canonical
+    /// JSON), when it keeps one.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn bank_content(&mut self, bank_hash: &str) -> Result<Option<String>, StoreError> {
+        let fail = self.fail();
+        let rows = self
+            .engine()
+            .rows(
+                "SELECT content FROM banks WHERE bank_hash = ?1",
+                params![bank_hash],
+                |r| r.text(0),
+            )
+            .map_err(fail)?;
+        Ok(rows.into_iter().next().filter(|c| !c.is_empty()))
+    }
+
     /// The learner's attempts at the exam, oldest first.
     ///
     /// # Errors

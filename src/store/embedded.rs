@@ -166,9 +166,44 @@ impl Store {
         let Ok(read) = journal::read(&bytes) else {
             return Ok(None);
         };
+        // Drawn from a version of the bank that has changed since: replayed
+        // on that version, which the store keeps.
+        let earlier = match read.header() {
+            Some(h) => self.version_of(exam, &h.bank_hash)?,
+            None => None,
+        };
+        let exam = earlier.as_deref().unwrap_or(exam);
         Ok(crate::attempt::replay(exam, &read)
             .ok()
             .map(|attempt| (attempt, journal::hex(&read.head))))
+    }
+
+    /// The version of `exam` that an attempt drawn from the bank
+    /// `bank_hash` was given, when it is not `exam` itself: the bank's
+    /// content as the store kept it when the attempt started. `None` when
+    /// it is `exam`, or when the store keeps no other version (an attempt
+    /// imported from a journal file): such an attempt runs on `exam`, or is
+    /// refused when it does not fit.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn version_of(
+        &self,
+        exam: &Exam,
+        bank_hash: &str,
+    ) -> Result<Option<Arc<Exam>>, StoreError> {
+        if crate::attempt::bank_hash(exam) == bank_hash {
+            return Ok(None);
+        }
+        let Some(content) = self.with(|db| db.bank_content(bank_hash))? else {
+            return Ok(None);
+        };
+        // Kept by brevet itself; anything else (a newer brevet's model, a
+        // row edited by hand) is no version to trust.
+        Ok(serde_json::from_str::<Exam>(&content)
+            .ok()
+            .filter(|kept| crate::attempt::bank_hash(kept) == bank_hash)
+            .map(Arc::new))
     }
 
     /// Imports every journal file of `data` not imported yet, oldest

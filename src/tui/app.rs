@@ -117,6 +117,11 @@ pub struct App<'a, S> {
     /// How far the page (instructions, result) scrolls at the last size
     /// drawn (the view measures it).
     page_max_scroll: std::cell::Cell<u16>,
+    /// The version of the bank the attempt was given, when the bank has
+    /// changed since it started; else the attempt runs on `exam`.
+    earlier: Option<std::sync::Arc<Exam>>,
+    /// What the resume screen says of that change.
+    changed: Vec<String>,
     /// The question number being typed after `g` or F4, when open.
     jump: Option<TextInput>,
     /// Lines scrolled away from where the highlighted choice is in view.
@@ -168,6 +173,8 @@ impl<'a, S: Sink> App<'a, S> {
             review_cursor: 0,
             scroll: 0,
             page_max_scroll: std::cell::Cell::new(u16::MAX),
+            earlier: None,
+            changed: Vec::new(),
             jump: None,
             nudge: 0,
             nudge_range: std::cell::Cell::new((500, 500)),
@@ -184,9 +191,25 @@ impl<'a, S: Sink> App<'a, S> {
         }
     }
 
-    /// The exam.
-    pub fn exam(&self) -> &'a Exam {
-        self.exam
+    /// The exam, in the version the attempt runs on.
+    pub fn exam(&self) -> &Exam {
+        self.earlier.as_deref().unwrap_or(self.exam)
+    }
+
+    /// The attempt goes on with `earlier`, the version of the bank it was
+    /// given (the bank changed since it started; `changed` of its questions
+    /// read otherwise now): the resume screen says so.
+    pub fn runs_on(&mut self, earlier: std::sync::Arc<Exam>, changed: usize) {
+        self.changed =
+            crate::present::bank_changed_lines(&earlier, self.exam, changed, self.strings);
+        self.review = earlier.rules.review;
+        self.earlier = Some(earlier);
+    }
+
+    /// What the resume screen says of a bank changed since the attempt
+    /// started (empty when it did not change).
+    pub fn changed(&self) -> &[String] {
+        &self.changed
     }
 
     /// Interface text.
@@ -410,10 +433,10 @@ impl<'a, S: Sink> App<'a, S> {
         self.current_is_typed()
     }
 
-    fn current_kind(&self) -> Option<&'a Kind> {
+    fn current_kind(&self) -> Option<&Kind> {
         let s = self.session.as_ref()?;
         let item = s.attempt().paper().get(s.attempt().current())?;
-        Some(&self.exam.questions[item.question].kind)
+        Some(&self.exam().questions[item.question].kind)
     }
 
     fn current_is_typed(&self) -> bool {
@@ -459,11 +482,12 @@ impl<'a, S: Sink> App<'a, S> {
 
     /// Applies a command to the engine and turns its outcome into screen state.
     fn command(&mut self, command: &Command) -> std::io::Result<Effect> {
+        let exam = self.earlier.as_deref().unwrap_or(self.exam);
         let Some(session) = self.session.as_mut() else {
             return Ok(Effect::None);
         };
         let before = session.attempt().current();
-        let outcome = session.apply(self.exam, command, self.now)?;
+        let outcome = session.apply(exam, command, self.now)?;
         Ok(match outcome {
             Outcome::Refused(r) => {
                 self.notice = Some(Notice::Refused(r));
@@ -491,7 +515,7 @@ impl<'a, S: Sink> App<'a, S> {
         let Some(session) = self.session.as_ref() else {
             return Effect::None;
         };
-        self.result = Some(scoring::score(self.exam, session.attempt()));
+        self.result = Some(scoring::score(self.exam(), session.attempt()));
         self.screen = Screen::Result;
         self.help = false;
         self.quitting = false;
@@ -666,7 +690,7 @@ impl<'a, S: Sink> App<'a, S> {
             return Ok(Effect::None);
         }
         let chars = text.chars().count();
-        let allowed = self.exam.rules.paste == Paste::Allow
+        let allowed = self.exam().rules.paste == Paste::Allow
             && self.screen == Screen::Question
             && self.current_is_typed();
         if allowed {

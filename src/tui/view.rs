@@ -206,6 +206,13 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
         )),
         Line::raw(""),
     ];
+    // The bank changed since the attempt started: said first.
+    for line in app.changed() {
+        lines.push(Line::styled(line.clone(), theme.warn()));
+    }
+    if !app.changed().is_empty() {
+        lines.push(Line::raw(""));
+    }
     if !app.refused().is_empty() {
         for line in app.refused() {
             lines.push(Line::styled(line.clone(), theme.warn()));

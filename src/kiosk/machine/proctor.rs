@@ -201,20 +201,16 @@ impl<S: Sink> Kiosk<'_, S> {
                     self.log
                         .push(event(Kind::IdentityConfirmed, Some(&learner)));
                 }
+                let now = self.now;
                 let Some(seat) = self.seat_mut() else {
                     return Ok(Step::None);
                 };
                 let mut pending = seat.pending.take();
-                let exam_index = seat.exam;
-                // Confirmed: only now does the attempt go on.
-                if let (Some(session), Some(offer)) =
-                    (pending.as_mut(), self.offers.get(exam_index))
-                {
-                    session.mark_resumed(offer.exam, 0, self.now)?;
+                // Confirmed: only now does the attempt go on (on the
+                // version of the bank it was given).
+                if let Some(session) = pending.as_mut() {
+                    session.mark_resumed(seat.app.exam(), 0, now)?;
                 }
-                let Some(seat) = self.seat_mut() else {
-                    return Ok(Step::None);
-                };
                 let exam = pending
                     .as_ref()
                     .map(|s| s.attempt().header().exam_id.clone());
