@@ -231,6 +231,40 @@ impl<'a, S: Sink> Plain<'a, S> {
         Effect::Done(Ended::Quit)
     }
 
+    /// Whether the attempt is in progress and its time is up at `now`: the
+    /// edge then takes what the learner typed on a line not yet sent (see
+    /// [`Plain::time_up`]).
+    pub fn is_time_up(&self, now: DateTime<Utc>) -> bool {
+        match &self.stage {
+            Stage::Exam { session, .. } => {
+                !session.attempt().is_finished() && now >= session.attempt().deadline()
+            }
+            _ => false,
+        }
+    }
+
+    /// Time is up with `unsent` typed on the answer line but not sent
+    /// (Enter not pressed): it is recorded as the current question's
+    /// answer as it stood at the deadline, when it reads as one (a command
+    /// is not carried out), then the attempt is handed in, as a paper is
+    /// collected with what is written on it.
+    ///
+    /// # Errors
+    /// The journal could not be written (what was recorded before stays).
+    pub fn time_up(&mut self, unsent: &str, now: DateTime<Utc>) -> std::io::Result<Option<Effect>> {
+        let exam = self.exam;
+        if let Stage::Exam { session, .. } = &mut self.stage
+            && !session.attempt().is_finished()
+            && !unsent.trim().starts_with(':')
+            && let Some(response) = parse(exam, session, unsent.trim())
+        {
+            let item = session.attempt().current();
+            let at = session.attempt().deadline() - chrono::TimeDelta::microseconds(1);
+            session.apply(exam, &Command::Answer { item, response }, at)?;
+        }
+        self.tick(now)
+    }
+
     /// The clock moved: warnings at the marks, submission at the deadline.
     ///
     /// # Errors
@@ -373,6 +407,23 @@ impl<'a, S: Sink> Plain<'a, S> {
         }
         self.ask(s.plain_prompt);
         None
+    }
+
+    /// How long to wait for a line at `now`: a second, or less when the
+    /// deadline comes sooner.
+    pub fn wait(&self, now: DateTime<Utc>) -> Duration {
+        let second = Duration::from_secs(1);
+        match &self.stage {
+            Stage::Exam { session, .. } if !session.attempt().is_finished() => {
+                let left = session.attempt().remaining(now);
+                if left.is_zero() {
+                    Duration::from_millis(1)
+                } else {
+                    left.min(second)
+                }
+            }
+            _ => second,
+        }
     }
 
     /// Scores the submitted attempt and prints the result.
@@ -872,10 +923,11 @@ pub struct Context<'a, 'f> {
 /// Output, the data folder or the journal failed; answers recorded so far are on disk.
 pub fn run<W: Write>(
     ctx: Context<'_, '_>,
-    lines: Receiver<String>,
+    input: Input,
     mut out: W,
     clock: &mut dyn FnMut() -> DateTime<Utc>,
 ) -> anyhow::Result<Ended> {
+    let Input { lines, mut unsent } = input;
     let Context {
         exam,
         launch,
@@ -942,36 +994,117 @@ pub fn run<W: Write>(
                 Some(plain.issued(credential))
             }
             Some(Effect::Done(ended)) => return Ok(ended),
-            // Wait for a line, checking the clock every second.
-            None => match lines.recv_timeout(Duration::from_secs(1)) {
+            // Wait for a line, checking the clock every second and at the
+            // deadline, where what is typed but not sent is taken.
+            None => match lines.recv_timeout(plain.wait(clock())) {
                 Ok(line) => plain.line(&line, clock())?,
-                Err(RecvTimeoutError::Timeout) => plain.tick(clock())?,
+                Err(RecvTimeoutError::Timeout) => {
+                    let now = clock();
+                    if plain.is_time_up(now) {
+                        let typed = unsent();
+                        plain.time_up(typed.as_deref().unwrap_or(""), now)?
+                    } else {
+                        plain.tick(now)?
+                    }
+                }
                 Err(RecvTimeoutError::Disconnected) => Some(plain.end_of_input()),
             },
         };
     }
 }
 
-/// Starts a thread that reads stdin lines into a channel (closed at EOF).
-pub fn stdin_lines() -> Receiver<String> {
+/// What the dialogue reads: the lines the learner sends, and what they
+/// typed on a line not sent yet, asked for once when time is up.
+pub struct Input {
+    /// Lines as sent (Enter), without their end; closed at the end of input.
+    pub lines: Receiver<String>,
+    /// What is typed on the current line, not sent.
+    pub unsent: Box<dyn FnMut() -> Option<String> + Send>,
+}
+
+impl Input {
+    /// Lines from a channel, and nothing ever typed beyond them (tests,
+    /// and input that is not a terminal's).
+    pub fn lines(lines: Receiver<String>) -> Self {
+        Self {
+            lines,
+            unsent: Box::new(|| None),
+        }
+    }
+}
+
+/// Starts a thread that reads stdin into lines on a channel (closed at
+/// EOF), keeping a line's bytes until its end arrives. A terminal holds a
+/// line being typed until Enter; when time is up, [`Input::unsent`] asks
+/// the terminal to hand it over (line editing off for a moment), and
+/// takes it.
+pub fn stdin_input() -> Input {
+    use std::io::Read;
     let (tx, rx) = std::sync::mpsc::channel();
+    let pending: std::sync::Arc<std::sync::Mutex<Vec<u8>>> = std::sync::Arc::default();
+    let buffer = std::sync::Arc::clone(&pending);
     std::thread::spawn(move || {
-        let stdin = std::io::stdin();
-        let mut line = String::new();
+        let mut stdin = std::io::stdin().lock();
+        let mut chunk = [0u8; 4096];
         loop {
-            line.clear();
-            match std::io::BufRead::read_line(&mut stdin.lock(), &mut line) {
+            let n = match stdin.read(&mut chunk) {
                 Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    if tx
-                        .send(line.trim_end_matches(['\n', '\r']).to_string())
-                        .is_err()
-                    {
-                        break;
-                    }
+                Ok(n) => n,
+            };
+            let mut lines = Vec::new();
+            {
+                let mut pending = buffer
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                pending.extend_from_slice(&chunk[..n]);
+                while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+                    let line: Vec<u8> = pending.drain(..=end).collect();
+                    let text = String::from_utf8_lossy(&line);
+                    lines.push(text.trim_end_matches(['\n', '\r']).to_owned());
+                }
+            }
+            for line in lines {
+                if tx.send(line).is_err() {
+                    return;
                 }
             }
         }
     });
-    rx
+    Input {
+        lines: rx,
+        unsent: Box::new(move || take_unsent_line(&pending)),
+    }
+}
+/// What is typed on the terminal's current line and not sent, from the
+/// reading thread's `pending` bytes. A terminal keeps a line being typed
+/// to itself until Enter; with line editing (`ICANON`) off for a moment it
+/// hands the line to the thread blocked reading it. Restored at once. When
+/// stdin is not a terminal, what `pending` holds is all there is.
+fn take_unsent_line(pending: &std::sync::Mutex<Vec<u8>>) -> Option<String> {
+    use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex};
+    let lock = || {
+        pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let stdin = std::io::stdin();
+    if let Ok(saved) = termios::tcgetattr(&stdin) {
+        let mut handing = saved.clone();
+        handing.local_modes.remove(LocalModes::ICANON);
+        handing.special_codes[SpecialCodeIndex::VMIN] = 1;
+        handing.special_codes[SpecialCodeIndex::VTIME] = 0;
+        if termios::tcsetattr(&stdin, OptionalActions::Now, &handing).is_ok() {
+            let until = std::time::Instant::now() + Duration::from_millis(200);
+            while std::time::Instant::now() < until && lock().is_empty() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            // Best effort: the terminal was in this state a moment ago.
+            let _ = termios::tcsetattr(&stdin, OptionalActions::Now, &saved);
+        }
+    }
+    let bytes = std::mem::take(&mut *lock());
+    let text = String::from_utf8_lossy(&bytes)
+        .trim_end_matches(['\r', '\n'])
+        .to_owned();
+    (!text.trim().is_empty()).then_some(text)
 }

@@ -136,6 +136,37 @@ fn the_clock_warns_then_hands_in_at_the_deadline() {
     );
 }
 
+/// Time is up with an answer typed and not sent: it is recorded as it
+/// stood at the deadline, then the attempt is handed in with it. A command
+/// typed and not sent is not carried out.
+#[test]
+fn time_up_keeps_what_is_typed_and_not_sent() {
+    let exam = demo();
+    let mut plain = to_first_question(&exam);
+    for (i, answer) in ["1", "1", "3", "2 3"].iter().enumerate() {
+        say(&mut plain, answer, t(10 + i as i64));
+    }
+    assert!(!plain.is_time_up(t(2 + 299)));
+    assert!(plain.is_time_up(t(2 + 300)));
+    assert_eq!(
+        plain.time_up("expiry", t(2 + 300)).unwrap(),
+        Some(Effect::Finished)
+    );
+    let out = plain.take_output();
+    assert!(
+        out.contains("Time is up: your answers were submitted."),
+        "{out}"
+    );
+    assert!(out.contains("Your answer: expiry"), "{out}");
+    assert!(!plain.is_time_up(t(2 + 301)), "handed in");
+    // A command is not an answer.
+    let mut plain = to_first_question(&exam);
+    plain.time_up(":clear", t(2 + 300)).unwrap();
+    let out = plain.take_output();
+    assert!(!out.contains("Your answer: :clear"), "{out}");
+    assert!(!plain.result().unwrap().items[0].is_right());
+}
+
 #[test]
 fn the_end_of_input_or_quit_leaves_the_answers_saved() {
     let exam = demo();

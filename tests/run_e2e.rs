@@ -715,3 +715,39 @@ fn an_attempt_open_when_its_bank_changed_goes_on_with_the_paper_it_was_given() {
     let again = run("");
     assert!(!again.contains("was changed after"), "{again}");
 }
+
+/// In the plain mode at a real terminal, an answer typed but not sent when
+/// time runs out is handed in with the paper (the terminal holds the line
+/// until Enter: brevet asks for it at the deadline).
+#[test]
+fn plain_mode_time_up_keeps_the_line_being_typed() {
+    let data = tempfile::tempdir().unwrap();
+    let bank = data.path().join("short.toml");
+    std::fs::write(
+        &bank,
+        "[exam]\nid = \"short\"\nversion = \"1\"\ntitle = \"Short\"\nlanguage = \"en\"\n\
+         description = \"d\"\nlearning_outcomes = [\"o\"]\nworkload_hours = 1\n\
+         [rules]\ntime_limit = \"3s\"\nmastery_threshold = 50\nwarnings = []\n\
+         [[sections]]\nid = \"s\"\ntitle = \"S\"\ndraw = 1\n\
+         [[questions]]\nid = \"q\"\nsection = \"s\"\nkind = \"text\"\n\
+         prompt = \"Type expiry.\"\naccepted = [\"expiry\"]\n",
+    )
+    .unwrap();
+    let mut cmd = Command::new(cargo_bin("brevet"));
+    cmd.args(["run", bank.to_str().unwrap(), "--plain", "--lang", "en"])
+        .args(["--learner", "Ada Lovelace", "--data"])
+        .arg(data.path())
+        .arg("--out")
+        .arg(data.path());
+    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+    p.exp_string("Press Enter to start the clock.").unwrap();
+    key(&mut p, "\n");
+    p.exp_string("Answer> ").unwrap();
+    // Typed, never sent.
+    key(&mut p, "expiry");
+    p.exp_string("Time is up: your answers were submitted.")
+        .unwrap();
+    p.exp_string("== Result: PASSED ==").unwrap();
+    p.exp_string("Your answer: expiry").unwrap();
+    p.exp_eof().unwrap();
+}

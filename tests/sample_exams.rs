@@ -167,3 +167,64 @@ fn the_documented_example_is_clean_and_complete() {
     }
     assert!(text.contains("# ects = "));
 }
+
+/// Every text a learner reads in `exam`: titles, outcomes, prompts,
+/// choices, explanations.
+fn shown_texts(exam: &bank::Exam) -> Vec<String> {
+    let m = &exam.meta;
+    let mut texts = vec![
+        m.title.clone(),
+        m.skill_block.clone(),
+        m.description.clone(),
+    ];
+    texts.extend(m.learning_outcomes.iter().cloned());
+    texts.extend(exam.sections.iter().map(|s| s.title.clone()));
+    for q in &exam.questions {
+        texts.push(q.prompt.clone());
+        texts.extend(q.explanation.iter().cloned());
+        if let bank::Kind::Single { choices } | bank::Kind::Multiple { choices } = &q.kind {
+            texts.extend(choices.iter().map(|c| c.text.clone()));
+        }
+    }
+    texts
+}
+
+/// The French banks are typeset as French: a narrow no-break space before
+/// `; : ! ?` and inside « », so that no line starts with `»` or `?`, and
+/// curly apostrophes. The English ones have no such spaces.
+#[test]
+fn the_shipped_banks_are_typeset_in_their_language() {
+    let mut files = Vec::new();
+    banks_under(&root().join("exams"), &mut files);
+    for file in files {
+        let exam = assert_clean(&file.display().to_string(), &std::fs::read(&file).unwrap());
+        let french = exam.meta.language.starts_with("fr");
+        for text in shown_texts(&exam) {
+            let chars: Vec<char> = text.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                let before = i.checked_sub(1).map(|j| chars[j]);
+                let after = chars.get(i + 1).copied();
+                let at = || format!("{}: {c:?} in {text:?}", file.display());
+                if french && matches!(c, ';' | ':' | '!' | '?' | '»') {
+                    // Inside a token (`https://`, `10:30`, `Été2025!…`,
+                    // a password ending in `2025!`), it stays as it is.
+                    let glued = before.is_some_and(|b| !b.is_whitespace())
+                        && (after.is_some_and(|a| !a.is_whitespace())
+                            || before.is_some_and(|b| b.is_ascii_digit()));
+                    assert!(glued || before == Some('\u{202f}'), "{}", at());
+                }
+                if french && c == '«' {
+                    assert_eq!(after, Some('\u{202f}'), "{}", at());
+                }
+                if french && c == '\'' {
+                    let letters = before.is_some_and(char::is_alphabetic)
+                        && after.is_some_and(char::is_alphabetic);
+                    assert!(!letters, "a straight apostrophe: {}", at());
+                }
+                if !french {
+                    assert_ne!(c, '\u{202f}', "{}", at());
+                }
+            }
+        }
+    }
+}

@@ -228,7 +228,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 on_finish: &mut on_finish,
                 demo_issuer,
             },
-            crate::plain::stdin_lines(),
+            crate::plain::stdin_input(),
             std::io::stdout().lock(),
             &mut chrono::Utc::now,
         )?;
