@@ -75,14 +75,29 @@ pub enum Navigation {
     Sequential,
 }
 
-/// What the result screen shows once the attempt is over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What a learner sees of their handed-in attempt, each level adding to
+/// the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Review {
     /// Score and per-section bars only.
     ScoreOnly,
-    /// Also each question with the learner's answer, the right one and the explanation.
+    /// Also each question, the learner's answer, and whether it was right.
+    Marks,
+    /// Also the right answer where theirs was wrong.
+    Answers,
+    /// Also each question's explanation.
     Full,
+}
+
+impl Review {
+    /// The words a bank or a kiosk file uses, with their level.
+    pub const NAMES: [(&'static str, Review); 4] = [
+        ("full", Review::Full),
+        ("answers", Review::Answers),
+        ("marks", Review::Marks),
+        ("score-only", Review::ScoreOnly),
+    ];
 }
 
 /// How multiple-response questions earn points.
@@ -122,14 +137,27 @@ pub struct Rules {
     pub max_attempts: Option<u32>,
     /// Time a learner waits between two attempts.
     pub attempt_delay: Duration,
-    /// What the result screen reveals.
+    /// What the result screen reveals right after the hand-in.
     pub review: Review,
+    /// What the learner sees of their last attempt when it is shown again
+    /// later (on coming back when no attempt may start); `None`: as right
+    /// after. (Left out of the model's JSON when `None`, so that banks
+    /// without it keep their hash.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_later: Option<Review>,
     /// How multiple-response questions score.
     pub scoring: Scoring,
     /// What pasting into a text answer does.
     pub paste: Paste,
     /// Time-left marks at which the learner is warned, largest first.
     pub warnings: Vec<Duration>,
+}
+
+impl Rules {
+    /// What the learner sees of a handed-in attempt shown again later.
+    pub fn later_review(&self) -> Review {
+        self.review_later.unwrap_or(self.review)
+    }
 }
 
 /// A section: a sub-competence with its pool, its draw and an optional minimum.

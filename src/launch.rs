@@ -90,12 +90,39 @@ impl Earlier {
 /// A handed-in attempt, as the store keeps it.
 #[derive(Debug)]
 pub struct Finished {
+    /// The version of the bank it was given, when the bank changed since
+    /// (`None`: the bank at hand).
+    pub given: Option<Arc<Exam>>,
     /// The attempt, replayed from its journal.
     pub attempt: crate::attempt::Attempt,
     /// Its score.
     pub result: crate::scoring::Outcome,
     /// Where its credential was written, if one was.
     pub credential: Option<PathBuf>,
+}
+
+/// Why no attempt may start, with the last handed-in attempt's result, its
+/// credential and, as its bank's `review_later` allows, its review: the
+/// lines every front end shows (`exam`: the bank at hand).
+pub fn refusal_text(
+    why: &Closed,
+    last: Option<&Finished>,
+    exam: &Exam,
+    s: &crate::present::strings::Strings,
+) -> Vec<String> {
+    let mut lines = crate::present::refusal_lines(
+        why,
+        last.map(|f| &f.result),
+        last.and_then(|f| f.credential.as_deref()),
+        s,
+    );
+    if let Some(f) = last {
+        let given = f.given.as_deref().unwrap_or(exam);
+        lines.extend(crate::present::later_review_lines(
+            given, &f.attempt, &f.result, s,
+        ));
+    }
+    lines
 }
 
 /// Why an attempt could not be opened.
@@ -261,6 +288,7 @@ impl Launch {
                 return Ok(Some((
                     Closed::HandedIn,
                     Some(Finished {
+                        given: None,
                         attempt: last.attempt,
                         result: last.result,
                         credential: Some(last.path),
@@ -281,10 +309,14 @@ impl Launch {
             Some(row) => {
                 let credential = self.store.with(|db| db.credential_file(&row.attempt_id))?;
                 self.store
-                    .replay(&row.attempt_id, exam)?
-                    .map(|(attempt, _)| Finished {
-                        result: crate::scoring::score(exam, &attempt),
-                        attempt,
+                    .replay_as_given(&row.attempt_id, exam)?
+                    .map(|r| Finished {
+                        result: crate::scoring::score(
+                            r.given.as_deref().unwrap_or(exam),
+                            &r.attempt,
+                        ),
+                        given: r.given,
+                        attempt: r.attempt,
                         credential,
                     })
             }

@@ -14,9 +14,9 @@ use crate::attempt::journal::Sink;
 use crate::attempt::{Command, Learner, Outcome, Refusal, Response, Session, Status, SubmitReason};
 use crate::bank::{Exam, Kind, Navigation};
 use crate::launch::Launch;
+use crate::present::describe;
 use crate::present::parse_number;
 use crate::present::strings::{self, Strings};
-use crate::present::{describe, right_answer};
 use crate::scoring;
 use chrono::{DateTime, Utc};
 use std::io::Write;
@@ -847,55 +847,10 @@ fn result_text<S: Sink>(
             ),
         );
     }
-    match exam.rules.review {
-        crate::bank::Review::ScoreOnly => push_line(&mut out, s.review_score_only),
-        crate::bank::Review::Full => {
-            for item in &result.items {
-                let q = &exam.questions[item.question];
-                let mark = if item.is_right() { "✓" } else { "✗" };
-                // The whole prompt: its first paragraph after the number,
-                // the others below it.
-                for (n, p) in crate::present::prose::paragraphs(&q.prompt)
-                    .into_iter()
-                    .enumerate()
-                {
-                    push_line(
-                        &mut out,
-                        if n == 0 {
-                            format!("{mark} {}. {}{}", item.item + 1, p.lead, p.text)
-                        } else {
-                            format!("   {}{}", p.lead, p.text)
-                        },
-                    );
-                }
-                push_line(
-                    &mut out,
-                    format!(
-                        "   {}{}{}",
-                        s.your_answer,
-                        s.colon,
-                        describe(q, a.response(item.item), s)
-                    ),
-                );
-                if !item.is_right() {
-                    push_line(
-                        &mut out,
-                        format!("   {}{}{}", s.right_answer, s.colon, right_answer(q, s)),
-                    );
-                }
-                if let Some(e) = &q.explanation {
-                    push_line(
-                        &mut out,
-                        format!(
-                            "   {}{}{}",
-                            s.explanation,
-                            s.colon,
-                            e.split_whitespace().collect::<Vec<_>>().join(" ")
-                        ),
-                    );
-                }
-            }
-        }
+    let level = exam.rules.review;
+    let items = crate::present::review_items(exam, a, result, level, s);
+    for line in crate::present::review_lines(&items, level, s) {
+        push_line(&mut out, line);
     }
     out
 }
@@ -955,10 +910,10 @@ pub fn run<W: Write>(
                 };
                 match refused {
                     // Said before the instructions: nothing may start.
-                    Some((why, last)) => Some(plain.refused(&crate::present::refusal_lines(
+                    Some((why, last)) => Some(plain.refused(&crate::launch::refusal_text(
                         &why,
-                        last.as_ref().map(|f| &f.result),
-                        last.as_ref().and_then(|f| f.credential.as_deref()),
+                        last.as_ref(),
+                        exam,
                         strings,
                     ))),
                     None => {

@@ -7,8 +7,109 @@ pub mod prose;
 pub mod strings;
 
 use crate::attempt::Response;
-use crate::bank::{Kind, NumericAnswer, Question};
+use crate::bank::{Kind, NumericAnswer, Question, Review};
 use strings::Strings;
+
+/// One question of a handed-in paper, as a review at some level shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewItem<'e> {
+    /// Its number on the paper, from 1.
+    pub number: usize,
+    /// Whether the learner's answer earned every point.
+    pub right: bool,
+    /// The question.
+    pub prompt: &'e str,
+    /// The learner's answer, in words.
+    pub answer: String,
+    /// The right answer, where theirs was wrong and the level shows it.
+    pub right_answer: Option<String>,
+    /// The explanation, where the bank has one and the level shows it.
+    pub explanation: Option<&'e str>,
+}
+
+/// The questions of a handed-in `attempt` as a review at `level` shows
+/// them (none at [`Review::ScoreOnly`]).
+pub fn review_items<'e>(
+    exam: &'e crate::bank::Exam,
+    attempt: &crate::attempt::Attempt,
+    outcome: &crate::scoring::Outcome,
+    level: Review,
+    s: &Strings,
+) -> Vec<ReviewItem<'e>> {
+    if level == Review::ScoreOnly {
+        return Vec::new();
+    }
+    outcome
+        .items
+        .iter()
+        .map(|item| {
+            let q = &exam.questions[item.question];
+            ReviewItem {
+                number: item.item + 1,
+                right: item.is_right(),
+                prompt: &q.prompt,
+                answer: describe(q, attempt.response(item.item), s),
+                right_answer: (level >= Review::Answers && !item.is_right())
+                    .then(|| right_answer(q, s)),
+                explanation: q.explanation.as_deref().filter(|_| level == Review::Full),
+            }
+        })
+        .collect()
+}
+
+/// A review as lines of text (the plain dialogue, the last result shown
+/// again): each question's mark, number and whole prompt, its paragraphs on
+/// lines of their own, then the answers, indented. At
+/// [`Review::ScoreOnly`], one line that says so.
+pub fn review_lines(items: &[ReviewItem<'_>], level: Review, s: &Strings) -> Vec<String> {
+    if level == Review::ScoreOnly {
+        return vec![s.review_score_only.to_owned()];
+    }
+    let mut lines = Vec::new();
+    for item in items {
+        let mark = if item.right { "✓" } else { "✗" };
+        for (n, p) in prose::paragraphs(item.prompt).into_iter().enumerate() {
+            lines.push(if n == 0 {
+                format!("{mark} {}. {}{}", item.number, p.lead, p.text)
+            } else {
+                format!("   {}{}", p.lead, p.text)
+            });
+        }
+        lines.push(format!("   {}{}{}", s.your_answer, s.colon, item.answer));
+        if let Some(right) = &item.right_answer {
+            lines.push(format!("   {}{}{right}", s.right_answer, s.colon));
+        }
+        if let Some(e) = item.explanation {
+            lines.push(format!(
+                "   {}{}{}",
+                s.explanation,
+                s.colon,
+                prompt_one_line(e)
+            ));
+        }
+    }
+    lines
+}
+
+/// The review of a handed-in attempt shown again later (when the learner
+/// comes back and no attempt may start), at the level the bank's
+/// `review_later` allows; nothing at [`Review::ScoreOnly`] (the score is
+/// said already). `exam` is the version the attempt was given.
+pub fn later_review_lines(
+    exam: &crate::bank::Exam,
+    attempt: &crate::attempt::Attempt,
+    outcome: &crate::scoring::Outcome,
+    s: &Strings,
+) -> Vec<String> {
+    let level = exam.rules.later_review();
+    if level == Review::ScoreOnly {
+        return Vec::new();
+    }
+    let items = review_items(exam, attempt, outcome, level, s);
+    let mut lines = vec![String::new()];
+    lines.extend(review_lines(&items, level, s));
+    lines
+}
 
 /// What the resume screen says when the bank changed after the attempt
 /// started: what changed, and that the learner finishes the paper they

@@ -214,12 +214,7 @@ fn identify(
     }
     app.identified(learner, resumed.map(|o| o.session));
     if let Some((why, last)) = refused {
-        let lines = crate::present::refusal_lines(
-            &why,
-            last.as_ref().map(|f| &f.result),
-            last.as_ref().and_then(|f| f.credential.as_deref()),
-            app.strings(),
-        );
+        let lines = crate::launch::refusal_text(&why, last.as_ref(), exam, app.strings());
         app.set_refused(lines);
     }
     Ok(())

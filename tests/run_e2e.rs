@@ -751,3 +751,60 @@ fn plain_mode_time_up_keeps_the_line_being_typed() {
     p.exp_string("Your answer: expiry").unwrap();
     p.exp_eof().unwrap();
 }
+
+/// Coming back when no attempt may start, the learner sees their last
+/// result again, reviewed as the bank's `review_later` allows.
+#[test]
+fn the_last_result_is_shown_again_as_review_later_allows() {
+    let data = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(demo()).unwrap();
+    let run = |later: &str, name: &str| {
+        let path = data.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &path,
+            text.replace(
+                "[rules]\n",
+                &format!("[rules]\nmax_attempts = 1\nreview_later = \"{later}\"\n"),
+            ),
+        )
+        .unwrap();
+        // What the learner reads, on both outputs.
+        let go = |input: &str| {
+            let out = assert_cmd::Command::cargo_bin("brevet")
+                .unwrap()
+                .args(["run", path.to_str().unwrap(), "--seed", "4", "--lang", "en"])
+                .args(["--plain", "--learner", name])
+                .arg("--data")
+                .arg(data.path())
+                .arg("--out")
+                .arg(data.path())
+                .write_stdin(input.to_owned())
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
+        };
+        // Right after: the bank's `review` (full).
+        let first = go("\n1\n:submit\nyes\n");
+        assert!(first.contains("Why:"), "{first}");
+        go("")
+    };
+    let marks = run("marks", "Ada");
+    assert!(
+        marks.contains("Every attempt this exam allows has been used."),
+        "{marks}"
+    );
+    assert!(marks.contains("Your answer: True"), "{marks}");
+    assert!(!marks.contains("Right answer:"), "{marks}");
+    assert!(!marks.contains("Why:"), "{marks}");
+    let score = run("score-only", "Grace");
+    assert!(
+        score.contains("Every attempt this exam allows has been used."),
+        "{score}"
+    );
+    assert!(!score.contains("Your answer:"), "{score}");
+    let full = run("full", "Alan");
+    assert!(
+        full.contains("Right answer:") && full.contains("Why:"),
+        "{full}"
+    );
+}

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use brevet::attempt::{Learner, Options, Session};
-use brevet::bank::{Exam, load_str};
+use brevet::bank::{Exam, Review, load_str};
 use brevet::present::strings::Lang;
 use brevet::tui::app::{App, Effect, Screen};
 use brevet::tui::keymap::Action;
@@ -821,4 +821,32 @@ fn a_narrow_terminal_shows_a_compact_navigator() {
     assert!(screen.lines().nth(1).unwrap().contains(&strip), "{screen}");
     // Wide enough for the navigator beside the question: the bar again.
     assert!(draw(&app, 120, 40).lines().nth(1).unwrap().contains('░'));
+}
+
+/// Each review level adds to the one before: marks, then right answers,
+/// then explanations.
+#[test]
+fn the_result_shows_what_the_review_level_allows() {
+    let exam = demo();
+    let screens: Vec<String> = [
+        Review::ScoreOnly,
+        Review::Marks,
+        Review::Answers,
+        Review::Full,
+    ]
+    .into_iter()
+    .map(|level| {
+        let mut app = started(&exam, Lang::En);
+        app.set_review(level);
+        app.handle(Action::Review, at(5)).unwrap();
+        app.handle(Action::Submit, at(6)).unwrap();
+        app.handle(Action::Yes, at(6)).unwrap();
+        draw(&app, 120, 200)
+    })
+    .collect();
+    let has = |i: usize, text: &str| screens[i].contains(text);
+    assert!(has(0, "This exam shows the score only.") && !has(0, "Your answer:"));
+    assert!(has(1, "Your answer:") && !has(1, "Right answer:") && !has(1, "Why:"));
+    assert!(has(2, "Right answer:") && !has(2, "Why:"));
+    assert!(has(3, "Right answer:") && has(3, "Why:"));
 }

@@ -56,6 +56,8 @@ pub struct RawRules {
     #[serde(default)]
     pub review: Option<Spanned<String>>,
     #[serde(default)]
+    pub review_later: Option<Spanned<String>>,
+    #[serde(default)]
     pub scoring: Option<Spanned<String>>,
     #[serde(default)]
     pub paste: Option<Spanned<String>>,

@@ -293,12 +293,11 @@ impl Checker<'_> {
             shuffle_choices: r.shuffle_choices.unwrap_or(true),
             max_attempts,
             attempt_delay,
-            review: self.choice(
-                "review",
-                r.review,
-                &[("full", Review::Full), ("score-only", Review::ScoreOnly)],
-                Review::Full,
-            ),
+            review: self.choice("review", r.review, &Review::NAMES, Review::Full),
+            review_later: r
+                .review_later
+                .is_some()
+                .then(|| self.choice("review_later", r.review_later, &Review::NAMES, Review::Full)),
             scoring: self.choice(
                 "scoring",
                 r.scoring,

@@ -204,11 +204,11 @@ const SMALL_POOL_SHARE: f64 = 1.0 / 3.0;
 fn review_warnings(exams: &[Exam], room: Option<bank::Review>) -> Vec<String> {
     exams
         .iter()
-        .filter(|exam| room.unwrap_or(exam.rules.review) == bank::Review::Full)
+        .filter(|exam| room.unwrap_or(exam.rules.review) >= bank::Review::Answers)
         .filter(|exam| exam.largest_share_drawn() > SMALL_POOL_SHARE)
         .map(|exam| {
             format!(
-                "{}: the result screen shows every right answer (review = \"full\") and a paper draws up to {:.0} % of a pool, so the next learners see answers to come; set `review = \"score-only\"` in the kiosk file, or give the bank larger pools",
+                "{}: the result screen shows every right answer (review = \"answers\" or \"full\") and a paper draws up to {:.0} % of a pool, so the next learners see answers to come; set `review = \"marks\"` or `\"score-only\"` in the kiosk file, or give the bank larger pools",
                 exam.meta.id,
                 exam.largest_share_drawn() * 100.0
             )

@@ -199,12 +199,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(l) = &learner
         && let Some((why, last)) = launch.refusal(&exam, l, chrono::Utc::now())?
     {
-        let lines = crate::present::refusal_lines(
-            &why,
-            last.as_ref().map(|f| &f.result),
-            last.as_ref().and_then(|f| f.credential.as_deref()),
-            lang.strings(),
-        );
+        let lines = crate::launch::refusal_text(&why, last.as_ref(), &exam, lang.strings());
         if why == crate::present::Closed::HandedIn {
             for line in &lines {
                 println!("{line}");

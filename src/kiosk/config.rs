@@ -215,13 +215,12 @@ pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
     };
     let review = match &raw.review {
         None => None,
-        Some(r) => match r.get_ref().as_str() {
-            "score-only" => Some(Review::ScoreOnly),
-            "full" => Some(Review::Full),
-            _ => {
+        Some(r) => match Review::NAMES.iter().find(|(name, _)| name == r.get_ref()) {
+            Some((_, level)) => Some(*level),
+            None => {
                 problems.push(
                     error("kiosk-review", "unknown review policy", r.span())
-                        .label("use \"score-only\" or \"full\"")
+                        .label("use \"score-only\", \"marks\", \"answers\" or \"full\"")
                         .help("leave it out to follow each bank's `review`"),
                 );
                 None
@@ -335,7 +334,7 @@ idle_timeout = "90s"
 
     #[test]
     fn unknown_keys_are_refused_and_hide_no_other_problem() {
-        let src = format!("{GOOD}pin = \"1234\"\nreview = \"answers\"\nidle = 3\n");
+        let src = format!("{GOOD}pin = \"1234\"\nreview = \"everything\"\nidle = 3\n");
         let problems = parse(&src).unwrap_err();
         let codes: Vec<_> = problems.iter().map(|d| d.code).collect();
         assert_eq!(

@@ -14,6 +14,19 @@ use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+/// An attempt rebuilt from its journal on the version of the bank it was
+/// given.
+#[derive(Debug)]
+pub struct Replayed {
+    /// That version, when it is not the bank at hand (the bank changed
+    /// since the attempt started).
+    pub given: Option<Arc<Exam>>,
+    /// The attempt.
+    pub attempt: crate::attempt::Attempt,
+    /// The hash of its journal's last record.
+    pub head: String,
+}
+
 /// An open store, cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -166,16 +179,37 @@ impl Store {
         let Ok(read) = journal::read(&bytes) else {
             return Ok(None);
         };
-        // Drawn from a version of the bank that has changed since: replayed
-        // on that version, which the store keeps.
-        let earlier = match read.header() {
-            Some(h) => self.version_of(exam, &h.bank_hash)?,
-            None => None,
-        };
-        let exam = earlier.as_deref().unwrap_or(exam);
         Ok(crate::attempt::replay(exam, &read)
             .ok()
             .map(|attempt| (attempt, journal::hex(&read.head))))
+    }
+
+    /// [`Store::replay`] on the version of `exam` the attempt was given,
+    /// which the store keeps.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn replay_as_given(
+        &self,
+        attempt_id: &str,
+        exam: &Exam,
+    ) -> Result<Option<Replayed>, StoreError> {
+        let bytes = self.with(|db| db.journal_bytes(attempt_id))?;
+        let Ok(read) = journal::read(&bytes) else {
+            return Ok(None);
+        };
+        let given = match read.header() {
+            Some(h) => self.version_of(exam, &h.bank_hash)?,
+            None => None,
+        };
+        let on = given.as_deref().unwrap_or(exam);
+        Ok(crate::attempt::replay(on, &read)
+            .ok()
+            .map(|attempt| Replayed {
+                given,
+                attempt,
+                head: journal::hex(&read.head),
+            }))
     }
 
     /// The version of `exam` that an attempt drawn from the bank

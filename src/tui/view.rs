@@ -214,8 +214,10 @@ fn instructions<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame: &mut
         lines.push(Line::raw(""));
     }
     if !app.refused().is_empty() {
-        for line in app.refused() {
-            lines.push(Line::styled(line.clone(), theme.warn()));
+        // Why, marked; then the last result and its review, as text.
+        for (i, line) in app.refused().iter().enumerate() {
+            let style = if i == 0 { theme.warn() } else { Style::new() };
+            lines.push(Line::styled(line.clone(), style));
         }
         lines.push(Line::raw(""));
         lines.push(Line::styled(s.refused_leave, theme.good()));

@@ -5,7 +5,6 @@ use crate::attempt::SubmitReason;
 use crate::attempt::journal::Sink;
 use crate::bank::Review;
 use crate::present::strings;
-use crate::present::{describe, right_answer};
 use crate::tui::app::App;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -125,49 +124,43 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
         }
     }
     lines.push(Line::raw(""));
-    match app.review() {
-        Review::ScoreOnly => lines.push(Line::styled(s.review_score_only, theme.dim())),
-        Review::Full => {
-            for item in &outcome.items {
-                let q = &exam.questions[item.question];
-                let mark = if item.is_right() {
-                    Span::styled("✓", theme.good())
-                } else {
-                    Span::styled("✗", theme.bad())
-                };
-                // The whole prompt after the number, then the answers,
-                // each wrapped under its own text.
-                let lead = vec![
-                    mark,
-                    Span::styled(
-                        format!(" {}. ", item.item + 1),
-                        Style::new().add_modifier(Modifier::BOLD),
-                    ),
-                ];
-                let hang = 4 + wrap::width(&(item.item + 1).to_string());
-                lines.extend(wrap::prose(lead, &q.prompt, Style::new(), hang, width));
-                let labelled = |label: &str, text: &str, style: Style| {
-                    let lead = format!("{}{label}{}", " ".repeat(hang), s.colon);
-                    // Under the text, unless the label takes a third of
-                    // the line: then a little in from the label.
-                    let at = match wrap::width(&lead) {
-                        w if w * 3 > width => hang + 2,
-                        w => w,
-                    };
-                    wrap::prose(vec![Span::styled(lead, style)], text, style, at, width)
-                };
-                lines.extend(labelled(
-                    s.your_answer,
-                    &describe(q, attempt.response(item.item), s),
-                    Style::new(),
-                ));
-                if !item.is_right() {
-                    lines.extend(labelled(s.right_answer, &right_answer(q, s), Style::new()));
-                }
-                if let Some(e) = &q.explanation {
-                    lines.extend(labelled(s.explanation, e, theme.dim()));
-                }
-            }
+    let level = app.review();
+    if level == Review::ScoreOnly {
+        lines.push(Line::styled(s.review_score_only, theme.dim()));
+    }
+    for item in crate::present::review_items(exam, attempt, outcome, level, s) {
+        let mark = if item.right {
+            Span::styled("✓", theme.good())
+        } else {
+            Span::styled("✗", theme.bad())
+        };
+        // The whole prompt after the number, then the answers, each
+        // wrapped under its own text.
+        let lead = vec![
+            mark,
+            Span::styled(
+                format!(" {}. ", item.number),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+        ];
+        let hang = 4 + wrap::width(&item.number.to_string());
+        lines.extend(wrap::prose(lead, item.prompt, Style::new(), hang, width));
+        let labelled = |label: &str, text: &str, style: Style| {
+            let lead = format!("{}{label}{}", " ".repeat(hang), s.colon);
+            // Under the text, unless the label takes a third of the
+            // line: then a little in from the label.
+            let at = match wrap::width(&lead) {
+                w if w * 3 > width => hang + 2,
+                w => w,
+            };
+            wrap::prose(vec![Span::styled(lead, style)], text, style, at, width)
+        };
+        lines.extend(labelled(s.your_answer, &item.answer, Style::new()));
+        if let Some(right) = &item.right_answer {
+            lines.extend(labelled(s.right_answer, right, Style::new()));
+        }
+        if let Some(e) = item.explanation {
+            lines.extend(labelled(s.explanation, e, theme.dim()));
         }
     }
     let [body, keys] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
