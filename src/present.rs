@@ -174,7 +174,7 @@ pub fn describe(q: &Question, response: Option<&Response>, s: &Strings) -> Strin
             .filter_map(|c| choices.get(*c))
             .map(|c| c.text.as_str())
             .collect::<Vec<_>>()
-            .join(" ; "),
+            .join(s.list_separator),
         (_, Response::Bool(b)) => (if *b { s.true_ } else { s.false_ }).to_string(),
         (_, Response::Text(t)) => t.clone(),
         (_, Response::Number(n)) => {
@@ -196,7 +196,7 @@ pub fn right_answer(q: &Question, s: &Strings) -> String {
             .filter(|c| c.correct)
             .map(|c| c.text.as_str())
             .collect::<Vec<_>>()
-            .join(" ; "),
+            .join(s.list_separator),
         Kind::TrueFalse { answer } => (if *answer { s.true_ } else { s.false_ }).to_string(),
         // Each accepted answer once: spellings the comparison does not tell
         // apart (`Paris`, `paris`) are one.

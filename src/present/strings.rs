@@ -230,6 +230,9 @@ pub struct Strings {
     pub kiosk_passphrase_hint: &'static str,
     pub kiosk_passphrase_wrong: &'static str,
     /// Between a label and its value: `": "` in English, `" : "` in French.
+    /// Between the items of a list in a sentence: `; `, or in French
+    /// ` ; ` with its narrow no-break space.
+    pub list_separator: &'static str,
     pub colon: &'static str,
 }
 
@@ -515,6 +518,7 @@ static EN: Strings = Strings {
     kiosk_passphrase_hint: "Type the passphrase of the issuer key, then Enter (Esc: cancel).",
     kiosk_passphrase_wrong: "That passphrase does not open the key.",
     colon: ": ",
+    list_separator: "; ",
     plain_commands: &[
         (
             ":next  (or an empty line)",
@@ -766,6 +770,7 @@ static FR: Strings = Strings {
     kiosk_passphrase_hint: "Tapez la phrase secrète de la clé de l’émetteur, puis Entrée (Échap\u{202f}: annuler).",
     kiosk_passphrase_wrong: "Cette phrase secrète n’ouvre pas la clé.",
     colon: "\u{202f}: ",
+    list_separator: "\u{202f}; ",
     plain_commands: &[
         (
             ":next  (ou une ligne vide)",
