@@ -179,12 +179,21 @@ pub fn points(question: &Question, response: Option<&Response>, scoring: Scoring
     }
 }
 
-/// Puts text in the form short answers are compared in.
+/// Puts text in the form short answers are compared in. Apostrophes are
+/// one, whatever the options: a keyboard's `'` and a typeset `’` (or `‘`,
+/// `ʼ`) write the same word.
 pub fn normalise(text: &str, ignore: Normalisation) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{2019}' | '\u{2018}' | '\u{02bc}' => '\'',
+            c => c,
+        })
+        .collect();
     let mut s: String = if ignore.whitespace {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     } else {
-        text.to_string()
+        text
     };
     if ignore.case {
         s = s.to_lowercase();
@@ -214,6 +223,18 @@ impl Nfc for String {
 mod tests {
     use super::*;
     use crate::bank::{Choice, Kind, Normalisation, NumericAnswer, Question};
+
+    #[test]
+    fn apostrophes_are_one_whatever_the_options() {
+        let none = Normalisation {
+            case: false,
+            accents: false,
+            whitespace: false,
+        };
+        assert_eq!(normalise("l’ANSSI", none), normalise("l'ANSSI", none));
+        assert_eq!(normalise("lʼANSSI", none), "l'ANSSI");
+        assert_ne!(normalise("l ANSSI", none), normalise("l'ANSSI", none));
+    }
 
     fn question(kind: Kind, points: f64) -> Question {
         Question {
