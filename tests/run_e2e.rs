@@ -68,6 +68,24 @@ fn demo() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/exams/demo.toml").to_string()
 }
 
+/// `brevet run BANK` in the plain mode, in English, with seed 4, as
+/// `learner`, its store and credentials in `data`, `input` on stdin: what
+/// it wrote on stdout, then on stderr, whatever its exit.
+fn plain_as(bank: &std::path::Path, learner: &str, data: &std::path::Path, input: &str) -> String {
+    let out = assert_cmd::Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["run", bank.to_str().unwrap(), "--seed", "4", "--lang", "en"])
+        .args(["--plain", "--learner", learner])
+        .arg("--data")
+        .arg(data)
+        .arg("--out")
+        .arg(data)
+        .write_stdin(input.to_owned())
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
+}
+
 fn tui(data: &std::path::Path, extra: &[&str]) -> PtySession {
     // A new pseudo-terminal has no size: give it 80x24 before brevet starts.
     let mut cmd = Command::new("sh");
@@ -608,30 +626,7 @@ fn a_failed_result_says_whether_and_when_to_try_again() {
             text.replace("[rules]\n", &format!("[rules]\n{rules}")),
         )
         .unwrap();
-        let out = assert_cmd::Command::cargo_bin("brevet")
-            .unwrap()
-            .args([
-                "run",
-                path.to_str().unwrap(),
-                "--seed",
-                "4",
-                "--lang",
-                "en",
-                "--plain",
-                "--learner",
-                name,
-            ])
-            .arg("--data")
-            .arg(data.path())
-            .arg("--out")
-            .arg(data.path())
-            .write_stdin("\n:submit\nyes\n")
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
+        plain_as(&path, name, data.path(), "\n:submit\nyes\n")
     };
     let out = fail("max_attempts = 3\n", "Ada");
     assert!(out.contains("NOT PASSED"), "{out}");
@@ -674,23 +669,7 @@ fn an_attempt_open_when_its_bank_changed_goes_on_with_the_paper_it_was_given() {
     let bank = data.path().join("demo.toml");
     let text = std::fs::read_to_string(demo()).unwrap();
     std::fs::write(&bank, &text).unwrap();
-    let run = |input: &str| {
-        let out = assert_cmd::Command::cargo_bin("brevet")
-            .unwrap()
-            .args(["run", bank.to_str().unwrap(), "--seed", "4", "--lang", "en"])
-            .args(["--plain", "--learner", "Ada Lovelace"])
-            .arg("--data")
-            .arg(data.path())
-            .arg("--out")
-            .arg(data.path())
-            .write_stdin(input)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
-    };
+    let run = |input: &str| plain_as(&bank, "Ada Lovelace", data.path(), input);
     // The first answer, then the learner is gone (end of input).
     let first = run("\n1\n");
     assert!(first.contains("Question 2 of 6"), "{first}");
@@ -768,21 +747,7 @@ fn the_last_result_is_shown_again_as_review_later_allows() {
             ),
         )
         .unwrap();
-        // What the learner reads, on both outputs.
-        let go = |input: &str| {
-            let out = assert_cmd::Command::cargo_bin("brevet")
-                .unwrap()
-                .args(["run", path.to_str().unwrap(), "--seed", "4", "--lang", "en"])
-                .args(["--plain", "--learner", name])
-                .arg("--data")
-                .arg(data.path())
-                .arg("--out")
-                .arg(data.path())
-                .write_stdin(input.to_owned())
-                .output()
-                .unwrap();
-            String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
-        };
+        let go = |input: &str| plain_as(&path, name, data.path(), input);
         // Right after: the bank's `review` (full).
         let first = go("\n1\n:submit\nyes\n");
         assert!(first.contains("Why:"), "{first}");
