@@ -5,6 +5,7 @@
 //! the verifier's "now" and the randomness come in as parameters, bytes come in
 //! and go out; the command line reads and writes the files.
 
+pub mod baked;
 pub mod country;
 pub mod did;
 pub mod did_web;

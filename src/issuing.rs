@@ -56,6 +56,11 @@ struct RawIssuer {
     /// Earlier keys, still listed in the DID document.
     #[serde(default)]
     previous_keys: Vec<RawPreviousKey>,
+    /// Where a credential can be checked on the issuer's site, `{id}`
+    /// standing for the credential's id (the certificate's QR code, the
+    /// LinkedIn link).
+    #[serde(default)]
+    verify_url: Option<Spanned<String>>,
 }
 
 /// An earlier key of a `did:web` issuer.
@@ -98,6 +103,9 @@ pub struct IssuerFile {
     pub status: Option<StatusLists>,
     /// Earlier keys.
     pub previous_keys: Vec<PublishedKey>,
+    /// Where a credential can be checked on the issuer's site (`{id}`: the
+    /// credential's id).
+    pub verify_url: Option<String>,
 }
 
 /// An issuer ready to sign: its profile and its key (in memory only).
@@ -108,6 +116,7 @@ pub struct Signer {
     suite: Cryptosuite,
     status: Option<StatusLists>,
     previous_keys: Vec<PublishedKey>,
+    verify_url: Option<String>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -296,6 +305,25 @@ pub fn parse_issuer(source: &str) -> Result<IssuerFile, Vec<Diagnostic>> {
             ),
         }
     }
+    let verify_url = match &raw.verify_url {
+        Some(url)
+            if !is_web_address(&url.get_ref().replace("{id}", "x"))
+                || !url.get_ref().starts_with("https://") =>
+        {
+            problems.push(
+                Diagnostic::error(
+                    "bad-url",
+                    format!("`{}` is not an https address", url.get_ref()),
+                    url.span(),
+                )
+                .label("expected https://…, `{id}` where the credential's id goes")
+                .help("e.g. \"https://formation.example.org/verify?id={id}\""),
+            );
+            None
+        }
+        Some(url) => Some(url.get_ref().clone()),
+        None => None,
+    };
     if did_web.is_none()
         && let Some(first) = raw.previous_keys.first()
     {
@@ -334,6 +362,7 @@ pub fn parse_issuer(source: &str) -> Result<IssuerFile, Vec<Diagnostic>> {
         did_web,
         status,
         previous_keys,
+        verify_url,
     })
 }
 
@@ -437,6 +466,7 @@ impl Signer {
             suite: Cryptosuite::EddsaRdfc2022,
             status: file.status,
             previous_keys: file.previous_keys,
+            verify_url: file.verify_url,
         })
     }
 
@@ -501,7 +531,16 @@ impl Signer {
             suite: Cryptosuite::EddsaRdfc2022,
             status: None,
             previous_keys: Vec::new(),
+            verify_url: None,
         })
+    }
+
+    /// Where the credential `id` can be checked on the issuer's site, when
+    /// the issuer says (`verify_url`, `{id}` replaced by the id, encoded).
+    pub fn verify_url(&self, id: &str) -> Option<String> {
+        self.verify_url
+            .as_ref()
+            .map(|template| template.replace("{id}", &crate::share::linkedin::encode(id)))
     }
 
     /// Signs with `suite` instead of the default `eddsa-rdfc-2022`.
@@ -602,9 +641,11 @@ impl Signer {
 /// Signs the credential of a passed attempt, records it in the store, then
 /// writes its file and marks it written: a file that never reaches the disk
 /// (a kill, a full disk) is written again from the store on the next run.
+/// Its badge is written beside it.
 ///
 /// # Errors
-/// Signing, the store or the file failed (what was recorded stays).
+/// Signing, the store or the credential's file failed (what was recorded
+/// stays).
 #[allow(clippy::too_many_arguments)]
 pub fn issue_recorded(
     store: &crate::store::Store,
@@ -616,7 +657,7 @@ pub fn issue_recorded(
     result: &scoring::Outcome,
     out: &Path,
     now: DateTime<Utc>,
-) -> anyhow::Result<PathBuf> {
+) -> anyhow::Result<Issued> {
     // A place in each status list, at random; chosen again, and the
     // credential signed again, if another station takes it meanwhile.
     let mut tries = 0;
@@ -667,7 +708,67 @@ pub fn issue_recorded(
     let learner = &attempt.header().learner.name;
     let path = write_credential_bytes(out, &exam.meta.id, learner, now, &bytes)?;
     store.with(|db| db.credential_written(credential_id, &path, Utc::now()))?;
-    Ok(path)
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(Issued::beside(
+        path,
+        &text,
+        signer.verify_url(credential_id).as_deref(),
+    ))
+}
+
+/// A credential written to disk, with what a learner shares of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    /// The signed credential (JSON).
+    pub json: PathBuf,
+    /// Its badge (PNG, SVG), beside it.
+    pub shared: Vec<PathBuf>,
+    /// Why they could not all be written: the credential itself is safe,
+    /// and `brevet share` makes them again.
+    pub not_shared: Option<String>,
+    /// LinkedIn's "Add to profile" link.
+    pub linkedin: Option<String>,
+}
+
+/// Writes beside the credential file `json_path` (holding `text`) its
+/// badge as PNG and SVG, named like it. Best effort: a failure leaves the
+/// credential as it is and says why.
+pub fn share_beside(json_path: &Path, text: &str) -> (Vec<PathBuf>, Option<String>) {
+    let files = match crate::share::files(text.trim_end()) {
+        Ok(files) => files,
+        Err(e) => return (Vec::new(), Some(e.to_string())),
+    };
+    let mut written = Vec::new();
+    for (extension, bytes) in files {
+        let path = json_path.with_extension(extension);
+        let options = WriteOptions {
+            mode: 0o644,
+            overwrite: true,
+        };
+        match write_file(&path, &bytes, options) {
+            Ok(()) => written.push(path),
+            Err(e) => return (written, Some(format!("{}: {e}", path.display()))),
+        }
+    }
+    (written, None)
+}
+
+impl Issued {
+    /// The credential written at `json` (its text `text`), its badge
+    /// written beside it, and its LinkedIn link.
+    fn beside(json: PathBuf, text: &str, verify_url: Option<&str>) -> Self {
+        let (shared, not_shared) = share_beside(&json, text);
+        let linkedin = match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(doc)) => crate::share::linkedin(&doc, verify_url),
+            _ => None,
+        };
+        Self {
+            json,
+            shared,
+            not_shared,
+            linkedin,
+        }
+    }
 }
 
 /// A free place, at random, in the open list of each purpose.
@@ -734,6 +835,8 @@ pub fn recover(
             &u.bytes,
         )?;
         store.with(|db| db.credential_written(&u.credential_id, &path, now))?;
+        // Its badge too, best effort: `brevet share` makes it again.
+        let _ = share_beside(&path, &String::from_utf8_lossy(&u.bytes));
         if let Some((attempt, _)) = replayed(&u.attempt_id)? {
             written.push(Recovered {
                 path,
@@ -750,7 +853,7 @@ pub fn recover(
         };
         let result = scoring::score(exam, &attempt);
         if result.passed {
-            let path = issue_recorded(
+            let issued = issue_recorded(
                 store,
                 signer,
                 exam,
@@ -762,7 +865,7 @@ pub fn recover(
                 now,
             )?;
             written.push(Recovered {
-                path,
+                path: issued.json,
                 attempt,
                 result,
             });
@@ -804,6 +907,13 @@ pub fn credential_input(
             eqf_level: meta.eqf_level,
             prerequisites: meta.prerequisites.clone(),
             stackability: meta.stackability.clone(),
+            image: Some(crate::share::image_address(&crate::share::badge_for(
+                &meta.title,
+                Some(meta.skill_block.trim()).filter(|b| !b.is_empty()),
+                &issuer.name,
+                meta.eqf_level.map(|l| l.to_string()).as_deref(),
+                &meta.language,
+            ))),
         },
         learner: ob::Learner {
             name: header.learner.name.clone(),

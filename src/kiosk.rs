@@ -170,7 +170,9 @@ impl Edge<'_> {
             &self.credentials,
             Utc::now(),
         )?;
-        kiosk.credential_written(path);
+        // The badge is beside it in the room's folder; a kiosk shows no
+        // link a learner could not follow there.
+        kiosk.credential_written(path.json);
         kiosk.finished();
         Ok(())
     }

@@ -13,7 +13,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Called once the attempt is submitted: issues the credential if earned.
-pub type OnFinish<'f> = dyn FnMut(&Exam, &Session<StoreSink>, &crate::scoring::Outcome) -> anyhow::Result<Option<PathBuf>>
+pub type OnFinish<'f> = dyn FnMut(
+        &Exam,
+        &Session<StoreSink>,
+        &crate::scoring::Outcome,
+    ) -> anyhow::Result<Option<crate::issuing::Issued>>
     + 'f;
 
 /// What is needed to open attempts at one exam.

@@ -16,7 +16,9 @@
 //! `issuing`, `atomic`, and `input`, through which every file a user names
 //! is read (regular files only, never past a limit); `online` is the only
 //! module that touches the network (HTTPS, when the user asks). `present`
-//! holds what every front end says in the same words. `tests/layering.rs`
+//! holds what every front end says in the same words; `share` makes what a
+//! learner shares of a credential (baked badges, a certificate, a LinkedIn
+//! link), from its bytes. `tests/layering.rs`
 //! checks that the arrows point down.
 
 pub mod atomic;
@@ -32,6 +34,7 @@ pub mod online;
 pub mod plain;
 pub mod present;
 pub mod scoring;
+pub mod share;
 pub mod store;
 pub mod terminal;
 pub mod tui;

@@ -205,11 +205,14 @@ impl<'a, S: Sink> Plain<'a, S> {
 
     /// After [`Effect::Finished`]: where the credential went, if one was
     /// issued. The dialogue is then over.
-    pub fn issued(&mut self, credential: Option<PathBuf>) -> Effect {
+    pub fn issued(&mut self, credential: Option<PathBuf>, shared: &[String]) -> Effect {
         let s = self.s;
         if let Some(path) = credential {
             self.say(format!("{} {}", s.credential_written, path.display()));
             self.say(s.credential_purpose);
+            for line in shared {
+                self.say(line);
+            }
             if self.demo_issuer {
                 self.say(s.demo_issuer);
             }
@@ -935,10 +938,20 @@ pub fn run<W: Write>(
                 plain.started(opened.session, now)
             }
             Some(Effect::Finished) => {
-                let credential = match (plain.session(), plain.result()) {
+                let issued = match (plain.session(), plain.result()) {
                     (Some(session), Some(result)) => on_finish(exam, session, result)?,
                     _ => None,
                 };
+                let shared = issued.as_ref().map_or_else(Vec::new, |i| {
+                    crate::present::shared_lines(
+                        &i.json,
+                        &i.shared,
+                        i.not_shared.as_deref(),
+                        i.linkedin.as_deref(),
+                        strings,
+                    )
+                });
+                let credential = issued.map(|i| i.json);
                 // A failed attempt: say whether, and when, another may start.
                 if let (Some(session), Some(result)) = (plain.session(), plain.result())
                     && let Some(line) =
@@ -946,7 +959,7 @@ pub fn run<W: Write>(
                 {
                     plain.say_line(line);
                 }
-                Some(plain.issued(credential))
+                Some(plain.issued(credential, &shared))
             }
             Some(Effect::Done(ended)) => return Ok(ended),
             // Wait for a line, checking the clock every second and at the

@@ -111,6 +111,44 @@ pub fn later_review_lines(
     lines
 }
 
+/// What the result says under the credential's path: the badge's files
+/// beside it (or why they could not be written, and how to make them
+/// again), and the LinkedIn link.
+pub fn shared_lines(
+    json: &std::path::Path,
+    shared: &[std::path::PathBuf],
+    not_shared: Option<&str>,
+    linkedin: Option<&str>,
+    s: &Strings,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !shared.is_empty() {
+        let names: Vec<String> = shared
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        lines.push(format!("{} {}", s.shared_beside, names.join(", ")));
+    }
+    if let Some(why) = not_shared {
+        lines.push(format!(
+            "{} ({why}){}{} brevet share {}",
+            s.not_shared,
+            s.list_separator,
+            s.share_again,
+            json.display()
+        ));
+    }
+    if let Some(link) = linkedin {
+        lines.push(format!("{} {link}", s.linkedin_add));
+    }
+    lines
+}
+
 /// What the resume screen says when the bank changed after the attempt
 /// started: what changed, and that the learner finishes the paper they
 /// were given.

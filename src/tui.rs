@@ -120,9 +120,16 @@ impl ExamScreen<'_, '_> {
             Effect::Finished => {
                 // On the version of the bank the attempt ran on.
                 if let (Some(session), Some(result)) = (self.app.session(), self.app.result())
-                    && let Some(path) = (self.on_finish)(self.app.exam(), session, result)?
+                    && let Some(issued) = (self.on_finish)(self.app.exam(), session, result)?
                 {
-                    self.app.credential_written(path);
+                    self.app.set_shared(crate::present::shared_lines(
+                        &issued.json,
+                        &issued.shared,
+                        issued.not_shared.as_deref(),
+                        issued.linkedin.as_deref(),
+                        self.app.strings(),
+                    ));
+                    self.app.credential_written(issued.json);
                 }
                 // A failed attempt: say whether, and when, another may start.
                 if let (Some(session), Some(result)) = (self.app.session(), self.app.result())

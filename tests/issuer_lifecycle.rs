@@ -76,9 +76,10 @@ impl Org {
             learner,
             &["--issuer".as_ref(), self.path("issuer.toml").as_os_str()],
         );
+        // The credential; its badge beside it.
         let new: Vec<PathBuf> = files(&out)
             .into_iter()
-            .filter(|f| !before.contains(f))
+            .filter(|f| !before.contains(f) && f.extension().is_some_and(|e| e == "json"))
             .collect();
         assert_eq!(new.len(), 1, "{new:?}");
         new[0].clone()

@@ -64,7 +64,14 @@ const EDGES: &[&str] = &[
 
 #[test]
 fn the_core_knows_no_edge() {
-    for core in ["bank", "attempt", "scoring", "credential", "present"] {
+    for core in [
+        "bank",
+        "attempt",
+        "scoring",
+        "credential",
+        "present",
+        "share",
+    ] {
         assert_never(core, EDGES);
     }
 }

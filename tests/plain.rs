@@ -97,15 +97,19 @@ fn a_whole_exam_in_memory_from_the_name_to_the_result() {
     assert!(out.contains("== Result: PASSED =="), "{out}");
     assert!(out.contains("Time used: 19 s"), "{out}");
     assert!(plain.result().unwrap().passed);
-    match plain.issued(Some("o/c.json".into())) {
+    match plain.issued(
+        Some("o/c.json".into()),
+        &["Beside it, its badge: c.png".into()],
+    ) {
         Effect::Done(Ended::Finished { result }) => assert!(result.passed),
         other => panic!("{other:?}"),
     }
+    let out = plain.take_output();
     assert!(
-        plain
-            .take_output()
-            .starts_with("Your credential was saved to o/c.json")
+        out.starts_with("Your credential was saved to o/c.json"),
+        "{out}"
     );
+    assert!(out.contains("\nBeside it, its badge: c.png\n"), "{out}");
 }
 
 #[test]
@@ -129,7 +133,7 @@ fn the_clock_warns_then_hands_in_at_the_deadline() {
     );
     assert!(out.contains("== Result: NOT PASSED =="), "{out}");
     assert_eq!(
-        plain.issued(None),
+        plain.issued(None, &[]),
         Effect::Done(Ended::Finished {
             result: plain.result().unwrap().clone()
         })

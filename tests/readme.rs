@@ -383,7 +383,21 @@ fn step(ws: &Workspace, cmd: &str) {
                 "says what the file is for: {text}"
             );
             let written = ws.files(".", "brevet-demo_ada-lovelace_");
-            assert_eq!(written.len(), 1, "the credential, in the current folder");
+            let mut kinds: Vec<String> = written
+                .iter()
+                .map(|p| {
+                    p.extension()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect();
+            kinds.sort();
+            assert_eq!(
+                kinds,
+                ["json", "png", "svg"],
+                "the credential and its badge, beside each other in the current folder"
+            );
         }
         "brevet run exams/spreadsheet-essentials.toml --learner \"Ada Lovelace\" --lang en" => {
             let (out, _) = run("\n:quit\n", 0);

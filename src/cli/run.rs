@@ -173,7 +173,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut on_finish = |exam: &bank::Exam,
                          session: &crate::attempt::Session<crate::store::StoreSink>,
                          result: &crate::scoring::Outcome|
-     -> anyhow::Result<Option<PathBuf>> {
+     -> anyhow::Result<Option<crate::issuing::Issued>> {
         if !result.passed {
             return Ok(None);
         }

@@ -173,7 +173,7 @@ fn add_registry_reasons(
             Verdict::Invalid(Invalid::Suspended(change)) => (Purpose::Suspension, change),
             _ => continue,
         };
-        let id = crate::input::read_limited(path, MAX_CREDENTIAL_BYTES)
+        let id = credential_bytes(path)
             .ok()
             .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
             .and_then(|v| {
@@ -239,8 +239,31 @@ fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>, email: Option<&str
     outcomes
 }
 
+/// A credential file's JSON: the file itself, or the credential baked into
+/// a badge (PNG, SVG) or attached to a certificate (PDF). Read up to one
+/// byte past the limit, so that a larger file says so.
+fn credential_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    use crate::credential::baked::{self, Carrier};
+    let bytes =
+        crate::input::read_limited(path, baked::MAX_IMAGE_BYTES as u64).map_err(|e| e.reason())?;
+    let carried = match Carrier::of(&bytes) {
+        Carrier::Json => return Ok(bytes),
+        Carrier::Png => baked::extract_png(&bytes),
+        Carrier::Svg => match std::str::from_utf8(&bytes) {
+            Ok(text) => baked::extract_svg(text),
+            Err(_) => Err(baked::BakedError::NotSvg("not UTF-8 text".into())),
+        },
+        Carrier::Pdf => {
+            return Err(
+                "a PDF document: brevet reads credentials from JSON, PNG and SVG files".into(),
+            );
+        }
+    };
+    carried.map(String::into_bytes).map_err(|e| e.to_string())
+}
+
 fn verify_file(path: &Path, options: &VerifyOptions<'_>, email: Option<&str>) -> Outcome {
-    match crate::input::read_limited(path, MAX_CREDENTIAL_BYTES) {
+    match credential_bytes(path) {
         // Reading stopped one byte past the limit: the file says its size.
         Ok(bytes) if bytes.len() as u64 > MAX_CREDENTIAL_BYTES => {
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
@@ -265,7 +288,7 @@ fn verify_file(path: &Path, options: &VerifyOptions<'_>, email: Option<&str>) ->
             });
             Outcome::Checked(Box::new(report), email)
         }
-        Err(e) => Outcome::Unreadable(e.reason()),
+        Err(why) => Outcome::Unreadable(why),
     }
 }
 

@@ -204,6 +204,9 @@ pub struct Achievement {
     pub prerequisites: Vec<String>,
     /// How it stacks into larger credentials.
     pub stackability: Option<String>,
+    /// The badge's picture, as an address (`data:` or `https:`): the
+    /// achievement's `image`.
+    pub image: Option<String>,
 }
 
 /// The learner.
@@ -596,6 +599,9 @@ fn achievement(
     }
     if let Some(block) = &a.skill_block {
         achievement["skillBlock"] = json!(block);
+    }
+    if let Some(image) = &a.image {
+        achievement["image"] = json!({"id": image, "type": "Image", "caption": a.title});
     }
     if !a.prerequisites.is_empty() {
         achievement["entryRequirement"] = json!(a.prerequisites);

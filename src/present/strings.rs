@@ -147,6 +147,14 @@ pub struct Strings {
     pub credential_written: &'static str,
     /// What the credential file is for, said under its path.
     pub credential_purpose: &'static str,
+    /// Before the badge's files, beside the credential.
+    pub shared_beside: &'static str,
+    /// The badge could not be written: before why.
+    pub not_shared: &'static str,
+    /// How to make the badge again: before the command.
+    pub share_again: &'static str,
+    /// Before LinkedIn's "Add to profile" link.
+    pub linkedin_add: &'static str,
     pub result_hint: &'static str,
     pub help_title: &'static str,
     /// The keys of a choice question, free navigation.
@@ -393,6 +401,10 @@ static EN: Strings = Strings {
     review_score_only: "This exam shows the score only.",
     credential_written: "Your credential was saved to",
     credential_purpose: "It is your signed Open Badges 3.0 credential: keep it, send it to an employer or add it to a wallet; anyone can check it with `brevet verify`.",
+    shared_beside: "Beside it, its badge with the credential inside, to post or send:",
+    not_shared: "Its badge could not be written",
+    share_again: "the credential itself is safe; this makes the badge again:",
+    linkedin_add: "Add it to your LinkedIn profile:",
     result_hint: "↑↓ PgUp PgDn Home End scroll · q quit",
     minimum_mark_legend: "| marks a section's minimum",
     more_below: "↓ more below (↑↓ to scroll)",
@@ -630,6 +642,10 @@ static FR: Strings = Strings {
     review_score_only: "Cet examen n’affiche que le score.",
     credential_written: "Votre certificat a été enregistré dans",
     credential_purpose: "C’est votre certificat signé (Open Badges 3.0) : conservez-le, envoyez-le à un employeur ou ajoutez-le à un portefeuille numérique ; chacun peut le vérifier avec « brevet verify ».",
+    shared_beside: "À côté, son badge qui contient le certificat, à publier ou envoyer\u{202f}:",
+    not_shared: "Son badge n’a pas pu être écrit",
+    share_again: "le certificat lui-même est intact\u{202f}; cette commande refait le badge\u{202f}:",
+    linkedin_add: "L’ajouter à votre profil LinkedIn\u{202f}:",
     result_hint: "↑↓ PgPréc PgSuiv Début Fin défiler · q quitter",
     minimum_mark_legend: "| marque le minimum d’une section",
     more_below: "↓ suite plus bas (↑↓ pour faire défiler)",

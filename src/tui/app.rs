@@ -132,6 +132,8 @@ pub struct App<'a, S> {
     notice: Option<Notice>,
     result: Option<scoring::Outcome>,
     credential: Option<PathBuf>,
+    /// Under the credential's path: its badge, the LinkedIn link.
+    shared: Vec<String>,
     demo_issuer: bool,
     /// Extra time the attempt will get, shown before it starts.
     extra_time_percent: u32,
@@ -181,6 +183,7 @@ impl<'a, S: Sink> App<'a, S> {
             notice: None,
             result: None,
             credential: None,
+            shared: Vec::new(),
             retake: None,
             extra_time_percent: 0,
             demo_issuer: false,
@@ -478,6 +481,17 @@ impl<'a, S: Sink> App<'a, S> {
     /// After [`Effect::Finished`]: where the credential was written.
     pub fn credential_written(&mut self, path: PathBuf) {
         self.credential = Some(path);
+    }
+
+    /// What the result says under the credential's path: its badge, the
+    /// LinkedIn link (see [`crate::present::shared_lines`]).
+    pub fn set_shared(&mut self, lines: Vec<String>) {
+        self.shared = lines;
+    }
+
+    /// See [`App::set_shared`].
+    pub fn shared(&self) -> &[String] {
+        &self.shared
     }
 
     /// Applies a command to the engine and turns its outcome into screen state.

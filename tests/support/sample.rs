@@ -45,6 +45,7 @@ pub fn input(did: &DidKey) -> CredentialInput {
             stackability: Some(
                 "Stacks into the Administrateur systèmes et réseaux certificate (4 blocks).".into(),
             ),
+            image: None,
         },
         learner: Learner {
             email: None,

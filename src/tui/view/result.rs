@@ -119,6 +119,9 @@ pub(super) fn result<S: Sink>(app: &App<'_, S>, theme: Theme, area: Rect, frame:
             theme.good(),
         ));
         lines.push(Line::raw(s.credential_purpose));
+        for line in app.shared() {
+            lines.push(Line::raw(line.clone()));
+        }
         if app.demo_issuer() {
             lines.push(Line::styled(s.demo_issuer, theme.warn()));
         }

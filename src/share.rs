@@ -1,0 +1,188 @@
+//! What a learner shares of a credential: its badge with the credential
+//! baked in (PNG and SVG), a printable certificate, and LinkedIn's "Add to
+//! profile" link. Made from the signed credential alone, so that an old
+//! credential can be shared as well as a new one.
+//!
+//! Pure: the credential in, bytes and text out; the command line writes
+//! the files.
+
+pub mod artwork;
+pub mod linkedin;
+pub mod png;
+
+use crate::credential::baked::{self, BakedError};
+use serde_json::{Map, Value};
+
+/// The badge of an achievement: its name, skill block (left out when it
+/// is the name) and EQF level (`EQF 4`, `CEC 4` in French), and its
+/// issuer's name.
+pub fn badge_for(
+    title: &str,
+    skill_block: Option<&str>,
+    issuer: &str,
+    eqf_level: Option<&str>,
+    language: &str,
+) -> artwork::Badge {
+    let framework = if language.starts_with("fr") {
+        "CEC"
+    } else {
+        "EQF"
+    };
+    artwork::Badge {
+        title: title.to_owned(),
+        skill_block: skill_block.unwrap_or(title).to_owned(),
+        issuer: issuer.to_owned(),
+        level: eqf_level.map(|code| format!("{framework} {code}")),
+    }
+}
+
+/// The badge a credential shows (see [`badge_for`]), read from it.
+pub fn badge_of(document: &Map<String, Value>) -> artwork::Badge {
+    fn text(v: Option<&Value>) -> Option<&str> {
+        v.and_then(Value::as_str)
+    }
+    let achievement = document
+        .get("credentialSubject")
+        .and_then(|s| s.get("achievement"))
+        .and_then(Value::as_object);
+    let field = |name: &str| text(achievement.and_then(|a| a.get(name)));
+    let level = achievement
+        .and_then(|a| a.get("alignment"))
+        .and_then(Value::as_array)
+        .and_then(|all| {
+            all.iter().find(|a| {
+                a.get("targetFramework").and_then(Value::as_str)
+                    == Some("European Qualifications Framework")
+            })
+        })
+        .and_then(|a| text(a.get("targetCode")));
+    badge_for(
+        field("name").unwrap_or_default(),
+        field("skillBlock"),
+        text(document.get("issuer").and_then(|i| i.get("name"))).unwrap_or_default(),
+        level,
+        field("inLanguage").unwrap_or_default(),
+    )
+}
+
+/// The badge's picture as a `data:` address (an SVG), for the
+/// achievement's `image`.
+pub fn image_address(badge: &artwork::Badge) -> String {
+    use base64::Engine as _;
+    format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(plain_svg(badge))
+    )
+}
+
+/// The badge's picture without a credential, as an SVG document (the
+/// achievement's `image`, as a data address, is made from it).
+pub fn plain_svg(badge: &artwork::Badge) -> String {
+    artwork::svg(&artwork::layout(badge), &badge.title)
+}
+
+/// The badge of the signed credential `json` (its text exactly as issued)
+/// as a PNG with the credential baked in.
+///
+/// # Errors
+/// `json` is not a JSON object.
+pub fn baked_png(json: &str) -> Result<Vec<u8>, ShareError> {
+    let badge = badge_of(&object(json)?);
+    let layout = artwork::layout(&badge);
+    let png = png::encode(artwork::SIZE, artwork::SIZE, &artwork::pixels(&layout));
+    Ok(baked::bake_png(&png, json)?)
+}
+
+/// The badge of the signed credential `json` as an SVG with the credential
+/// baked in.
+///
+/// # Errors
+/// `json` is not a JSON object, or holds characters XML cannot carry.
+pub fn baked_svg(json: &str) -> Result<String, ShareError> {
+    let badge = badge_of(&object(json)?);
+    Ok(baked::bake_svg(&plain_svg(&badge), json)?)
+}
+
+/// The files a learner shares of the signed credential `json` (its text
+/// exactly as issued), by extension: the badge as PNG and as SVG.
+///
+/// # Errors
+/// `json` is not a JSON object, or holds characters XML cannot carry.
+pub fn files(json: &str) -> Result<Vec<(&'static str, Vec<u8>)>, ShareError> {
+    Ok(vec![
+        ("png", baked_png(json)?),
+        ("svg", baked_svg(json)?.into_bytes()),
+    ])
+}
+
+/// LinkedIn's "Add to profile" link for the credential `document`: its
+/// achievement, issuer, month of issue and id, and where to check it
+/// (`verify_url`, else the id when it is a web address). `None` when the
+/// credential lacks a name, an issuer or a date.
+pub fn linkedin(document: &Map<String, Value>, verify_url: Option<&str>) -> Option<String> {
+    use chrono::Datelike as _;
+    fn text(v: Option<&Value>) -> Option<&str> {
+        v.and_then(Value::as_str)
+    }
+    let name = text(
+        document
+            .get("credentialSubject")
+            .and_then(|s| s.get("achievement"))
+            .and_then(|a| a.get("name")),
+    )?;
+    let organisation = text(document.get("issuer").and_then(|i| i.get("name")))?;
+    let issued = text(document.get("validFrom")).and_then(crate::credential::parse_datetime)?;
+    let id = text(document.get("id")).unwrap_or_default();
+    let url = verify_url.or_else(|| Some(id).filter(|i| i.starts_with("https://")));
+    Some(linkedin::add_to_profile(&linkedin::Certification {
+        name,
+        organisation,
+        year: issued.year(),
+        month: issued.month(),
+        url,
+        id,
+    }))
+}
+
+fn object(json: &str) -> Result<Map<String, Value>, ShareError> {
+    match serde_json::from_str::<Value>(json) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ShareError::NotAnObject),
+    }
+}
+
+/// Why a credential could not be shared.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShareError {
+    /// The credential is not a JSON object.
+    #[error("the credential is not a JSON object")]
+    NotAnObject,
+    /// Baking failed.
+    #[error(transparent)]
+    Baked(#[from] BakedError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CREDENTIAL: &str = r#"{"issuer":{"name":"Centre Exemple"},"credentialSubject":{"achievement":{"name":"Cybersécurité au travail","skillBlock":"Appliquer les bonnes pratiques","alignment":[{"targetFramework":"European Qualifications Framework","targetCode":"4"}]}}}"#;
+
+    #[test]
+    fn the_badge_is_read_from_the_credential() {
+        let badge = badge_of(&object(CREDENTIAL).expect("object"));
+        assert_eq!(badge.title, "Cybersécurité au travail");
+        assert_eq!(badge.skill_block, "Appliquer les bonnes pratiques");
+        assert_eq!(badge.issuer, "Centre Exemple");
+        assert_eq!(badge.level.as_deref(), Some("EQF 4"));
+    }
+
+    #[test]
+    fn both_badges_give_back_the_credential_byte_for_byte() {
+        let png = baked_png(CREDENTIAL).expect("png");
+        assert_eq!(baked::extract_png(&png), Ok(CREDENTIAL.to_owned()));
+        let svg = baked_svg(CREDENTIAL).expect("svg");
+        assert_eq!(baked::extract_svg(&svg), Ok(CREDENTIAL.to_owned()));
+        assert_eq!(baked_png("[1]"), Err(ShareError::NotAnObject));
+    }
+}

@@ -1,0 +1,161 @@
+//! A learner passes the demo and finds beside their credential its badge,
+//! as PNG and SVG, each carrying the very credential; `brevet verify`
+//! accepts each, and refuses one that was tampered with or carries two.
+#![allow(clippy::unwrap_used)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn demo() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/exams/demo.toml").to_string()
+}
+
+/// Passes the demo (plain mode, seed 4) with everything in `dir`; the
+/// files written beside each other, sorted.
+fn pass(dir: &Path) -> Vec<PathBuf> {
+    let out = dir.join("out");
+    Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["run", &demo(), "--seed", "4", "--lang", "en"])
+        .args(["--learner", "Ada Lovelace", "--data"])
+        .arg(dir.join("data"))
+        .arg("--out")
+        .arg(&out)
+        .write_stdin("\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n")
+        .assert()
+        .success();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+fn verify(file: &Path) -> (i32, String) {
+    let out = Command::cargo_bin("brevet")
+        .unwrap()
+        .arg("verify")
+        .arg(file)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn the_badge_carries_the_credential_byte_for_byte_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = pass(dir.path());
+    let kinds: Vec<String> = files
+        .iter()
+        .map(|p| p.extension().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(kinds, ["json", "png", "svg"], "{files:?}");
+    let json = std::fs::read_to_string(&files[0]).unwrap();
+    let png = std::fs::read(&files[1]).unwrap();
+    let svg = std::fs::read_to_string(&files[2]).unwrap();
+
+    // A PNG decoder reads the picture: 512x512 RGBA, every row there, and
+    // exactly one uncompressed credential chunk.
+    let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((frame.width, frame.height), (512, 512));
+    reader.finish().unwrap();
+    let texts = &reader.info().utf8_text;
+    assert_eq!(texts.len(), 1);
+    assert_eq!(texts[0].keyword, "openbadgecredential");
+    assert!(!texts[0].compressed);
+    assert_eq!(texts[0].get_text().unwrap(), json.trim_end());
+
+    // The SVG is well-formed XML with the credential right after <svg>.
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    let first = root.children().find(roxmltree::Node::is_element).unwrap();
+    assert_eq!(
+        first.tag_name().namespace(),
+        Some("https://purl.imsglobal.org/ob/v3p0")
+    );
+    assert_eq!(first.tag_name().name(), "credential");
+    assert_eq!(first.text().unwrap().trim(), json.trim_end());
+
+    for file in &files {
+        let (code, out) = verify(file);
+        assert_eq!(code, 0, "{}: {out}", file.display());
+        assert!(out.contains(": VALID"), "{out}");
+    }
+    // The credential names its picture: the achievement's image.
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let image = &doc["credentialSubject"]["achievement"]["image"];
+    assert_eq!(image["type"], "Image");
+    assert!(
+        image["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/svg+xml;base64,")
+    );
+}
+
+#[test]
+fn a_tampered_badge_or_one_with_two_credentials_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = pass(dir.path());
+    let png = std::fs::read(&files[1]).unwrap();
+    let svg = std::fs::read_to_string(&files[2]).unwrap();
+
+    // The learner's name changed in the PNG, its checksum made right
+    // again: the chunk reads, the signature fails.
+    let at = png.windows(12).position(|w| w == b"Ada Lovelace").unwrap();
+    let mut tampered = png.clone();
+    tampered[at..at + 3].copy_from_slice(b"Eve");
+    let (start, len) = itxt_chunk(&tampered);
+    let crc = {
+        let mut c = flate2::Crc::new();
+        c.update(&tampered[start + 4..start + 8 + len]);
+        c.sum()
+    };
+    tampered[start + 8 + len..start + 12 + len].copy_from_slice(&crc.to_be_bytes());
+    let path = dir.path().join("tampered.png");
+    std::fs::write(&path, &tampered).unwrap();
+    let (code, out) = verify(&path);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("INVALID bad signature"), "{out}");
+
+    // Left with its old checksum: damaged.
+    let mut damaged = png.clone();
+    damaged[at] = b'E';
+    let path = dir.path().join("damaged.png");
+    std::fs::write(&path, &damaged).unwrap();
+    let (_, out) = verify(&path);
+    assert!(out.contains("fails its checksum"), "{out}");
+
+    // A second credential in the SVG.
+    let two = svg.replacen(
+        "<circle",
+        "<ob:credential xmlns:ob=\"https://purl.imsglobal.org/ob/v3p0\">{}</ob:credential><circle",
+        1,
+    );
+    let path = dir.path().join("two.svg");
+    std::fs::write(&path, two).unwrap();
+    let (code, out) = verify(&path);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("carries 2 credentials"), "{out}");
+}
+
+/// Where the PNG's `iTXt` chunk starts, and its data's length.
+fn itxt_chunk(png: &[u8]) -> (usize, usize) {
+    let mut at = 8;
+    while at + 8 <= png.len() {
+        let len = u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
+        if &png[at + 4..at + 8] == b"iTXt" {
+            return (at, len);
+        }
+        at += len + 12;
+    }
+    panic!("no iTXt chunk");
+}
