@@ -12,6 +12,7 @@ pub mod paper;
 pub mod results;
 pub mod run;
 pub mod secret;
+pub mod share;
 pub mod stats;
 pub mod store;
 pub mod store_at;
@@ -109,6 +110,14 @@ pub enum Command {
         2 the bank or the credential cannot be read."
     )]
     Paper(paper::Args),
+    /// Make what a learner shares of a credential, after verifying it: its
+    /// badge with the credential inside (PNG, SVG) and the LinkedIn link.
+    #[command(
+        after_help = "Exit status: 0 the files were written (their paths on stdout, then \
+        the LinkedIn link), 1 the credential is invalid (why on stderr), 2 it cannot be \
+        read or a file cannot be written."
+    )]
+    Share(share::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(after_help = docs::COMPLETIONS_HELP)]
     Completions(docs::CompletionsArgs),
@@ -148,6 +157,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Results(args) => results::run(&args),
         Command::Store(args) => store::run(&args),
         Command::Paper(args) => paper::run(&args),
+        Command::Share(args) => share::run(&args),
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
     }

@@ -431,6 +431,18 @@ fn step(ws: &Workspace, cmd: &str) {
             let (out, _) = run("", 0);
             assert!(out.contains("VALID"), "{out}");
         }
+        "brevet verify brevet-demo_*.png" => {
+            let (out, _) = run("", 0);
+            assert!(out.contains(".png: VALID"), "{out}");
+        }
+        "brevet share brevet-demo_*.json" => {
+            let (out, _) = run("", 0);
+            assert!(out.contains(".svg\n"), "{out}");
+            assert!(
+                out.contains("LinkedIn: https://www.linkedin.com/profile/add?"),
+                "{out}"
+            );
+        }
         "brevet verify --json brevet-demo_*.json" => {
             let (out, _) = run("", 0);
             let _: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -47,10 +47,12 @@ fn take_with(data: &Path, out: &Path, answers: &str, extra: &[&str]) -> String {
     String::from_utf8(output).unwrap()
 }
 
+/// The credential files in `out` (their badges are beside them).
 fn credentials(out: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
     files

@@ -507,7 +507,8 @@ fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
             .output()
             .unwrap()
     };
-    let files = || {
+    // Every file written, sorted: the credential, then its badge.
+    let all = || {
         let mut f: Vec<_> = std::fs::read_dir(&out)
             .unwrap()
             .flatten()
@@ -516,13 +517,22 @@ fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
         f.sort();
         f
     };
+    let files = || {
+        all()
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect::<Vec<_>>()
+    };
     assert!(String::from_utf8_lossy(&run().stdout).contains("PASSED"));
     let first = files();
     assert_eq!(first.len(), 1);
+    assert_eq!(all().len(), 3, "the credential and its badge");
     let bytes = std::fs::read(&first[0]).unwrap();
-    // Killed after the credential was recorded, before its file: the
-    // same bytes are written on the next run.
-    std::fs::remove_file(&first[0]).unwrap();
+    // Killed after the credential was recorded, before its files: the
+    // same bytes are written on the next run, and the badge with them.
+    for f in all() {
+        std::fs::remove_file(f).unwrap();
+    }
     store::execute(
         data.path(),
         "UPDATE credentials SET written_us = NULL, file_name = NULL;",
@@ -547,9 +557,10 @@ fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
         now.iter().any(|f| std::fs::read(f).unwrap() == bytes),
         "{now:?}"
     );
+    assert_eq!(all().len(), 3, "the badge written again: {:?}", all());
     // Killed right after the hand-in, before anything was signed: the
     // passed attempt is issued on the next run.
-    for f in files() {
+    for f in all() {
         std::fs::remove_file(f).unwrap();
     }
     store::execute(data.path(), "DELETE FROM credentials;");

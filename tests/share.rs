@@ -159,3 +159,64 @@ fn itxt_chunk(png: &[u8]) -> (usize, usize) {
     }
     panic!("no iTXt chunk");
 }
+
+/// `brevet share` makes the badge again from the credential or from a
+/// badge, after verifying it, and says where it goes on LinkedIn; an
+/// edited credential is not shared.
+#[test]
+fn brevet_share_makes_the_badge_again_and_refuses_an_edited_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = pass(dir.path());
+    let json = std::fs::read_to_string(&files[0]).unwrap();
+    let share = |file: &Path, out: &Path| {
+        Command::cargo_bin("brevet")
+            .unwrap()
+            .arg("share")
+            .arg(file)
+            .arg("--out")
+            .arg(out)
+            .args([
+                "--verify-url",
+                "https://formation.example.org/verify?id={id}",
+            ])
+            .output()
+            .unwrap()
+    };
+    let from_json = dir.path().join("from-json");
+    let out = share(&files[0], &from_json);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("from-json/brevet-demo_ada-lovelace_"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("LinkedIn: https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=brevet%20demo"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("certUrl=https%3A%2F%2Fformation.example.org%2Fverify%3Fid%3Durn"),
+        "{stdout}"
+    );
+    let stem = files[0].file_stem().unwrap().to_string_lossy().into_owned();
+    assert_eq!(
+        std::fs::read(from_json.join(format!("{stem}.png"))).unwrap(),
+        std::fs::read(&files[1]).unwrap(),
+        "the same badge as on the day"
+    );
+    // From the badge alone: the credential's file as well, the very text.
+    let from_png = dir.path().join("from-png");
+    assert_eq!(share(&files[1], &from_png).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(from_png.join(format!("{stem}.json"))).unwrap(),
+        json
+    );
+    // Edited: refused, nothing written.
+    let edited = dir.path().join("edited.json");
+    std::fs::write(&edited, json.replace("Ada Lovelace", "Eve Lovelace")).unwrap();
+    let refused = dir.path().join("refused");
+    let out = share(&edited, &refused);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not shared, the credential is INVALID"));
+    assert!(!refused.exists());
+}

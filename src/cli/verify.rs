@@ -243,11 +243,19 @@ fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>, email: Option<&str
 /// a badge (PNG, SVG) or attached to a certificate (PDF). Read up to one
 /// byte past the limit, so that a larger file says so.
 fn credential_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    read_credential(path).map(|(_, bytes)| bytes)
+}
+
+/// [`credential_bytes`], and what carried them.
+pub(super) fn read_credential(
+    path: &Path,
+) -> Result<(crate::credential::baked::Carrier, Vec<u8>), String> {
     use crate::credential::baked::{self, Carrier};
     let bytes =
         crate::input::read_limited(path, baked::MAX_IMAGE_BYTES as u64).map_err(|e| e.reason())?;
-    let carried = match Carrier::of(&bytes) {
-        Carrier::Json => return Ok(bytes),
+    let carrier = Carrier::of(&bytes);
+    let carried = match carrier {
+        Carrier::Json => return Ok((carrier, bytes)),
         Carrier::Png => baked::extract_png(&bytes),
         Carrier::Svg => match std::str::from_utf8(&bytes) {
             Ok(text) => baked::extract_svg(text),
@@ -259,7 +267,9 @@ fn credential_bytes(path: &Path) -> Result<Vec<u8>, String> {
             );
         }
     };
-    carried.map(String::into_bytes).map_err(|e| e.to_string())
+    carried
+        .map(|json| (carrier, json.into_bytes()))
+        .map_err(|e| e.to_string())
 }
 
 fn verify_file(path: &Path, options: &VerifyOptions<'_>, email: Option<&str>) -> Outcome {
