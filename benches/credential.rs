@@ -206,5 +206,25 @@ fn status_lists(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, jcs_implementations, issue_and_verify, status_lists);
+/// What a learner shares: the badge drawn and baked (PNG, SVG), against
+/// issuing the credential, in the same run.
+fn share(c: &mut Criterion) {
+    let key = sample::key();
+    let input = sample::input(key.did());
+    let doc = ob::issue(&input, &key, Cryptosuite::EddsaRdfc2022).expect("issues");
+    let json = serde_json::to_string_pretty(&doc).expect("serialises");
+    let mut group = c.benchmark_group("share");
+    group.bench_function("issue_one_credential", |b| {
+        b.iter(|| ob::issue(black_box(&input), &key, Cryptosuite::EddsaRdfc2022))
+    });
+    group.bench_function("baked_png", |b| {
+        b.iter(|| brevet::share::baked_png(black_box(&json)))
+    });
+    group.bench_function("baked_svg", |b| {
+        b.iter(|| brevet::share::baked_svg(black_box(&json)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, jcs_implementations, issue_and_verify, status_lists, share);
 criterion_main!(benches);

@@ -24,7 +24,7 @@ pub fn encode(width: u32, height: u32, rgba: &[u8]) -> Vec<u8> {
             filtered.push(byte.wrapping_sub(left));
         }
     }
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
     // Writing into a Vec cannot fail.
     let idat = z
         .write_all(&filtered)
