@@ -206,8 +206,8 @@ fn status_lists(c: &mut Criterion) {
     group.finish();
 }
 
-/// What a learner shares: the badge drawn and baked (PNG, SVG), against
-/// issuing the credential, in the same run.
+/// What a learner shares: the badge drawn and baked (PNG, SVG), the
+/// certificate (PDF), against issuing the credential, in the same run.
 fn share(c: &mut Criterion) {
     let key = sample::key();
     let input = sample::input(key.did());
@@ -223,8 +223,17 @@ fn share(c: &mut Criterion) {
     group.bench_function("baked_svg", |b| {
         b.iter(|| brevet::share::baked_svg(black_box(&json)))
     });
+    group.bench_function("certificate_pdf", |b| {
+        b.iter(|| brevet::share::certificate(black_box(&json), None))
+    });
     group.finish();
 }
 
-criterion_group!(benches, jcs_implementations, issue_and_verify, status_lists, share);
+criterion_group!(
+    benches,
+    jcs_implementations,
+    issue_and_verify,
+    status_lists,
+    share
+);
 criterion_main!(benches);

@@ -111,7 +111,8 @@ pub enum Command {
     )]
     Paper(paper::Args),
     /// Make what a learner shares of a credential, after verifying it: its
-    /// badge with the credential inside (PNG, SVG) and the LinkedIn link.
+    /// badge (PNG, SVG) and certificate (PDF), each with the credential
+    /// inside, and the LinkedIn link.
     #[command(
         after_help = "Exit status: 0 the files were written (their paths on stdout, then \
         the LinkedIn link), 1 the credential is invalid (why on stderr), 2 it cannot be \

@@ -721,7 +721,7 @@ pub fn issue_recorded(
 pub struct Issued {
     /// The signed credential (JSON).
     pub json: PathBuf,
-    /// Its badge (PNG, SVG), beside it.
+    /// Its badge (PNG, SVG) and certificate (PDF), beside it.
     pub shared: Vec<PathBuf>,
     /// Why they could not all be written: the credential itself is safe,
     /// and `brevet share` makes them again.
@@ -731,10 +731,14 @@ pub struct Issued {
 }
 
 /// Writes beside the credential file `json_path` (holding `text`) its
-/// badge as PNG and SVG, named like it. Best effort: a failure leaves the
-/// credential as it is and says why.
-pub fn share_beside(json_path: &Path, text: &str) -> (Vec<PathBuf>, Option<String>) {
-    let files = match crate::share::files(text.trim_end()) {
+/// badge as PNG and SVG and its certificate as PDF, named like it. Best
+/// effort: a failure leaves the credential as it is and says why.
+pub fn share_beside(
+    json_path: &Path,
+    text: &str,
+    verify_url: Option<&str>,
+) -> (Vec<PathBuf>, Option<String>) {
+    let files = match crate::share::files(text.trim_end(), verify_url) {
         Ok(files) => files,
         Err(e) => return (Vec::new(), Some(e.to_string())),
     };
@@ -757,7 +761,7 @@ impl Issued {
     /// The credential written at `json` (its text `text`), its badge
     /// written beside it, and its LinkedIn link.
     fn beside(json: PathBuf, text: &str, verify_url: Option<&str>) -> Self {
-        let (shared, not_shared) = share_beside(&json, text);
+        let (shared, not_shared) = share_beside(&json, text, verify_url);
         let linkedin = match serde_json::from_str::<serde_json::Value>(text) {
             Ok(serde_json::Value::Object(doc)) => crate::share::linkedin(&doc, verify_url),
             _ => None,
@@ -836,7 +840,11 @@ pub fn recover(
         )?;
         store.with(|db| db.credential_written(&u.credential_id, &path, now))?;
         // Its badge too, best effort: `brevet share` makes it again.
-        let _ = share_beside(&path, &String::from_utf8_lossy(&u.bytes));
+        let _ = share_beside(
+            &path,
+            &String::from_utf8_lossy(&u.bytes),
+            signer.verify_url(&u.credential_id).as_deref(),
+        );
         if let Some((attempt, _)) = replayed(&u.attempt_id)? {
             written.push(Recovered {
                 path,

@@ -8,6 +8,7 @@
 
 pub mod artwork;
 pub mod linkedin;
+pub mod pdf;
 pub mod png;
 
 use crate::credential::baked::{self, BakedError};
@@ -104,15 +105,217 @@ pub fn baked_svg(json: &str) -> Result<String, ShareError> {
 }
 
 /// The files a learner shares of the signed credential `json` (its text
-/// exactly as issued), by extension: the badge as PNG and as SVG.
+/// exactly as issued), by extension: the badge as PNG and as SVG, the
+/// certificate as PDF (its QR code pointing at `verify_url`, else at the
+/// credential's id).
 ///
 /// # Errors
 /// `json` is not a JSON object, or holds characters XML cannot carry.
-pub fn files(json: &str) -> Result<Vec<(&'static str, Vec<u8>)>, ShareError> {
+pub fn files(
+    json: &str,
+    verify_url: Option<&str>,
+) -> Result<Vec<(&'static str, Vec<u8>)>, ShareError> {
     Ok(vec![
         ("png", baked_png(json)?),
         ("svg", baked_svg(json)?.into_bytes()),
+        ("pdf", certificate(json, verify_url)?),
     ])
+}
+
+/// The printable certificate of the signed credential `json`, in its
+/// language, with the credential attached.
+///
+/// # Errors
+/// `json` is not a JSON object.
+pub fn certificate(json: &str, verify_url: Option<&str>) -> Result<Vec<u8>, ShareError> {
+    use crate::present::strings::{self, Lang};
+    let document = object(json)?;
+    let summary = crate::credential::summary::Summary::read(&document);
+    let achievement = document
+        .get("credentialSubject")
+        .and_then(|s| s.get("achievement"))
+        .and_then(Value::as_object);
+    let field = |name: &str| {
+        achievement
+            .and_then(|a| a.get(name))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let language = field("inLanguage").unwrap_or_else(|| "en".into());
+    let french = language.starts_with("fr");
+    let s = if french {
+        Lang::Fr.strings()
+    } else {
+        Lang::En.strings()
+    };
+    let percent = |text: Option<&str>| {
+        text.and_then(|t| t.trim_end_matches('%').trim().parse::<f64>().ok())
+            .map(|p| strings::percent(p, s))
+            .unwrap_or_default()
+    };
+    let outcomes: Vec<String> = achievement
+        .and_then(|a| a.get("learningOutcome"))
+        .and_then(Value::as_array)
+        .map(|all| {
+            all.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let issued_on = summary
+        .valid_from
+        .as_deref()
+        .and_then(crate::credential::parse_datetime)
+        .map(|d| date_in_words(d.date_naive(), french))
+        .unwrap_or_default();
+    let id = document
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let supervision = supervision_in_words(
+        summary.supervision.as_deref(),
+        summary.identity_verification.as_deref(),
+        french,
+    );
+    let country = summary
+        .issuer_country
+        .as_deref()
+        .map(|c| country_name(c, french));
+    let skill_block = field("skillBlock");
+    Ok(pdf::certificate(
+        &pdf::Certificate {
+            language: &language,
+            learner: summary.learner.as_deref().unwrap_or_default(),
+            achievement: summary.achievement.as_deref().unwrap_or_default(),
+            skill_block: skill_block.as_deref(),
+            learning_outcomes: &outcomes,
+            score: &percent(summary.score.as_deref()),
+            required: &percent(summary.required.as_deref()),
+            issued_on: &issued_on,
+            issuer_name: summary.issuer_name.as_deref().unwrap_or_default(),
+            issuer_country: country.as_deref(),
+            supervision: supervision.as_deref(),
+            verify_at: verify_url.unwrap_or(id),
+            credential_id: id,
+            demo: summary.demo_issuer,
+        },
+        json,
+    ))
+}
+
+/// A day as a certificate writes it: `12 March 2026`, `12 mars 2026`.
+fn date_in_words(day: chrono::NaiveDate, french: bool) -> String {
+    use chrono::Datelike as _;
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let months = if french { FR } else { EN };
+    let month = months
+        .get(day.month0() as usize)
+        .copied()
+        .unwrap_or_default();
+    let first = if french && day.day() == 1 {
+        "1er".to_owned()
+    } else {
+        day.day().to_string()
+    };
+    format!("{first} {month} {}", day.year())
+}
+
+/// How the exam was supervised, in words, from the credential's terms.
+fn supervision_in_words(
+    supervision: Option<&str>,
+    identity: Option<&str>,
+    french: bool,
+) -> Option<String> {
+    let how = match (supervision?, french) {
+        ("supervised-onsite", false) => "Supervised on site by a proctor",
+        ("supervised-onsite", true) => "Surveillé sur place par un surveillant",
+        ("unsupervised", false) => "Taken without supervision",
+        ("unsupervised", true) => "Passé sans surveillance",
+        (other, _) => other,
+    };
+    let checked = match (identity, french) {
+        (Some("verified-onsite"), false) => ", identity checked on site",
+        (Some("verified-onsite"), true) => ", identité vérifiée sur place",
+        _ => "",
+    };
+    Some(format!("{how}{checked}"))
+}
+
+/// A country's name for its ISO code, for the countries brevet's issuers
+/// are most likely in; the code itself for the others.
+fn country_name(code: &str, french: bool) -> String {
+    const NAMES: &[(&str, &str, &str)] = &[
+        ("AT", "Austria", "Autriche"),
+        ("BE", "Belgium", "Belgique"),
+        ("BG", "Bulgaria", "Bulgarie"),
+        ("CA", "Canada", "Canada"),
+        ("CH", "Switzerland", "Suisse"),
+        ("CY", "Cyprus", "Chypre"),
+        ("CZ", "Czechia", "Tchéquie"),
+        ("DE", "Germany", "Allemagne"),
+        ("DK", "Denmark", "Danemark"),
+        ("EE", "Estonia", "Estonie"),
+        ("ES", "Spain", "Espagne"),
+        ("FI", "Finland", "Finlande"),
+        ("FR", "France", "France"),
+        ("GB", "United Kingdom", "Royaume-Uni"),
+        ("GR", "Greece", "Grèce"),
+        ("HR", "Croatia", "Croatie"),
+        ("HU", "Hungary", "Hongrie"),
+        ("IE", "Ireland", "Irlande"),
+        ("IS", "Iceland", "Islande"),
+        ("IT", "Italy", "Italie"),
+        ("LI", "Liechtenstein", "Liechtenstein"),
+        ("LT", "Lithuania", "Lituanie"),
+        ("LU", "Luxembourg", "Luxembourg"),
+        ("LV", "Latvia", "Lettonie"),
+        ("MA", "Morocco", "Maroc"),
+        ("MC", "Monaco", "Monaco"),
+        ("MT", "Malta", "Malte"),
+        ("NL", "Netherlands", "Pays-Bas"),
+        ("NO", "Norway", "Norvège"),
+        ("PL", "Poland", "Pologne"),
+        ("PT", "Portugal", "Portugal"),
+        ("RO", "Romania", "Roumanie"),
+        ("SE", "Sweden", "Suède"),
+        ("SI", "Slovenia", "Slovénie"),
+        ("SK", "Slovakia", "Slovaquie"),
+        ("SN", "Senegal", "Sénégal"),
+        ("TN", "Tunisia", "Tunisie"),
+        ("US", "United States", "États-Unis"),
+    ];
+    NAMES.iter().find(|(c, _, _)| *c == code).map_or_else(
+        || code.to_owned(),
+        |(_, en, fr)| (if french { *fr } else { *en }).to_owned(),
+    )
 }
 
 /// LinkedIn's "Add to profile" link for the credential `document`: its
@@ -175,6 +378,22 @@ mod tests {
         assert_eq!(badge.skill_block, "Appliquer les bonnes pratiques");
         assert_eq!(badge.issuer, "Centre Exemple");
         assert_eq!(badge.level.as_deref(), Some("EQF 4"));
+    }
+
+    #[test]
+    fn dates_and_countries_read_as_words() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("a day");
+        assert_eq!(date_in_words(day, true), "1er mars 2026");
+        assert_eq!(date_in_words(day, false), "1 March 2026");
+        assert_eq!(country_name("FR", false), "France");
+        assert_eq!(country_name("BE", true), "Belgique");
+        assert_eq!(country_name("XK", true), "XK");
+    }
+
+    #[test]
+    fn the_certificate_carries_the_credential() {
+        let pdf = certificate(CREDENTIAL, None).expect("pdf");
+        assert_eq!(pdf::extract(&pdf), Ok(CREDENTIAL.to_owned()));
     }
 
     #[test]

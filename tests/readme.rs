@@ -395,8 +395,8 @@ fn step(ws: &Workspace, cmd: &str) {
             kinds.sort();
             assert_eq!(
                 kinds,
-                ["json", "png", "svg"],
-                "the credential and its badge, beside each other in the current folder"
+                ["json", "pdf", "png", "svg"],
+                "the credential, its badge and its certificate, beside each other in the current folder"
             );
         }
         "brevet run exams/spreadsheet-essentials.toml --learner \"Ada Lovelace\" --lang en" => {
@@ -437,7 +437,7 @@ fn step(ws: &Workspace, cmd: &str) {
         }
         "brevet share brevet-demo_*.json" => {
             let (out, _) = run("", 0);
-            assert!(out.contains(".svg\n"), "{out}");
+            assert!(out.contains(".svg\n") && out.contains(".pdf\n"), "{out}");
             assert!(
                 out.contains("LinkedIn: https://www.linkedin.com/profile/add?"),
                 "{out}"

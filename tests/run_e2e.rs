@@ -526,7 +526,11 @@ fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
     assert!(String::from_utf8_lossy(&run().stdout).contains("PASSED"));
     let first = files();
     assert_eq!(first.len(), 1);
-    assert_eq!(all().len(), 3, "the credential and its badge");
+    assert_eq!(
+        all().len(),
+        4,
+        "the credential, its badge and its certificate"
+    );
     let bytes = std::fs::read(&first[0]).unwrap();
     // Killed after the credential was recorded, before its files: the
     // same bytes are written on the next run, and the badge with them.
@@ -557,7 +561,12 @@ fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
         now.iter().any(|f| std::fs::read(f).unwrap() == bytes),
         "{now:?}"
     );
-    assert_eq!(all().len(), 3, "the badge written again: {:?}", all());
+    assert_eq!(
+        all().len(),
+        4,
+        "the badge and certificate written again: {:?}",
+        all()
+    );
     // Killed right after the hand-in, before anything was signed: the
     // passed attempt is issued on the next run.
     for f in all() {

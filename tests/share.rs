@@ -1,6 +1,9 @@
 //! A learner passes the demo and finds beside their credential its badge,
-//! as PNG and SVG, each carrying the very credential; `brevet verify`
-//! accepts each, and refuses one that was tampered with or carries two.
+//! as PNG and SVG, and its certificate, as PDF, each carrying the very
+//! credential; `brevet verify` accepts each, and refuses one that was
+//! tampered with or carries two. The PDF is read and drawn by poppler
+//! (`pdftotext`, `pdftoppm`): without it the PDF checks are skipped, unless
+//! `CI` is set (`.ci/run` installs it).
 #![allow(clippy::unwrap_used)]
 
 use assert_cmd::Command;
@@ -53,10 +56,10 @@ fn the_badge_carries_the_credential_byte_for_byte_and_verifies() {
         .iter()
         .map(|p| p.extension().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(kinds, ["json", "png", "svg"], "{files:?}");
+    assert_eq!(kinds, ["json", "pdf", "png", "svg"], "{files:?}");
     let json = std::fs::read_to_string(&files[0]).unwrap();
-    let png = std::fs::read(&files[1]).unwrap();
-    let svg = std::fs::read_to_string(&files[2]).unwrap();
+    let png = std::fs::read(&files[2]).unwrap();
+    let svg = std::fs::read_to_string(&files[3]).unwrap();
 
     // A PNG decoder reads the picture: 512x512 RGBA, every row there, and
     // exactly one uncompressed credential chunk.
@@ -105,8 +108,8 @@ fn the_badge_carries_the_credential_byte_for_byte_and_verifies() {
 fn a_tampered_badge_or_one_with_two_credentials_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let files = pass(dir.path());
-    let png = std::fs::read(&files[1]).unwrap();
-    let svg = std::fs::read_to_string(&files[2]).unwrap();
+    let png = std::fs::read(&files[2]).unwrap();
+    let svg = std::fs::read_to_string(&files[3]).unwrap();
 
     // The learner's name changed in the PNG, its checksum made right
     // again: the chunk reads, the signature fails.
@@ -201,12 +204,13 @@ fn brevet_share_makes_the_badge_again_and_refuses_an_edited_credential() {
     let stem = files[0].file_stem().unwrap().to_string_lossy().into_owned();
     assert_eq!(
         std::fs::read(from_json.join(format!("{stem}.png"))).unwrap(),
-        std::fs::read(&files[1]).unwrap(),
+        std::fs::read(&files[2]).unwrap(),
         "the same badge as on the day"
     );
+    assert!(from_json.join(format!("{stem}.pdf")).is_file());
     // From the badge alone: the credential's file as well, the very text.
     let from_png = dir.path().join("from-png");
-    assert_eq!(share(&files[1], &from_png).status.code(), Some(0));
+    assert_eq!(share(&files[2], &from_png).status.code(), Some(0));
     assert_eq!(
         std::fs::read_to_string(from_png.join(format!("{stem}.json"))).unwrap(),
         json
@@ -219,4 +223,85 @@ fn brevet_share_makes_the_badge_again_and_refuses_an_edited_credential() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not shared, the credential is INVALID"));
     assert!(!refused.exists());
+}
+
+/// Whether poppler's tools are here; with `CI` set they must be.
+fn poppler() -> bool {
+    let here = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    assert!(
+        here || std::env::var_os("CI").is_none(),
+        "poppler-utils (pdftotext, pdftoppm) is not installed: CI must have it (.ci/run installs it)"
+    );
+    if !here {
+        eprintln!("poppler-utils not installed: the PDF's text and pages are not checked");
+    }
+    here
+}
+
+/// The certificate holds the learner, the achievement and the score as
+/// text, its page draws, it carries the credential, and an edited one
+/// fails.
+#[test]
+fn the_certificate_reads_draws_and_carries_the_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = pass(dir.path());
+    let pdf = &files[1];
+    assert_eq!(pdf.extension().unwrap(), "pdf");
+    let (code, out) = verify(pdf);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(".pdf: VALID"), "{out}");
+    let bytes = std::fs::read(pdf).unwrap();
+    let json = std::fs::read_to_string(&files[0]).unwrap();
+    assert_eq!(
+        brevet::share::pdf::extract(&bytes).unwrap(),
+        json.trim_end(),
+        "attached byte for byte"
+    );
+    // The name changed in the attached credential (same length: the
+    // cross-reference table still holds): the signature fails.
+    let at = bytes
+        .windows(12)
+        .position(|w| w == b"Ada Lovelace")
+        .unwrap();
+    let mut edited = bytes.clone();
+    edited[at..at + 3].copy_from_slice(b"Eve");
+    let path = dir.path().join("edited.pdf");
+    std::fs::write(&path, edited).unwrap();
+    let (code, out) = verify(&path);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("INVALID bad signature"), "{out}");
+    if !poppler() {
+        return;
+    }
+    let text = std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout);
+    for wanted in [
+        "Ada Lovelace",
+        "brevet demo: working safely with files",
+        "Score: 100 % (required 60 %)",
+        "Demo issuer: not for real certification.",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} in:\n{text}");
+    }
+    let page = dir.path().join("page");
+    let drawn = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "30"])
+        .arg(pdf)
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(
+        drawn.status.success() && drawn.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&drawn.stderr)
+    );
+    assert!(dir.path().join("page-1.png").is_file());
 }

@@ -1,7 +1,7 @@
 //! `brevet share CREDENTIAL`: from a credential (its JSON, or a badge or
 //! certificate that carries it), which it verifies first, the files a
-//! learner shares (the badge as PNG and SVG, with the credential inside)
-//! and LinkedIn's "Add to profile" link.
+//! learner shares (the badge as PNG and SVG and the certificate as PDF,
+//! each with the credential inside) and LinkedIn's "Add to profile" link.
 
 use crate::atomic::{WriteOptions, write_file};
 use crate::credential::verify::{VerifyOptions, verify};
@@ -13,8 +13,8 @@ use std::process::ExitCode;
 /// Arguments of `brevet share`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The credential: its JSON file, or a baked badge (PNG, SVG) that
-    /// carries it.
+    /// The credential: its JSON file, or a badge (PNG, SVG) or a
+    /// certificate (PDF) that carries it.
     #[arg(value_name = "CREDENTIAL")]
     pub file: PathBuf,
     /// Where to write the files [default: the credential's folder].
@@ -100,7 +100,16 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         // Taken out of a badge: the credential's own file too.
         files.push(("json", format!("{text}\n").into_bytes()));
     }
-    files.extend(crate::share::files(text)?);
+    let document: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)?;
+    let id = document
+        .get("id")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    let url = args
+        .verify_url
+        .as_ref()
+        .map(|t| t.replace("{id}", &crate::share::linkedin::encode(id)));
+    files.extend(crate::share::files(text, url.as_deref())?);
     let mut out = std::io::stdout().lock();
     for (extension, bytes) in files {
         let path = folder.join(format!("{stem}.{extension}"));
@@ -115,15 +124,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("{}", path.display()))?;
         writeln!(out, "{}", path.display())?;
     }
-    let document: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)?;
-    let id = document
-        .get("id")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default();
-    let url = args
-        .verify_url
-        .as_ref()
-        .map(|t| t.replace("{id}", &crate::share::linkedin::encode(id)));
     if let Some(link) = crate::share::linkedin(&document, url.as_deref()) {
         writeln!(out, "LinkedIn: {link}")?;
     }

@@ -261,11 +261,7 @@ pub(super) fn read_credential(
             Ok(text) => baked::extract_svg(text),
             Err(_) => Err(baked::BakedError::NotSvg("not UTF-8 text".into())),
         },
-        Carrier::Pdf => {
-            return Err(
-                "a PDF document: brevet reads credentials from JSON, PNG and SVG files".into(),
-            );
-        }
+        Carrier::Pdf => crate::share::pdf::extract(&bytes),
     };
     carried
         .map(|json| (carrier, json.into_bytes()))

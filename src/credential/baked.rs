@@ -64,7 +64,7 @@ pub enum BakedError {
     #[error("the credential chunk of the PNG is malformed")]
     MalformedChunk,
     /// The credential's text is not UTF-8.
-    #[error("the credential in the image is not UTF-8 text")]
+    #[error("the credential in the file is not UTF-8 text")]
     NotUtf8,
     /// The SVG does not parse as XML, or is not an SVG.
     #[error("not a readable SVG image: {0}")]
@@ -73,8 +73,8 @@ pub enum BakedError {
     /// compact JWS in a `verify` attribute), which brevet does not read.
     #[error("the SVG credential is a compact JWS (`verify` attribute), which brevet does not read")]
     Jws,
-    /// The image is too large to be a badge.
-    #[error("the image is larger than {MAX_IMAGE_BYTES} bytes")]
+    /// The file is too large to be a badge or a certificate.
+    #[error("the file is larger than {MAX_IMAGE_BYTES} bytes")]
     TooLarge,
     /// The SVG carries a credential already.
     #[error("the SVG carries a credential already")]
@@ -83,6 +83,20 @@ pub enum BakedError {
     /// characters XML does not allow.
     #[error("the credential holds characters an SVG cannot carry")]
     NotXmlText,
+    /// Not a PDF brevet can read: damaged, or using what its reader
+    /// leaves out (encryption, cross-reference or object streams, filters
+    /// other than Flate).
+    #[error("not a readable PDF: {0}")]
+    NotPdf(String),
+    /// No credential attached to the PDF.
+    #[error("the PDF has no credential attached")]
+    PdfNone,
+    /// Two or more credentials attached to the PDF.
+    #[error("the PDF has {count} credentials attached; a certificate carries exactly one")]
+    PdfSeveral {
+        /// How many.
+        count: usize,
+    },
 }
 
 /// A PNG chunk: its type and its data.

@@ -338,10 +338,7 @@ impl Canvas {
             }
             let reach = reach.sqrt();
             #[allow(clippy::cast_possible_truncation)]
-            let (left, right) = (
-                (d.cx - reach).floor() as i64,
-                (d.cx + reach).ceil() as i64,
-            );
+            let (left, right) = ((d.cx - reach).floor() as i64, (d.cx + reach).ceil() as i64);
             // Inside this span every pixel is covered whole: painted at once.
             let inner = (d.r - 1.0) * (d.r - 1.0) - dy * dy;
             #[allow(clippy::cast_possible_truncation)]
