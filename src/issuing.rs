@@ -61,6 +61,10 @@ struct RawIssuer {
     /// LinkedIn link).
     #[serde(default)]
     verify_url: Option<Spanned<String>>,
+    /// The issuer's own picture for its badges (PNG or SVG), instead of
+    /// the one brevet draws from the exam.
+    #[serde(default)]
+    badge_image: Option<Spanned<String>>,
 }
 
 /// An earlier key of a `did:web` issuer.
@@ -106,6 +110,9 @@ pub struct IssuerFile {
     /// Where a credential can be checked on the issuer's site (`{id}`: the
     /// credential's id).
     pub verify_url: Option<String>,
+    /// The issuer's own picture for its badges, as written (relative to
+    /// `issuer.toml`).
+    pub badge_image: Option<String>,
 }
 
 /// An issuer ready to sign: its profile and its key (in memory only).
@@ -117,6 +124,9 @@ pub struct Signer {
     status: Option<StatusLists>,
     previous_keys: Vec<PublishedKey>,
     verify_url: Option<String>,
+    /// The issuer's own badge picture, as the achievement's `image`
+    /// (a `data:` address).
+    badge_image: Option<String>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -363,6 +373,7 @@ pub fn parse_issuer(source: &str) -> Result<IssuerFile, Vec<Diagnostic>> {
         status,
         previous_keys,
         verify_url,
+        badge_image: raw.badge_image.map(Spanned::into_inner),
     })
 }
 
@@ -459,6 +470,20 @@ impl Signer {
         if file.did_web.is_none() {
             issuer.did = IssuerDid::Key(key.did().clone());
         }
+        let badge_image = match &file.badge_image {
+            None => None,
+            Some(name) => {
+                let image_path = path.parent().unwrap_or(Path::new(".")).join(name);
+                let bytes = crate::input::read_limited(&image_path, MAX_BADGE_IMAGE_BYTES)
+                    .map_err(|e| input_error(&image_path, e))?;
+                Some(
+                    crate::share::image_file_address(&bytes).map_err(|why| IssuerError::Io {
+                        path: image_path.clone(),
+                        source: std::io::Error::other(format!("not a badge picture: {why}")),
+                    })?,
+                )
+            }
+        };
         Ok(Self {
             issuer,
             key,
@@ -467,6 +492,7 @@ impl Signer {
             status: file.status,
             previous_keys: file.previous_keys,
             verify_url: file.verify_url,
+            badge_image,
         })
     }
 
@@ -532,6 +558,7 @@ impl Signer {
             status: None,
             previous_keys: Vec::new(),
             verify_url: None,
+            badge_image: None,
         })
     }
 
@@ -634,6 +661,9 @@ impl Signer {
             random_id,
         );
         input.status = status;
+        if let Some(image) = &self.badge_image {
+            input.achievement.image = Some(image.clone());
+        }
         ob::issue(&input, &self.key, self.suite)
     }
 }
@@ -774,6 +804,10 @@ impl Issued {
         }
     }
 }
+
+/// The largest badge picture an issuer may name: it travels inside every
+/// credential, as the achievement's `image`.
+pub const MAX_BADGE_IMAGE_BYTES: u64 = 256 * 1024;
 
 /// A free place, at random, in the open list of each purpose.
 fn free_places(

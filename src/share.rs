@@ -82,26 +82,96 @@ pub fn plain_svg(badge: &artwork::Badge) -> String {
     artwork::svg(&artwork::layout(badge), &badge.title)
 }
 
-/// The badge of the signed credential `json` (its text exactly as issued)
-/// as a PNG with the credential baked in.
+/// An issuer's own badge picture (a PNG or an SVG file's bytes) as a
+/// `data:` address, for the achievement's `image`.
 ///
 /// # Errors
-/// `json` is not a JSON object.
+/// Neither a readable PNG nor an SVG, or one that carries a credential.
+pub fn image_file_address(bytes: &[u8]) -> Result<String, BakedError> {
+    use base64::Engine as _;
+    let media = match baked::Carrier::of(bytes) {
+        baked::Carrier::Png => match baked::extract_png(bytes) {
+            Err(BakedError::None) => "image/png",
+            Err(e) => return Err(e),
+            Ok(_) => return Err(BakedError::Several { count: 1 }),
+        },
+        baked::Carrier::Svg => {
+            let text =
+                std::str::from_utf8(bytes).map_err(|_| BakedError::NotSvg("not UTF-8".into()))?;
+            match baked::extract_svg(text) {
+                Err(BakedError::None) => "image/svg+xml",
+                Err(e) => return Err(e),
+                Ok(_) => return Err(BakedError::AlreadyBaked),
+            }
+        }
+        baked::Carrier::Pdf | baked::Carrier::Json => return Err(BakedError::NotPng),
+    };
+    Ok(format!(
+        "data:{media};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    ))
+}
+
+/// The issuer's own picture the credential names as its achievement's
+/// `image`, when it is not the one brevet draws: its media type and bytes.
+fn own_picture(document: &Map<String, Value>) -> Option<(&'static str, Vec<u8>)> {
+    use base64::Engine as _;
+    let address = document
+        .get("credentialSubject")?
+        .get("achievement")?
+        .get("image")?
+        .get("id")?
+        .as_str()?;
+    if address == image_address(&badge_of(document)) {
+        return None;
+    }
+    let (media, data) = address.strip_prefix("data:")?.split_once(";base64,")?;
+    let media = match media {
+        "image/png" => "image/png",
+        "image/svg+xml" => "image/svg+xml",
+        _ => return None,
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .ok()?;
+    Some((media, bytes))
+}
+
+/// The badge of the signed credential `json` (its text exactly as issued)
+/// as a PNG with the credential baked in: the issuer's own PNG picture,
+/// else the one drawn from the achievement.
+///
+/// # Errors
+/// `json` is not a JSON object, or the issuer's picture is not a PNG.
 pub fn baked_png(json: &str) -> Result<Vec<u8>, ShareError> {
-    let badge = badge_of(&object(json)?);
-    let layout = artwork::layout(&badge);
-    let png = png::encode(artwork::SIZE, artwork::SIZE, &artwork::pixels(&layout));
+    let document = object(json)?;
+    let png = match own_picture(&document) {
+        Some(("image/png", bytes)) => bytes,
+        Some(_) => return Err(ShareError::NoSuchPicture("PNG")),
+        None => {
+            let layout = artwork::layout(&badge_of(&document));
+            png::encode(artwork::SIZE, artwork::SIZE, &artwork::pixels(&layout))
+        }
+    };
     Ok(baked::bake_png(&png, json)?)
 }
 
 /// The badge of the signed credential `json` as an SVG with the credential
-/// baked in.
+/// baked in: the issuer's own SVG picture, else the one drawn from the
+/// achievement.
 ///
 /// # Errors
-/// `json` is not a JSON object, or holds characters XML cannot carry.
+/// `json` is not a JSON object, holds characters XML cannot carry, or the
+/// issuer's picture is not an SVG.
 pub fn baked_svg(json: &str) -> Result<String, ShareError> {
-    let badge = badge_of(&object(json)?);
-    Ok(baked::bake_svg(&plain_svg(&badge), json)?)
+    let document = object(json)?;
+    let svg = match own_picture(&document) {
+        Some(("image/svg+xml", bytes)) => String::from_utf8(bytes)
+            .map_err(|_| ShareError::Baked(BakedError::NotSvg("not UTF-8".into())))?,
+        Some(_) => return Err(ShareError::NoSuchPicture("SVG")),
+        None => plain_svg(&badge_of(&document)),
+    };
+    Ok(baked::bake_svg(&svg, json)?)
 }
 
 /// The files a learner shares of the signed credential `json` (its text
@@ -115,11 +185,17 @@ pub fn files(
     json: &str,
     verify_url: Option<&str>,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, ShareError> {
-    Ok(vec![
-        ("png", baked_png(json)?),
-        ("svg", baked_svg(json)?.into_bytes()),
-        ("pdf", certificate(json, verify_url)?),
-    ])
+    // An issuer's own picture is baked in the one format it comes in.
+    let own = own_picture(&object(json)?).map(|(media, _)| media);
+    let mut files = Vec::new();
+    if own.is_none_or(|m| m == "image/png") {
+        files.push(("png", baked_png(json)?));
+    }
+    if own.is_none_or(|m| m == "image/svg+xml") {
+        files.push(("svg", baked_svg(json)?.into_bytes()));
+    }
+    files.push(("pdf", certificate(json, verify_url)?));
+    Ok(files)
 }
 
 /// The printable certificate of the signed credential `json`, in its
@@ -363,6 +439,9 @@ pub enum ShareError {
     /// Baking failed.
     #[error(transparent)]
     Baked(#[from] BakedError),
+    /// The issuer's own picture comes in another format.
+    #[error("the issuer's picture for this badge is not a {0}")]
+    NoSuchPicture(&'static str),
 }
 
 #[cfg(test)]

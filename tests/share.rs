@@ -16,6 +16,11 @@ fn demo() -> String {
 /// Passes the demo (plain mode, seed 4) with everything in `dir`; the
 /// files written beside each other, sorted.
 fn pass(dir: &Path) -> Vec<PathBuf> {
+    pass_with(dir, &[])
+}
+
+/// [`pass`] with more arguments for `brevet run`.
+fn pass_with(dir: &Path, extra: &[&std::ffi::OsStr]) -> Vec<PathBuf> {
     let out = dir.join("out");
     Command::cargo_bin("brevet")
         .unwrap()
@@ -24,6 +29,7 @@ fn pass(dir: &Path) -> Vec<PathBuf> {
         .arg(dir.join("data"))
         .arg("--out")
         .arg(&out)
+        .args(extra)
         .write_stdin("\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n")
         .assert()
         .success();
@@ -304,4 +310,69 @@ fn the_certificate_reads_draws_and_carries_the_credential() {
         String::from_utf8_lossy(&drawn.stderr)
     );
     assert!(dir.path().join("page-1.png").is_file());
+}
+
+/// An issuer that names its own picture (`badge_image`) gets its badges
+/// baked into it, in its format, and the credential names it.
+#[test]
+fn an_issuers_own_picture_is_the_badge() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("issuer.key");
+    Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["keygen", "--no-passphrase", "--out"])
+        .arg(&key)
+        .arg("--data")
+        .arg(dir.path().join("keygen"))
+        .assert()
+        .success();
+    // A 2x2 picture of the issuer's.
+    let picture = brevet::share::png::encode(2, 2, &[200; 16]);
+    std::fs::write(dir.path().join("badge.png"), &picture).unwrap();
+    let issuer = dir.path().join("issuer.toml");
+    std::fs::write(
+        &issuer,
+        "name = \"Formation Exemple\"\nurl = \"https://formation.example.org\"\ncountry = \"FR\"\nkey = \"issuer.key\"\nbadge_image = \"badge.png\"\n",
+    )
+    .unwrap();
+    let files = pass_with(dir.path(), &["--issuer".as_ref(), issuer.as_os_str()]);
+    let kinds: Vec<String> = files
+        .iter()
+        .map(|p| p.extension().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(kinds, ["json", "pdf", "png"], "a PNG picture, a PNG badge");
+    let json = std::fs::read_to_string(&files[0]).unwrap();
+    let png = std::fs::read(&files[2]).unwrap();
+    assert_eq!(
+        brevet::credential::baked::extract_png(&png).unwrap(),
+        json.trim_end()
+    );
+    // The issuer's pixels, the credential added.
+    let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+    let reader = decoder.read_info().unwrap();
+    assert_eq!((reader.info().width, reader.info().height), (2, 2));
+    let (code, out) = verify(&files[2]);
+    assert_eq!(code, 0, "{out}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let image = doc["credentialSubject"]["achievement"]["image"]["id"]
+        .as_str()
+        .unwrap();
+    assert!(image.starts_with("data:image/png;base64,"), "{image}");
+    // Not a picture: the issuer file is refused with why.
+    std::fs::write(dir.path().join("badge.png"), b"GIF89a").unwrap();
+    let out = Command::cargo_bin("brevet")
+        .unwrap()
+        .args(["run", &demo(), "--plain", "--learner", "Grace", "--data"])
+        .arg(dir.path().join("data"))
+        .arg("--issuer")
+        .arg(&issuer)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("badge.png: not a badge picture"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
