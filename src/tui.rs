@@ -30,6 +30,10 @@ pub enum Ended {
         result: crate::scoring::Outcome,
         /// Where the credential went, if one was issued.
         credential: Option<PathBuf>,
+        /// What the result said under it: its badge and certificate, the
+        /// LinkedIn link (said again once the screen is gone, where a link
+        /// can be clicked and copied whole).
+        shared: Vec<String>,
     },
     /// The learner quit before the end (answers saved).
     Quit,
@@ -149,6 +153,7 @@ impl ExamScreen<'_, '_> {
                     Some(result) => Ended::Finished {
                         result: result.clone(),
                         credential: self.app.credential().cloned(),
+                        shared: self.app.shared().to_vec(),
                     },
                     None if !self.app.refused().is_empty() => {
                         Ended::Closed(self.app.refused().to_vec())

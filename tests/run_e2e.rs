@@ -793,3 +793,49 @@ fn the_last_result_is_shown_again_as_review_later_allows() {
         "{full}"
     );
 }
+
+/// A learner who passes in the terminal finds, once the screen is gone,
+/// where their credential, badge and certificate are, and the LinkedIn
+/// link on one line (a link that can be clicked and copied whole).
+#[test]
+fn a_pass_in_the_terminal_leaves_the_links_on_the_screen_after_it() {
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "stty cols 80 rows 24 && exec \"$0\" \"$@\""])
+        .arg(cargo_bin("brevet"))
+        .args(["run", &demo(), "--seed", "4", "--lang", "en", "--data"])
+        .arg(data.path())
+        .arg("--out")
+        .arg(data.path())
+        .args(["--learner", "Ada Lovelace"])
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
+    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+    see(&mut p, "Before you start");
+    key(&mut p, "\r");
+    see(&mut p, "Question 1 of 6");
+    // Seed 4: true, true, the third, the second and third, a word, a number.
+    for keys in ["1", "n", "1", "n", "3", "n", "2", "3", "n"] {
+        key(&mut p, keys);
+    }
+    // Only what changed is drawn again: the prompts tell the questions.
+    see(&mut p, "Complete with one word");
+    key(&mut p, "expiry\r");
+    key(&mut p, "\x1b[6~");
+    see(&mut p, "megapixels");
+    key(&mut p, "4.5\r");
+    key(&mut p, "\x1bOR");
+    see(&mut p, "Review");
+    key(&mut p, "s");
+    see(&mut p, "Submit your answers?");
+    key(&mut p, "y");
+    see(&mut p, "PASSED");
+    key(&mut p, "q");
+    p.exp_string("Your credential was saved to").unwrap();
+    p.exp_string("its certificate to print (PDF):").unwrap();
+    p.exp_regex(
+        r"Add it to your LinkedIn profile: https://www\.linkedin\.com/profile/add\?\S+certId=urn%3Auuid%3A[0-9a-f-]+\r\n",
+    )
+    .unwrap();
+    p.exp_eof().unwrap();
+}

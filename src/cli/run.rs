@@ -244,7 +244,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     })?;
     let s = lang.strings();
     match ended {
-        tui::Ended::Finished { result, credential } => {
+        tui::Ended::Finished {
+            result,
+            credential,
+            shared,
+        } => {
             println!(
                 "{}",
                 crate::present::verdict_line(&exam.meta.title, &result, s)
@@ -252,6 +256,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             if let Some(path) = credential {
                 println!("{} {}", s.credential_written, path.display());
                 println!("{}", s.credential_purpose);
+                for line in &shared {
+                    println!("{line}");
+                }
             }
         }
         // Said again once the screen is gone.
