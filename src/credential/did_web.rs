@@ -305,6 +305,21 @@ fn decode_segment(raw: &str) -> Result<String, DidWebError> {
     }
 }
 
+/// Percent-encodes every byte of `text` but ASCII letters, digits and
+/// those in `keep` (`-._` in a URN part; `-._~`, RFC 3986's unreserved, in
+/// a query's value).
+pub fn percent_encode_text(text: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// `%XX` decoded into UTF-8 text (as a web server reads a URL path);
 /// `None` for a bad escape or bytes that are not UTF-8.
 pub fn percent_decode(raw: &str) -> Option<String> {

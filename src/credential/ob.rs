@@ -692,15 +692,7 @@ fn percent_text(value: f64) -> String {
 
 /// Percent-encodes what a URN part must not hold raw.
 fn urn_part(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    super::did_web::percent_encode_text(text, b"-._")
 }
 
 #[cfg(test)]

@@ -43,15 +43,7 @@ pub fn add_to_profile(c: &Certification<'_>) -> String {
 /// Percent-encodes everything but unreserved characters (RFC 3986), for a
 /// query's value.
 pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::credential::did_web::percent_encode_text(text, b"-._~")
 }
 
 #[cfg(test)]
