@@ -136,11 +136,11 @@ pub fn shared_lines(
     }
     if let Some(why) = not_shared {
         lines.push(format!(
-            "{} ({why}){}{} brevet share {}",
+            "{} ({why}){}{} brevet share '{}'",
             s.not_shared,
             s.list_separator,
             s.share_again,
-            json.display()
+            json.display().to_string().replace('\'', "'\\''")
         ));
     }
     if let Some(link) = linkedin {

@@ -93,7 +93,7 @@ pub fn image_file_address(bytes: &[u8]) -> Result<String, BakedError> {
         baked::Carrier::Png => match baked::extract_png(bytes) {
             Err(BakedError::None) => "image/png",
             Err(e) => return Err(e),
-            Ok(_) => return Err(BakedError::Several { count: 1 }),
+            Ok(_) => return Err(BakedError::AlreadyBaked),
         },
         baked::Carrier::Svg => {
             let text =
@@ -397,8 +397,12 @@ fn country_name(code: &str, french: bool) -> String {
 /// LinkedIn's "Add to profile" link for the credential `document`: its
 /// achievement, issuer, month of issue and id, and where to check it
 /// (`verify_url`, else the id when it is a web address). `None` when the
-/// credential lacks a name, an issuer or a date.
+/// credential lacks a name, an issuer or a date, or comes from the demo
+/// issuer (it certifies nothing a profile should show).
 pub fn linkedin(document: &Map<String, Value>, verify_url: Option<&str>) -> Option<String> {
+    if crate::credential::summary::Summary::read(document).demo_issuer {
+        return None;
+    }
     use chrono::Datelike as _;
     fn text(v: Option<&Value>) -> Option<&str> {
         v.and_then(Value::as_str)

@@ -170,7 +170,7 @@ fn itxt_chunk(png: &[u8]) -> (usize, usize) {
 }
 
 /// `brevet share` makes the badge again from the credential or from a
-/// badge, after verifying it, and says where it goes on LinkedIn; an
+/// badge, after verifying it (no LinkedIn link for the demo's); an
 /// edited credential is not shared.
 #[test]
 fn brevet_share_makes_the_badge_again_and_refuses_an_edited_credential() {
@@ -199,14 +199,8 @@ fn brevet_share_makes_the_badge_again_and_refuses_an_edited_credential() {
         stdout.contains("from-json/brevet-demo_ada-lovelace_"),
         "{stdout}"
     );
-    assert!(
-        stdout.contains("LinkedIn: https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=brevet%20demo"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("certUrl=https%3A%2F%2Fformation.example.org%2Fverify%3Fid%3Durn"),
-        "{stdout}"
-    );
+    // A demo credential certifies nothing a profile should show.
+    assert!(!stdout.contains("LinkedIn"), "{stdout}");
     let stem = files[0].file_stem().unwrap().to_string_lossy().into_owned();
     assert_eq!(
         std::fs::read(from_json.join(format!("{stem}.png"))).unwrap(),
@@ -220,6 +214,29 @@ fn brevet_share_makes_the_badge_again_and_refuses_an_edited_credential() {
     assert_eq!(
         std::fs::read_to_string(from_png.join(format!("{stem}.json"))).unwrap(),
         json
+    );
+    // Shared again where it lies: the badge it was read from is left as it
+    // is, the files beside it hold the same bytes.
+    let in_place = Command::cargo_bin("brevet")
+        .unwrap()
+        .arg("share")
+        .arg(&files[2])
+        .output()
+        .unwrap();
+    assert_eq!(
+        in_place.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&in_place.stderr)
+    );
+    // A different file of a name it would write: refused, unless --force.
+    std::fs::write(from_json.join(format!("{stem}.svg")), "mine").unwrap();
+    let out = share(&files[0], &from_json);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force replaces it"));
+    assert_eq!(
+        std::fs::read_to_string(from_json.join(format!("{stem}.svg"))).unwrap(),
+        "mine"
     );
     // Edited: refused, nothing written.
     let edited = dir.path().join("edited.json");
@@ -358,6 +375,30 @@ fn an_issuers_own_picture_is_the_badge() {
         .as_str()
         .unwrap();
     assert!(image.starts_with("data:image/png;base64,"), "{image}");
+    // Shared again: the LinkedIn link, to the issuer's verification page.
+    let out = Command::cargo_bin("brevet")
+        .unwrap()
+        .arg("share")
+        .arg(&files[2])
+        .arg("--out")
+        .arg(dir.path().join("shared"))
+        .args([
+            "--verify-url",
+            "https://formation.example.org/verify?id={id}",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("LinkedIn: https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=brevet%20demo%3A%20working%20safely%20with%20files&organizationName=Formation%20Exemple&issueYear="),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "certUrl=https%3A%2F%2Fformation.example.org%2Fverify%3Fid%3Durn%253Auuid%253A"
+        ),
+        "{stdout}"
+    );
     // Not a picture: the issuer file is refused with why.
     std::fs::write(dir.path().join("badge.png"), b"GIF89a").unwrap();
     let out = Command::cargo_bin("brevet")

@@ -33,9 +33,17 @@ pub struct Args {
     /// [default: DATA/trust, when it exists].
     #[arg(long, value_name = "DIR")]
     pub trust_dir: Option<PathBuf>,
-    /// Fetch a did:web issuer's DID document over HTTPS, from its domain.
+    /// A status list credential, to check the credential is neither
+    /// revoked nor suspended (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub status_list: Vec<PathBuf>,
+    /// Fetch a did:web issuer's DID document, and the status lists the
+    /// credential points to, over HTTPS.
     #[arg(long)]
     pub online: bool,
+    /// Replace files of the same names that hold something else.
+    #[arg(long)]
+    pub force: bool,
     /// With --online: also trust this certificate authority (PEM) for HTTPS
     /// (repeatable).
     #[arg(long, value_name = "FILE", requires = "online")]
@@ -55,6 +63,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let now = chrono::Utc::now();
     let (carrier, json) = super::verify::read_credential(&args.file)
         .map_err(|why| anyhow::anyhow!("{}: {why}", args.file.display()))?;
+    let files_shared = std::slice::from_ref(&args.file);
     let mut knowledge = super::trust::knowledge(&super::trust::Sources {
         trust_dir: args.trust_dir.as_deref(),
         data: args.data.as_deref(),
@@ -62,9 +71,18 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         trust: &[],
         documents: &args.did_document,
     })?;
-    if args.online {
-        let online = super::trust::Online::new(&args.ca_file)?;
-        online.fetch_documents(&mut knowledge, std::slice::from_ref(&args.file));
+    let list_files = super::trust::read_lists(&args.status_list)?;
+    let online = if args.online {
+        Some(super::trust::Online::new(&args.ca_file)?)
+    } else {
+        None
+    };
+    if let Some(online) = &online {
+        online.fetch_documents(&mut knowledge, files_shared);
+    }
+    super::trust::check_lists(&mut knowledge, list_files, now);
+    if let Some(online) = &online {
+        online.fetch_lists(&mut knowledge, files_shared, now);
     }
     let report = verify(
         &json,
@@ -111,17 +129,31 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .map(|t| t.replace("{id}", &crate::share::linkedin::encode(id)));
     files.extend(crate::share::files(text, url.as_deref())?);
     let mut out = std::io::stdout().lock();
+    let shared = std::fs::canonicalize(&args.file).ok();
     for (extension, bytes) in files {
         let path = folder.join(format!("{stem}.{extension}"));
-        write_file(
-            &path,
-            &bytes,
-            WriteOptions {
-                mode: 0o644,
-                overwrite: true,
-            },
-        )
-        .with_context(|| format!("{}", path.display()))?;
+        // The file shared is left as it is; so is a file that holds the
+        // same bytes already. Another file is replaced only when asked.
+        if shared.is_some() && std::fs::canonicalize(&path).ok() == shared {
+            writeln!(out, "{}", path.display())?;
+            continue;
+        }
+        let options = WriteOptions {
+            mode: 0o644,
+            overwrite: args.force,
+        };
+        match write_file(&path, &bytes, options) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+                    anyhow::bail!(
+                        "{}: a different file of that name is there; --force replaces it, --out writes elsewhere",
+                        path.display()
+                    );
+                }
+            }
+            Err(e) => return Err(e).with_context(|| format!("{}", path.display())),
+        }
         writeln!(out, "{}", path.display())?;
     }
     if let Some(link) = crate::share::linkedin(&document, url.as_deref()) {

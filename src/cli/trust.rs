@@ -359,9 +359,13 @@ impl Online {
     }
 }
 
-/// A credential file's JSON object, if it is one (read within the limit).
+/// A credential's JSON object, if it is one: the file's, or the one its
+/// badge or certificate carries (read within the limit).
 fn read_json(path: &Path) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let bytes = crate::input::read_limited(path, MAX_CREDENTIAL_BYTES).ok()?;
+    let (_, bytes) = super::verify::read_credential(path).ok()?;
+    if bytes.len() as u64 > MAX_CREDENTIAL_BYTES {
+        return None;
+    }
     match serde_json::from_slice(&bytes) {
         Ok(serde_json::Value::Object(doc)) => Some(doc),
         _ => None,

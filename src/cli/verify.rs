@@ -240,8 +240,9 @@ fn verify_all(files: &[PathBuf], options: &VerifyOptions<'_>, email: Option<&str
 }
 
 /// A credential file's JSON: the file itself, or the credential baked into
-/// a badge (PNG, SVG) or attached to a certificate (PDF). Read up to one
-/// byte past the limit, so that a larger file says so.
+/// a badge (PNG, SVG) or attached to a certificate (PDF). A JSON file or a
+/// credential larger than a credential can be is refused by `verify`, which
+/// says its size.
 fn credential_bytes(path: &Path) -> Result<Vec<u8>, String> {
     read_credential(path).map(|(_, bytes)| bytes)
 }
@@ -253,6 +254,9 @@ pub(super) fn read_credential(
     use crate::credential::baked::{self, Carrier};
     let bytes =
         crate::input::read_limited(path, baked::MAX_IMAGE_BYTES as u64).map_err(|e| e.reason())?;
+    if bytes.len() > baked::MAX_IMAGE_BYTES {
+        return Err(format!("larger than {} bytes", baked::MAX_IMAGE_BYTES));
+    }
     let carrier = Carrier::of(&bytes);
     let carried = match carrier {
         Carrier::Json => return Ok((carrier, bytes)),

@@ -45,6 +45,9 @@ pub enum BakedError {
         /// Its type.
         kind: String,
     },
+    /// Bytes follow the PNG's end chunk.
+    #[error("the PNG has bytes after its end (IEND)")]
+    AfterEnd,
     /// The file does not start with its header chunk.
     #[error("the PNG does not start with its header chunk (IHDR)")]
     NoHeader,
@@ -76,8 +79,8 @@ pub enum BakedError {
     /// The file is too large to be a badge or a certificate.
     #[error("the file is larger than {MAX_IMAGE_BYTES} bytes")]
     TooLarge,
-    /// The SVG carries a credential already.
-    #[error("the SVG carries a credential already")]
+    /// The picture carries a credential already.
+    #[error("the picture carries a credential already")]
     AlreadyBaked,
     /// The credential cannot be written into an SVG: its JSON holds
     /// characters XML does not allow.
@@ -113,9 +116,14 @@ fn chunks(png: &[u8]) -> Result<Vec<Chunk<'_>>, BakedError> {
         let index = out.len();
         let truncated = BakedError::Truncated { index };
         let (len, after) = rest.split_first_chunk::<4>().ok_or(truncated.clone())?;
-        let len = usize::try_from(u32::from_be_bytes(*len)).map_err(|_| truncated.clone())?;
+        // PNG chunks are below 2^31 bytes.
+        let len = u32::from_be_bytes(*len);
+        if len >= 1 << 31 {
+            return Err(truncated);
+        }
+        let len = usize::try_from(len).map_err(|_| truncated.clone())?;
         let (kind, after) = after.split_first_chunk::<4>().ok_or(truncated.clone())?;
-        if after.len() < len + 4 {
+        if len.checked_add(4).is_none_or(|needed| after.len() < needed) {
             return Err(truncated);
         }
         let (data, after) = after.split_at(len);
@@ -132,12 +140,19 @@ fn chunks(png: &[u8]) -> Result<Vec<Chunk<'_>>, BakedError> {
         out.push((*kind, data));
         rest = after;
         if kind == b"IEND" {
-            // Bytes after the end are not part of the image.
+            // Bytes after the end could hide what another reader would
+            // take for a second credential.
+            if !rest.is_empty() {
+                return Err(BakedError::AfterEnd);
+            }
             break;
         }
     }
     if out.first().map(|(k, _)| k) != Some(b"IHDR") {
         return Err(BakedError::NoHeader);
+    }
+    if out.last().map(|(k, _)| k) != Some(b"IEND") {
+        return Err(BakedError::Truncated { index: out.len() });
     }
     Ok(out)
 }
@@ -209,7 +224,9 @@ pub fn extract_png(png: &[u8]) -> Result<String, BakedError> {
         // A tEXt or zTXt chunk under the keyword is no OB 3.0 baking.
         return Err(BakedError::MalformedChunk);
     }
-    let after_keyword = &data[PNG_KEYWORD.len() + 1..];
+    let after_keyword = data
+        .get(PNG_KEYWORD.len() + 1..)
+        .ok_or(BakedError::MalformedChunk)?;
     let [flag, _method, rest @ ..] = after_keyword else {
         return Err(BakedError::MalformedChunk);
     };
@@ -236,16 +253,16 @@ pub fn bake_svg(svg: &str, json: &str) -> Result<String, BakedError> {
     if json.chars().any(|c| !xml_char(c)) {
         return Err(BakedError::NotXmlText);
     }
-    if matches!(
-        extract_svg(svg),
-        Ok(_) | Err(BakedError::Several { .. } | BakedError::Jws)
-    ) {
-        return Err(BakedError::AlreadyBaked);
-    }
-    let start = find_svg_tag(svg).ok_or_else(|| BakedError::NotSvg("no <svg> tag".into()))?;
-    let tag_end = svg[start..]
-        .find('>')
-        .map(|i| start + i)
+    // A readable SVG without a credential: its root's start tag, found by
+    // the parser (not in a comment), ended outside any quoted value.
+    let start = match extract_svg(svg) {
+        Err(BakedError::None) => svg_start(svg)?,
+        Ok(_) | Err(BakedError::Several { .. } | BakedError::Jws) => {
+            return Err(BakedError::AlreadyBaked);
+        }
+        Err(e) => return Err(e),
+    };
+    let tag_end = tag_end(svg, start)
         .ok_or_else(|| BakedError::NotSvg("the <svg> tag is not closed".into()))?;
     let self_closing = svg[..tag_end].ends_with('/');
     let attrs_end = if self_closing { tag_end - 1 } else { tag_end };
@@ -257,30 +274,48 @@ pub fn bake_svg(svg: &str, json: &str) -> Result<String, BakedError> {
     out.push('>');
     // `]]>` cannot stand inside CDATA: it is split across two sections,
     // which a reader joins again into the very same text.
-    let json = json.replace("]]>", "]]]]><![CDATA[>");
+    let cdata = json.replace("]]>", "]]]]><![CDATA[>");
     let _ = write!(
         out,
-        "<openbadges:credential><![CDATA[{json}]]></openbadges:credential>"
+        "<openbadges:credential><![CDATA[{cdata}]]></openbadges:credential>"
     );
     if self_closing {
         out.push_str("</svg>");
-        out.push_str(&svg[tag_end + 1..]);
-    } else {
-        out.push_str(&svg[tag_end + 1..]);
+    }
+    out.push_str(&svg[tag_end + 1..]);
+    // What a verifier will take out is what was put in, or nothing is
+    // baked (an `openbadges` prefix the picture binds elsewhere, say).
+    if extract_svg(&out).as_deref() != Ok(json) {
+        return Err(BakedError::NotSvg(
+            "the picture cannot carry the credential (its `openbadges` prefix is taken)".into(),
+        ));
     }
     Ok(out)
 }
 
-/// Where the `<svg` start tag begins, past any prolog and comments.
-fn find_svg_tag(svg: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = svg[from..].find("<svg") {
-        let at = from + i;
-        let next = svg[at + 4..].chars().next();
-        if next.is_some_and(|c| c.is_whitespace() || c == '>' || c == '/') {
-            return Some(at);
+/// Where the root element's start tag begins.
+fn svg_start(svg: &str) -> Result<usize, BakedError> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: 1_000_000,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(svg, options)
+        .map_err(|e| BakedError::NotSvg(e.to_string()))?;
+    Ok(doc.root_element().range().start)
+}
+
+/// Where the start tag that begins at `start` ends (its `>`), past any
+/// `>` inside a quoted attribute value.
+fn tag_end(svg: &str, start: usize) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in svg.get(start..)?.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some(start + i),
+            _ => {}
         }
-        from = at + 4;
     }
     None
 }
@@ -307,9 +342,11 @@ pub fn extract_svg(svg: &str) -> Result<String, BakedError> {
     let doc = roxmltree::Document::parse_with_options(svg, options)
         .map_err(|e| BakedError::NotSvg(e.to_string()))?;
     let root = doc.root_element();
-    if root.tag_name().name() != "svg" {
+    if root.tag_name().name() != "svg"
+        || root.tag_name().namespace() != Some("http://www.w3.org/2000/svg")
+    {
         return Err(BakedError::NotSvg(format!(
-            "the root element is <{}>, not <svg>",
+            "the root element is <{}>, not an SVG <svg>",
             root.tag_name().name()
         )));
     }
@@ -329,6 +366,11 @@ pub fn extract_svg(svg: &str) -> Result<String, BakedError> {
     };
     if node.attribute("verify").is_some() {
         return Err(BakedError::Jws);
+    }
+    if node.children().any(|n| n.is_element()) {
+        return Err(BakedError::NotSvg(
+            "the credential element holds elements, not only text".into(),
+        ));
     }
     let text: String = node
         .children()
@@ -427,7 +469,10 @@ mod tests {
         assert_eq!(extract_png(&two), Err(BakedError::Several { count: 2 }));
         // One byte of the credential changed: its checksum fails.
         let mut tampered = baked.clone();
-        let at = baked.len() - 30;
+        let at = baked
+            .windows(4)
+            .position(|w| w == b"name")
+            .expect("the credential is in the chunk");
         tampered[at] ^= 1;
         assert!(matches!(
             extract_png(&tampered),
@@ -439,6 +484,59 @@ mod tests {
             Err(BakedError::Truncated { .. })
         ));
         assert_eq!(extract_png(b"GIF89a"), Err(BakedError::NotPng));
+    }
+
+    #[test]
+    fn text_chunks_under_the_keyword_count_and_the_end_is_the_end() {
+        let baked = bake_png(&tiny_png(), JSON).expect("bakes");
+        let end = baked.len() - 12;
+        let mut two = baked[..end].to_vec();
+        let mut text = PNG_KEYWORD.as_bytes().to_vec();
+        text.push(0);
+        text.extend_from_slice(b"{}");
+        two.extend(png_chunk(b"tEXt", &text));
+        two.extend_from_slice(&baked[end..]);
+        assert_eq!(extract_png(&two), Err(BakedError::Several { count: 2 }));
+        // A keyword with nothing after it is malformed, not a panic.
+        let mut lone = tiny_png()[..8 + 25].to_vec();
+        lone.extend(png_chunk(b"iTXt", PNG_KEYWORD.as_bytes()));
+        lone.extend_from_slice(&tiny_png()[8 + 25..]);
+        assert_eq!(extract_png(&lone), Err(BakedError::MalformedChunk));
+        let mut after = baked.clone();
+        after.extend(png_chunk(b"iTXt", &text));
+        assert_eq!(extract_png(&after), Err(BakedError::AfterEnd));
+        assert!(matches!(
+            extract_png(&baked[..end]),
+            Err(BakedError::Truncated { .. })
+        ));
+    }
+
+    #[test]
+    fn any_bytes_give_an_answer_not_a_panic() {
+        let png = bake_png(&tiny_png(), JSON).expect("bakes");
+        let svg = bake_svg(SVG, JSON).expect("bakes");
+        for cut in 0..png.len() {
+            let _ = extract_png(&png[..cut]);
+        }
+        for cut in 0..svg.len() {
+            if let Some(prefix) = svg.get(..cut) {
+                let _ = extract_svg(prefix);
+            }
+        }
+        // Bytes changed here and there (xorshift), checksums and all.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut bytes = png.clone();
+            for _ in 0..3 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let i = usize::try_from(x % bytes.len() as u64).unwrap_or(0);
+                bytes[i] = bytes[i].wrapping_add(u8::try_from(x >> 56).unwrap_or(1) | 1);
+            }
+            let _ = extract_png(&bytes);
+            let _ = extract_svg(&String::from_utf8_lossy(&bytes));
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! achievement, its learning outcomes, the score, the issuer, a QR code to
 //! verify it) and attaches the signed credential's JSON to the document as
 //! the embedded file `credential.json` (listed in the catalog's
-//! `/EmbeddedFiles` name tree and in its `/AF` array, as PDF/A-3 does).
+//! `/EmbeddedFiles` name tree and in its `/AF` array, as PDF/A-3 lists
+//! attachments, though the file claims no PDF/A conformance).
 //! The text is set in the two bundled DejaVu Sans faces, embedded whole as
 //! Identity-H CID fonts with a `/ToUnicode` map, so that copying the text
 //! or `pdftotext` gives back every accent and French space.
