@@ -566,8 +566,8 @@ impl Signer {
     /// the issuer says (`verify_url`, `{id}` replaced by the id, encoded).
     pub fn verify_url(&self, id: &str) -> Option<String> {
         self.verify_url
-            .as_ref()
-            .map(|template| template.replace("{id}", &crate::share::linkedin::encode(id)))
+            .as_deref()
+            .map(|template| crate::share::verify_address(template, id))
     }
 
     /// Signs with `suite` instead of the default `eddsa-rdfc-2022`.
@@ -839,6 +839,8 @@ fn free_places(
 pub struct Recovered {
     /// Its file.
     pub path: PathBuf,
+    /// Why its badge and certificate could not all be written beside it.
+    pub not_shared: Option<String>,
     /// The attempt it certifies, replayed from its journal.
     pub attempt: Attempt,
     /// Its score.
@@ -873,8 +875,9 @@ pub fn recover(
             &u.bytes,
         )?;
         store.with(|db| db.credential_written(&u.credential_id, &path, now))?;
-        // Its badge too, best effort: `brevet share` makes it again.
-        let _ = share_beside(
+        // Its badge too, best effort: said when it fails, and `brevet
+        // share` makes it again.
+        let (_, not_shared) = share_beside(
             &path,
             &String::from_utf8_lossy(&u.bytes),
             signer.verify_url(&u.credential_id).as_deref(),
@@ -882,6 +885,7 @@ pub fn recover(
         if let Some((attempt, _)) = replayed(&u.attempt_id)? {
             written.push(Recovered {
                 path,
+                not_shared,
                 result: scoring::score(exam, &attempt),
                 attempt,
             });
@@ -908,6 +912,7 @@ pub fn recover(
             )?;
             written.push(Recovered {
                 path: issued.json,
+                not_shared: issued.not_shared,
                 attempt,
                 result,
             });

@@ -103,6 +103,9 @@ pub struct Finished {
     pub result: crate::scoring::Outcome,
     /// Where its credential was written, if one was.
     pub credential: Option<PathBuf>,
+    /// Why its badge and certificate could not all be written, when they
+    /// were written just now.
+    pub not_shared: Option<String>,
 }
 
 /// Why no attempt may start, with the last handed-in attempt's result, its
@@ -121,6 +124,9 @@ pub fn refusal_text(
         s,
     );
     if let Some(f) = last {
+        if let (Some(path), Some(why)) = (&f.credential, &f.not_shared) {
+            lines.extend(crate::present::shared_lines(path, &[], Some(why), None, s));
+        }
         let given = f.given.as_deref().unwrap_or(exam);
         lines.extend(crate::present::later_review_lines(
             given, &f.attempt, &f.result, s,
@@ -296,6 +302,7 @@ impl Launch {
                         attempt: last.attempt,
                         result: last.result,
                         credential: Some(last.path),
+                        not_shared: last.not_shared,
                     }),
                 )));
             }
@@ -315,6 +322,7 @@ impl Launch {
                 self.store
                     .replay_as_given(&row.attempt_id, exam)?
                     .map(|r| Finished {
+                        not_shared: None,
                         result: crate::scoring::score(
                             r.given.as_deref().unwrap_or(exam),
                             &r.attempt,

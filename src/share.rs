@@ -112,6 +112,9 @@ pub fn image_file_address(bytes: &[u8]) -> Result<String, BakedError> {
     ))
 }
 
+/// What marks the pictures brevet draws (see [`artwork::svg`]).
+const BREVET_MARK: &str = "data-brevet=\"badge\"";
+
 /// The issuer's own picture the credential names as its achievement's
 /// `image`, when it is not the one brevet draws: its media type and bytes.
 fn own_picture(document: &Map<String, Value>) -> Option<(&'static str, Vec<u8>)> {
@@ -122,9 +125,6 @@ fn own_picture(document: &Map<String, Value>) -> Option<(&'static str, Vec<u8>)>
         .get("image")?
         .get("id")?
         .as_str()?;
-    if address == image_address(&badge_of(document)) {
-        return None;
-    }
     let (media, data) = address.strip_prefix("data:")?.split_once(";base64,")?;
     let media = match media {
         "image/png" => "image/png",
@@ -134,7 +134,12 @@ fn own_picture(document: &Map<String, Value>) -> Option<(&'static str, Vec<u8>)>
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data)
         .ok()?;
-    Some((media, bytes))
+    // brevet's own drawing is drawn again, in both formats.
+    let own_drawing = media == "image/svg+xml"
+        && bytes
+            .windows(BREVET_MARK.len())
+            .any(|w| w == BREVET_MARK.as_bytes());
+    (!own_drawing).then_some((media, bytes))
 }
 
 /// The badge of the signed credential `json` (its text exactly as issued)
@@ -392,6 +397,12 @@ fn country_name(code: &str, french: bool) -> String {
         || code.to_owned(),
         |(_, en, fr)| (if french { *fr } else { *en }).to_owned(),
     )
+}
+
+/// The issuer's verification address for the credential `id`: `template`
+/// with `{id}` replaced by the id, encoded for a query.
+pub fn verify_address(template: &str, id: &str) -> String {
+    template.replace("{id}", &linkedin::encode(id))
 }
 
 /// LinkedIn's "Add to profile" link for the credential `document`: its

@@ -61,6 +61,11 @@ pub struct Args {
 /// status 2); an invalid credential is exit status 1.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let now = chrono::Utc::now();
+    if let Some(url) = &args.verify_url
+        && !url.starts_with("https://")
+    {
+        anyhow::bail!("--verify-url {url}: not an https address");
+    }
     let (carrier, json) = super::verify::read_credential(&args.file)
         .map_err(|why| anyhow::anyhow!("{}: {why}", args.file.display()))?;
     let files_shared = std::slice::from_ref(&args.file);
@@ -126,7 +131,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let url = args
         .verify_url
         .as_ref()
-        .map(|t| t.replace("{id}", &crate::share::linkedin::encode(id)));
+        .map(|t| crate::share::verify_address(t, id));
     files.extend(crate::share::files(text, url.as_deref())?);
     let mut out = std::io::stdout().lock();
     let shared = std::fs::canonicalize(&args.file).ok();

@@ -422,14 +422,15 @@ pub fn pixels(layout: &Layout) -> Vec<u8> {
     canvas.pixels
 }
 
-/// The picture as an SVG document: the same discs, band and lines, the
-/// text as text (readable, searchable, in the reader's own font when it
+/// The picture as an SVG document, marked `data-brevet="badge"` (brevet's
+/// own drawing, which it can draw again as pixels): the same discs, band
+/// and lines, the text as text (readable, searchable, in the reader's own font when it
 /// has DejaVu Sans or a close one).
 pub fn svg(layout: &Layout, title: &str) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{SIZE}\" height=\"{SIZE}\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"img\" aria-label=\"{}\">\n<title>{}</title>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" data-brevet=\"badge\" width=\"{SIZE}\" height=\"{SIZE}\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"img\" aria-label=\"{}\">\n<title>{}</title>\n",
         escape(title),
         escape(title)
     );

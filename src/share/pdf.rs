@@ -1451,6 +1451,34 @@ mod tests {
     }
 
     #[test]
+    fn an_attachment_that_names_two_files_is_refused() {
+        let pdf = certificate(&sample("en", &[]), JSON);
+        // Bytes, not text: the fonts before it are binary.
+        let find = |from: usize, what: &[u8]| {
+            pdf[from..]
+                .windows(what.len())
+                .position(|w| w == what)
+                .map(|i| from + i)
+        };
+        let ef = find(0, b"/EF <<").expect("the attachment's files");
+        let at = find(ef, b"/UF ").expect("the attachment names /UF") + 4;
+        let digits = pdf[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        // Another object of as many digits: offsets stay right.
+        let other = if pdf[at] == b'1' { b'2' } else { b'1' };
+        let mut edited = pdf.clone();
+        edited[at..at + digits].fill(b'0');
+        edited[at + digits - 1] = other;
+        if digits > 1 {
+            edited[at] = b'1';
+        }
+        let got = extract(&edited);
+        assert!(
+            matches!(&got, Err(BakedError::NotPdf(why)) if why.contains("/F and /UF")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn a_pdf_with_two_credentials_or_none_is_refused() {
         let two = with_files(&[
             ("credential.json", b"{}", Some(b"application/json"), false),

@@ -542,6 +542,15 @@ impl<'a> Reader<'a> {
             let Some(Object::Ref(number)) = files.get(b"F").or_else(|| files.get(b"UF")) else {
                 return Err(not_pdf("an embedded file is not a stream"));
             };
+            // A viewer may open `/UF` where brevet reads `/F`: they must be
+            // the same file.
+            if let (Some(Object::Ref(f)), Some(uf)) = (files.get(b"F"), files.get(b"UF"))
+                && !matches!(uf, Object::Ref(u) if u == f)
+            {
+                return Err(not_pdf(
+                    "an attachment names two different files (/F and /UF)",
+                ));
+            }
             let Object::Stream(dict, data) = self.load(*number, false)? else {
                 return Err(not_pdf("an embedded file is not a stream"));
             };
