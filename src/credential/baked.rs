@@ -295,14 +295,19 @@ pub fn bake_svg(svg: &str, json: &str) -> Result<String, BakedError> {
 
 /// Where the root element's start tag begins.
 fn svg_start(svg: &str) -> Result<usize, BakedError> {
+    Ok(parse_svg(svg)?.root_element().range().start)
+}
+
+/// `svg` parsed as XML: no document type declaration (so no entity is ever
+/// expanded), at most a million nodes.
+fn parse_svg(svg: &str) -> Result<roxmltree::Document<'_>, BakedError> {
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: 1_000_000,
         ..roxmltree::ParsingOptions::default()
     };
-    let doc = roxmltree::Document::parse_with_options(svg, options)
-        .map_err(|e| BakedError::NotSvg(e.to_string()))?;
-    Ok(doc.root_element().range().start)
+    roxmltree::Document::parse_with_options(svg, options)
+        .map_err(|e| BakedError::NotSvg(e.to_string()))
 }
 
 /// Where the start tag that begins at `start` ends (its `>`), past any
@@ -334,13 +339,7 @@ pub fn extract_svg(svg: &str) -> Result<String, BakedError> {
     if svg.len() > MAX_IMAGE_BYTES {
         return Err(BakedError::TooLarge);
     }
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: 1_000_000,
-        ..roxmltree::ParsingOptions::default()
-    };
-    let doc = roxmltree::Document::parse_with_options(svg, options)
-        .map_err(|e| BakedError::NotSvg(e.to_string()))?;
+    let doc = parse_svg(svg)?;
     let root = doc.root_element();
     if root.tag_name().name() != "svg"
         || root.tag_name().namespace() != Some("http://www.w3.org/2000/svg")
