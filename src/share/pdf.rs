@@ -1451,6 +1451,25 @@ mod tests {
     }
 
     #[test]
+    fn an_object_holding_too_many_objects_is_refused() {
+        // A catalog whose one entry is an array of 200,000 numbers.
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        let at = pdf.len();
+        pdf.extend_from_slice(b"1 0 obj\n<< /Type /Catalog /Big [");
+        pdf.extend(std::iter::repeat_n(b"0 ".as_slice(), 200_000).flatten());
+        pdf.extend_from_slice(b"] >>\nendobj\n");
+        let xref = pdf.len();
+        pdf.extend_from_slice(
+            format!("xref\n0 2\n0000000000 65535 f \n{at:010} 00000 n \ntrailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        let got = extract(&pdf);
+        assert!(
+            matches!(&got, Err(BakedError::NotPdf(why)) if why.contains("too many objects")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn an_attachment_that_names_two_files_is_refused() {
         let pdf = certificate(&sample("en", &[]), JSON);
         // Bytes, not text: the fonts before it are binary.

@@ -16,6 +16,9 @@ const STARTXREF_WITHIN: usize = 4096;
 const MAX_SECTIONS: usize = 8;
 /// The most cross-reference entries read, all sections together.
 const MAX_ENTRIES: usize = 1_000_000;
+/// The most objects one object may hold, all nesting levels together: a
+/// certificate's largest, its widths array, holds a few hundred.
+const MAX_OBJECTS: usize = 100_000;
 /// The deepest nesting of arrays and dictionaries read.
 const MAX_NESTING: usize = 32;
 /// The deepest name tree read.
@@ -111,12 +114,18 @@ fn is_regular(b: u8) -> bool {
 struct Lexer<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Objects read so far by this cursor.
+    objects: usize,
 }
 
 impl<'a> Lexer<'a> {
     /// A cursor at `pos` in `bytes`.
     fn at(bytes: &'a [u8], pos: usize) -> Self {
-        Self { bytes, pos }
+        Self {
+            bytes,
+            pos,
+            objects: 0,
+        }
     }
 
     /// The byte at the cursor.
@@ -173,6 +182,12 @@ impl<'a> Lexer<'a> {
     fn object(&mut self, depth: usize) -> Result<Object<'a>, BakedError> {
         if depth > MAX_NESTING {
             return Err(not_pdf("objects are nested too deeply"));
+        }
+        // Each object read costs memory: a few tens of bytes, whatever few
+        // bytes of the file it took.
+        self.objects += 1;
+        if self.objects > MAX_OBJECTS {
+            return Err(not_pdf("an object holds too many objects"));
         }
         self.skip_space();
         match (self.peek(), self.peek_next()) {
