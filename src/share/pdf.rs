@@ -1510,6 +1510,12 @@ mod tests {
             ("data.bin", b"{}", Some(b"application/json"), false),
         ]);
         assert_eq!(extract(&typed), Err(BakedError::PdfSeveral { count: 2 }));
+        // So does a JSON object, whatever the file is called.
+        let hidden = with_files(&[
+            ("credential.json", b"{}", None, false),
+            ("notes.txt", b" {\"id\": 2}", Some(b"text/plain"), true),
+        ]);
+        assert_eq!(extract(&hidden), Err(BakedError::PdfSeveral { count: 2 }));
         let none = with_files(&[("photo.png", b"\x89PNG", Some(b"image/png"), false)]);
         assert_eq!(extract(&none), Err(BakedError::PdfNone));
         assert_eq!(extract(&with_files(&[])), Err(BakedError::PdfNone));

@@ -577,7 +577,17 @@ impl<'a> Reader<'a> {
                 dict.get(b"Subtype"),
                 Some(Object::Name(subtype)) if subtype.eq_ignore_ascii_case(b"application/json")
             );
-            if (named_json || typed_json) && streams.insert(*number) {
+            // Whatever its name and type, an attachment that holds a JSON
+            // object counts: a second credential cannot hide as `x.txt`.
+            let holds_json = || {
+                decode(&dict, data).is_ok_and(|bytes| {
+                    matches!(
+                        serde_json::from_slice::<serde_json::Value>(&bytes),
+                        Ok(serde_json::Value::Object(_))
+                    )
+                })
+            };
+            if (named_json || typed_json || holds_json()) && streams.insert(*number) {
                 found.push((dict, data));
             }
         }
