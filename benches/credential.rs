@@ -224,7 +224,8 @@ fn share(c: &mut Criterion) {
         b.iter(|| brevet::share::baked_svg(black_box(&json)))
     });
     group.bench_function("certificate_pdf", |b| {
-        b.iter(|| brevet::share::certificate(black_box(&json), None))
+        let utc = chrono::FixedOffset::east_opt(0).expect("UTC");
+        b.iter(|| brevet::share::certificate(black_box(&json), None, utc))
     });
     group.finish();
 }

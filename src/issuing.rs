@@ -768,7 +768,8 @@ pub fn share_beside(
     text: &str,
     verify_url: Option<&str>,
 ) -> (Vec<PathBuf>, Option<String>) {
-    let files = match crate::share::files(text.trim_end(), verify_url) {
+    let zone = *chrono::Local::now().offset();
+    let files = match crate::share::files(text.trim_end(), verify_url, zone) {
         Ok(files) => files,
         Err(e) => return (Vec::new(), Some(e.to_string())),
     };
@@ -793,7 +794,9 @@ impl Issued {
     fn beside(json: PathBuf, text: &str, verify_url: Option<&str>) -> Self {
         let (shared, not_shared) = share_beside(&json, text, verify_url);
         let linkedin = match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(doc)) => crate::share::linkedin(&doc, verify_url),
+            Ok(serde_json::Value::Object(doc)) => {
+                crate::share::linkedin(&doc, verify_url, *chrono::Local::now().offset())
+            }
             _ => None,
         };
         Self {

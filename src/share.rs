@@ -182,13 +182,14 @@ pub fn baked_svg(json: &str) -> Result<String, ShareError> {
 /// The files a learner shares of the signed credential `json` (its text
 /// exactly as issued), by extension: the badge as PNG and as SVG, the
 /// certificate as PDF (its QR code pointing at `verify_url`, else at the
-/// credential's id).
+/// credential's id, its date the day of issue in the time zone `zone`).
 ///
 /// # Errors
 /// `json` is not a JSON object, or holds characters XML cannot carry.
 pub fn files(
     json: &str,
     verify_url: Option<&str>,
+    zone: chrono::FixedOffset,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, ShareError> {
     // An issuer's own picture is baked in the one format it comes in.
     let own = own_picture(&object(json)?).map(|(media, _)| media);
@@ -199,16 +200,21 @@ pub fn files(
     if own.is_none_or(|m| m == "image/svg+xml") {
         files.push(("svg", baked_svg(json)?.into_bytes()));
     }
-    files.push(("pdf", certificate(json, verify_url)?));
+    files.push(("pdf", certificate(json, verify_url, zone)?));
     Ok(files)
 }
 
 /// The printable certificate of the signed credential `json`, in its
-/// language, with the credential attached.
+/// language, with the credential attached; its date is the day of issue in
+/// the time zone `zone` (where it is printed).
 ///
 /// # Errors
 /// `json` is not a JSON object.
-pub fn certificate(json: &str, verify_url: Option<&str>) -> Result<Vec<u8>, ShareError> {
+pub fn certificate(
+    json: &str,
+    verify_url: Option<&str>,
+    zone: chrono::FixedOffset,
+) -> Result<Vec<u8>, ShareError> {
     use crate::present::strings::{self, Lang};
     let document = object(json)?;
     let summary = crate::credential::summary::Summary::read(&document);
@@ -248,7 +254,7 @@ pub fn certificate(json: &str, verify_url: Option<&str>) -> Result<Vec<u8>, Shar
         .valid_from
         .as_deref()
         .and_then(crate::credential::parse_datetime)
-        .map(|d| date_in_words(d.date_naive(), french))
+        .map(|d| date_in_words(d.with_timezone(&zone).date_naive(), french))
         .unwrap_or_default();
     let id = document
         .get("id")
@@ -409,8 +415,13 @@ pub fn verify_address(template: &str, id: &str) -> String {
 /// achievement, issuer, month of issue and id, and where to check it
 /// (`verify_url`, else the id when it is a web address). `None` when the
 /// credential lacks a name, an issuer or a date, or comes from the demo
-/// issuer (it certifies nothing a profile should show).
-pub fn linkedin(document: &Map<String, Value>, verify_url: Option<&str>) -> Option<String> {
+/// issuer (it certifies nothing a profile should show). The month of issue
+/// is the one in the time zone `zone`.
+pub fn linkedin(
+    document: &Map<String, Value>,
+    verify_url: Option<&str>,
+    zone: chrono::FixedOffset,
+) -> Option<String> {
     if crate::credential::summary::Summary::read(document).demo_issuer {
         return None;
     }
@@ -425,7 +436,9 @@ pub fn linkedin(document: &Map<String, Value>, verify_url: Option<&str>) -> Opti
             .and_then(|a| a.get("name")),
     )?;
     let organisation = text(document.get("issuer").and_then(|i| i.get("name")))?;
-    let issued = text(document.get("validFrom")).and_then(crate::credential::parse_datetime)?;
+    let issued = text(document.get("validFrom"))
+        .and_then(crate::credential::parse_datetime)?
+        .with_timezone(&zone);
     let id = text(document.get("id")).unwrap_or_default();
     let url = verify_url.or_else(|| Some(id).filter(|i| i.starts_with("https://")));
     Some(linkedin::add_to_profile(&linkedin::Certification {
@@ -463,6 +476,10 @@ pub enum ShareError {
 mod tests {
     use super::*;
 
+    fn utc() -> chrono::FixedOffset {
+        chrono::FixedOffset::east_opt(0).expect("UTC")
+    }
+
     const CREDENTIAL: &str = r#"{"issuer":{"name":"Centre Exemple"},"credentialSubject":{"achievement":{"name":"Cybersécurité au travail","skillBlock":"Appliquer les bonnes pratiques","alignment":[{"targetFramework":"European Qualifications Framework","targetCode":"4"}]}}}"#;
 
     #[test]
@@ -485,8 +502,21 @@ mod tests {
     }
 
     #[test]
+    fn the_month_of_issue_is_where_it_is_shared() {
+        let document = object(
+            r#"{"id":"urn:uuid:1","validFrom":"2026-11-30T23:30:00Z","issuer":{"name":"Centre"},"credentialSubject":{"achievement":{"name":"Bloc"}}}"#,
+        )
+        .expect("object");
+        let paris = chrono::FixedOffset::east_opt(3600).expect("+01:00");
+        let link = linkedin(&document, None, utc()).expect("a link");
+        assert!(link.contains("issueYear=2026&issueMonth=11"), "{link}");
+        let link = linkedin(&document, None, paris).expect("a link");
+        assert!(link.contains("issueYear=2026&issueMonth=12"), "{link}");
+    }
+
+    #[test]
     fn the_certificate_carries_the_credential() {
-        let pdf = certificate(CREDENTIAL, None).expect("pdf");
+        let pdf = certificate(CREDENTIAL, None, utc()).expect("pdf");
         assert_eq!(pdf::extract(&pdf), Ok(CREDENTIAL.to_owned()));
     }
 

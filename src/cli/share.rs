@@ -132,7 +132,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .verify_url
         .as_ref()
         .map(|t| crate::share::verify_address(t, id));
-    files.extend(crate::share::files(text, url.as_deref())?);
+    // Dates as where it is printed.
+    let zone = *chrono::Local::now().offset();
+    files.extend(crate::share::files(text, url.as_deref(), zone)?);
     let mut out = std::io::stdout().lock();
     let shared = std::fs::canonicalize(&args.file).ok();
     for (extension, bytes) in files {
@@ -161,7 +163,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         writeln!(out, "{}", path.display())?;
     }
-    if let Some(link) = crate::share::linkedin(&document, url.as_deref()) {
+    if let Some(link) = crate::share::linkedin(&document, url.as_deref(), zone) {
         writeln!(out, "LinkedIn: {link}")?;
     }
     Ok(ExitCode::SUCCESS)
