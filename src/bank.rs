@@ -63,6 +63,15 @@ pub struct Meta {
     pub prerequisites: Vec<String>,
     /// How this credential stacks into larger ones, in the issuer's words.
     pub stackability: Option<String>,
+    /// The exam's own picture for its badges: a PNG or SVG file beside the
+    /// bank, as written. (Left out of the model's JSON when `None`, so that
+    /// banks without it keep their hash.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge_image: Option<String>,
+    /// That picture, read by whoever read the bank, as a `data:` address;
+    /// not part of the model (see [`Meta::badge_image`]).
+    #[serde(skip)]
+    pub badge_picture: Option<String>,
 }
 
 /// Whether learners may move freely between questions.

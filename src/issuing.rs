@@ -661,7 +661,10 @@ impl Signer {
             random_id,
         );
         input.status = status;
-        if let Some(image) = &self.badge_image {
+        // The issuer's picture, unless the bank names its own.
+        if let Some(image) = &self.badge_image
+            && exam.meta.badge_picture.is_none()
+        {
             input.achievement.image = Some(image.clone());
         }
         ob::issue(&input, &self.key, self.suite)
@@ -808,9 +811,29 @@ impl Issued {
     }
 }
 
-/// The largest badge picture an issuer may name: it travels inside every
-/// credential, as the achievement's `image`.
+/// The largest badge picture an issuer or a bank may name: it travels
+/// inside every credential, as the achievement's `image`.
 pub const MAX_BADGE_IMAGE_BYTES: u64 = 256 * 1024;
+
+/// Reads the picture the bank at `bank_path` names for its badges
+/// (`badge_image`, relative to the bank) into `exam`.
+///
+/// # Errors
+/// The file cannot be read, or is not a PNG or SVG picture.
+pub fn read_bank_picture(bank_path: &Path, exam: &mut Exam) -> Result<(), IssuerError> {
+    let Some(name) = &exam.meta.badge_image else {
+        return Ok(());
+    };
+    let path = bank_path.parent().unwrap_or(Path::new(".")).join(name);
+    let bytes = crate::input::read_limited(&path, MAX_BADGE_IMAGE_BYTES)
+        .map_err(|e| input_error(&path, e))?;
+    let address = crate::share::image_file_address(&bytes).map_err(|why| IssuerError::Io {
+        path: path.clone(),
+        source: std::io::Error::other(format!("not a badge picture: {why}")),
+    })?;
+    exam.meta.badge_picture = Some(address);
+    Ok(())
+}
 
 /// A free place, at random, in the open list of each purpose.
 fn free_places(
@@ -957,13 +980,16 @@ pub fn credential_input(
             eqf_level: meta.eqf_level,
             prerequisites: meta.prerequisites.clone(),
             stackability: meta.stackability.clone(),
-            image: Some(crate::share::image_address(&crate::share::badge_for(
-                &meta.title,
-                Some(meta.skill_block.trim()).filter(|b| !b.is_empty()),
-                &issuer.name,
-                meta.eqf_level.map(|l| l.to_string()).as_deref(),
-                &meta.language,
-            ))),
+            // The bank's own picture, else the one brevet draws.
+            image: Some(meta.badge_picture.clone().unwrap_or_else(|| {
+                crate::share::image_address(&crate::share::badge_for(
+                    &meta.title,
+                    Some(meta.skill_block.trim()).filter(|b| !b.is_empty()),
+                    &issuer.name,
+                    meta.eqf_level.map(|l| l.to_string()).as_deref(),
+                    &meta.language,
+                ))
+            })),
         },
         learner: ob::Learner {
             name: header.learner.name.clone(),

@@ -166,6 +166,7 @@ fixtures! {
     unknown_language: "unknown-language" => "unknown-language", Error, "`english` is not an ISO 639-1 language code", 7:12;
     unknown_language_region: "unknown-language.region" => "unknown-language", Error, "`gb` is not a region code", 7:12;
     bad_eqf_level: "bad-eqf-level" => "bad-eqf-level", Error, "EQF level 9 does not exist", 11:13;
+    badge_image: "badge-image" => "badge-image", Error, "`../logo.gif` is not a PNG or SVG file beside the bank", 11:15;
     no_learning_outcomes: "no-learning-outcomes" => "no-learning-outcomes", Error, "`learning_outcomes` is empty", 9:21;
     unknown_value: "unknown-value" => "unknown-value", Error, "`navigation` cannot be `\"random\"`", 15:14;
     unknown_value_ignore: "unknown-value.ignore" => "unknown-value", Error, "`ignore` cannot hold `\"spelling\"`", 27:19;

@@ -417,3 +417,75 @@ fn an_issuers_own_picture_is_the_badge() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A bank that names its own picture (`badge_image`) gets its badges baked
+/// into it, in its format, whoever the issuer.
+#[test]
+fn a_banks_own_picture_is_the_badge() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = dir.path().join("demo.toml");
+    let text = std::fs::read_to_string(demo()).unwrap();
+    std::fs::write(
+        &bank,
+        text.replacen("[exam]\n", "[exam]\nbadge_image = \"art/badge.svg\"\n", 1),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("art")).unwrap();
+    let picture = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\"><rect width=\"64\" height=\"64\" fill=\"teal\"/></svg>\n";
+    std::fs::write(dir.path().join("art/badge.svg"), picture).unwrap();
+    let out = dir.path().join("out");
+    let run = |bank: &Path| {
+        Command::cargo_bin("brevet")
+            .unwrap()
+            .arg("run")
+            .arg(bank)
+            .args([
+                "--seed",
+                "4",
+                "--lang",
+                "en",
+                "--plain",
+                "--learner",
+                "Ada Lovelace",
+            ])
+            .arg("--data")
+            .arg(dir.path().join("data"))
+            .arg("--out")
+            .arg(&out)
+            .write_stdin("\n1\n1\n3\n2 3\nexpiry\n4.5\nyes\n")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&bank).status.success());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let kinds: Vec<String> = files
+        .iter()
+        .map(|p| p.extension().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["json", "pdf", "svg"],
+        "an SVG picture, an SVG badge"
+    );
+    let json = std::fs::read_to_string(&files[0]).unwrap();
+    let svg = std::fs::read_to_string(&files[2]).unwrap();
+    assert!(svg.contains("fill=\"teal\""), "{svg}");
+    assert_eq!(
+        brevet::credential::baked::extract_svg(&svg).unwrap(),
+        json.trim_end()
+    );
+    assert_eq!(verify(&files[2]).0, 0);
+    // A picture that is not there: said before anything starts.
+    std::fs::remove_file(dir.path().join("art/badge.svg")).unwrap();
+    let failed = run(&bank);
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&failed.stderr).contains("art/badge.svg"),
+        "{}",
+        String::from_utf8_lossy(&failed.stderr)
+    );
+}

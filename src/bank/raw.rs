@@ -33,6 +33,8 @@ pub struct RawMeta {
     pub prerequisites: Vec<Spanned<String>>,
     #[serde(default)]
     pub stackability: Option<Spanned<String>>,
+    #[serde(default)]
+    pub badge_image: Option<Spanned<String>>,
 }
 
 /// `[rules]`: how the exam is run and passed.

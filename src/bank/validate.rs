@@ -171,6 +171,26 @@ impl Checker<'_> {
                 .map(Spanned::into_inner)
                 .collect(),
             stackability: m.stackability.map(Spanned::into_inner),
+            badge_image: m.badge_image.and_then(|image| {
+                let name = image.get_ref();
+                let lower = name.to_ascii_lowercase();
+                let beside = !name.starts_with('/')
+                    && !name.split(['/', '\\']).any(|part| part == "..");
+                if beside && (lower.ends_with(".png") || lower.ends_with(".svg")) {
+                    return Some(image.into_inner());
+                }
+                self.error(
+                    Diagnostic::error(
+                        "badge-image",
+                        format!("`{name}` is not a PNG or SVG file beside the bank"),
+                        image.span(),
+                    )
+                    .label("expected a .png or .svg path, relative to the bank")
+                    .help("e.g. badge_image = \"badges/cybersecurity.png\"; leave it out for the picture brevet draws"),
+                );
+                None
+            }),
+            badge_picture: None,
         }
     }
 

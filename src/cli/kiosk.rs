@@ -233,7 +233,7 @@ fn load_exams(base: &Path, config: &Config) -> anyhow::Result<Vec<Exam>> {
     for file in files {
         let bytes = crate::input::read_limited(&file, bank::MAX_BANK_BYTES as u64)?;
         let (loaded, source) = bank::load(&bytes);
-        let Some(exam) = loaded.exam else {
+        let Some(mut exam) = loaded.exam else {
             let name = file.display().to_string();
             eprint!(
                 "{}",
@@ -241,6 +241,7 @@ fn load_exams(base: &Path, config: &Config) -> anyhow::Result<Vec<Exam>> {
             );
             anyhow::bail!("{name} is not a valid bank: run `brevet check {name}`");
         };
+        crate::issuing::read_bank_picture(&file, &mut exam)?;
         if exams.iter().any(|e| e.meta.id == exam.meta.id) {
             anyhow::bail!(
                 "{}: the exam id `{}` is offered twice",

@@ -87,7 +87,7 @@ impl From<Suite> for crate::credential::proof::Cryptosuite {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let bytes = crate::input::read_limited(&args.exam, crate::bank::MAX_BANK_BYTES as u64)?;
     let (loaded, source) = bank::load(&bytes);
-    let Some(exam) = loaded.exam else {
+    let Some(mut exam) = loaded.exam else {
         let path = args.exam.display().to_string();
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         eprint!(
@@ -99,6 +99,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             loaded.errors()
         );
     };
+    // The bank's own picture for its badges, when it names one.
+    crate::issuing::read_bank_picture(&args.exam, &mut exam)?;
     let email = match &args.learner_email {
         Some(address) => Some(
             crate::credential::identity::normalise_email(address)
