@@ -172,6 +172,9 @@ impl Edge<'_> {
         )?;
         // The badge is beside it in the room's folder; a kiosk shows no
         // link a learner could not follow there.
+        if let Some(reason) = &path.not_shared {
+            kiosk.badge_not_written(&path.json, reason);
+        }
         kiosk.credential_written(path.json);
         kiosk.finished();
         Ok(())

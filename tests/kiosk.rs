@@ -674,6 +674,23 @@ fn a_refused_attempt_sends_the_station_back_with_the_reason() {
     assert!(!draw(&k).contains("no attempt left"));
 }
 
+/// A badge that could not be written beside its credential is logged for
+/// the proctor.
+#[test]
+fn a_badge_not_written_is_logged() {
+    let exam = demo();
+    let mut k = kiosk(&exam, false);
+    k.take_log();
+    k.badge_not_written(std::path::Path::new("credentials/c.json"), "disk full");
+    assert_eq!(
+        kinds(&mut k),
+        [Kind::BadgeNotWritten {
+            credential: "credentials/c.json".into(),
+            reason: "disk full".into()
+        }]
+    );
+}
+
 #[test]
 fn before_the_start_the_proctor_can_grant_the_tiers_temps() {
     let exam = demo();

@@ -105,6 +105,14 @@ pub enum Kind {
         /// Why, as shown.
         reason: String,
     },
+    /// A credential was written, but its badge or certificate could not
+    /// be (the credential is safe; `brevet share` makes them again).
+    BadgeNotWritten {
+        /// The credential's file.
+        credential: String,
+        /// Why.
+        reason: String,
+    },
     /// Before the start, the proctor granted extra time in percent.
     ExtraTimePercent {
         /// Percent of the limit.

@@ -688,6 +688,16 @@ impl<'a, S: Sink> Kiosk<'a, S> {
         Step::Cleared
     }
 
+    /// The credential's badge or certificate could not be written beside
+    /// it: logged for the proctor (the learner's screen is about their
+    /// result; the credential itself is safe).
+    pub fn badge_not_written(&mut self, credential: &std::path::Path, reason: &str) {
+        self.note(Kind::BadgeNotWritten {
+            credential: credential.display().to_string(),
+            reason: reason.to_owned(),
+        });
+    }
+
     /// After [`Step::Finished`]: where the credential went.
     pub fn credential_written(&mut self, path: PathBuf) {
         if let Some(seat) = self.seat_mut() {
