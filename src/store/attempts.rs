@@ -173,18 +173,34 @@ impl Db {
     /// # Errors
     /// A line that is not a journal line, a conflict, or the store failed.
     pub fn append_line_lazily(&mut self, attempt_id: &str, line: &[u8]) -> Result<(), StoreError> {
+        self.append_lines_lazily(attempt_id, &[line])
+    }
+
+    /// [`Db::append_line_lazily`] for several lines, in one transaction:
+    /// all of them or none.
+    ///
+    /// # Errors
+    /// A line that is not a journal line, a conflict, or the store failed.
+    pub fn append_lines_lazily(
+        &mut self,
+        attempt_id: &str,
+        lines: &[&[u8]],
+    ) -> Result<(), StoreError> {
         let fail = self.fail();
         let e = self.engine();
         if e.lazy_in_transaction() {
             return e
                 .transaction(|e| {
                     e.lazily(true)?;
-                    insert_line(e, attempt_id, line, None)
+                    for line in lines {
+                        insert_line(e, attempt_id, line, None)?;
+                    }
+                    Ok::<_, SqlError>(())
                 })
                 .map_err(fail);
         }
         e.lazily(true).map_err(&fail)?;
-        let appended = self.append_lines(attempt_id, &[line], None);
+        let appended = self.append_lines(attempt_id, lines, None);
         // Back to a sync per commit, whatever happened.
         let restored = self.engine().lazily(false).map_err(&fail);
         appended.and(restored)

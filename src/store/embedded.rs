@@ -377,11 +377,10 @@ impl Sink for StoreSink {
             lines.push(d);
         }
         lines.push(line);
-        for l in &lines {
-            self.store
-                .with(|db| db.append_line_lazily(&self.attempt_id, l))
-                .map_err(std::io::Error::other)?;
-        }
+        // One transaction for both: a move costs one commit, not two.
+        self.store
+            .with(|db| db.append_lines_lazily(&self.attempt_id, &lines))
+            .map_err(std::io::Error::other)?;
         self.deferred = Some(line.to_vec());
         Ok(())
     }
