@@ -990,17 +990,6 @@ pub struct Input {
     pub unsent: Box<dyn FnMut() -> Option<String> + Send>,
 }
 
-impl Input {
-    /// Lines from a channel, and nothing ever typed beyond them (tests,
-    /// and input that is not a terminal's).
-    pub fn lines(lines: Receiver<String>) -> Self {
-        Self {
-            lines,
-            unsent: Box::new(|| None),
-        }
-    }
-}
-
 /// Starts a thread that reads stdin into lines on a channel (closed at
 /// EOF), keeping a line's bytes until its end arrives. A terminal holds a
 /// line being typed until Enter; when time is up, [`Input::unsent`] asks

@@ -422,18 +422,12 @@ impl<'a, S: Sink> App<'a, S> {
             Screen::Question
                 if !self.help
                     && !self.quitting
-                    && (self.jump.is_some() || self.current_is_typed()) =>
+                    && (self.jump.is_some() || self.on_typed_answer()) =>
             {
                 Mode::Text
             }
             _ => Mode::Command,
         }
-    }
-
-    /// Whether the current question takes a typed answer (letters are
-    /// letters there, not commands).
-    pub fn on_typed_answer(&self) -> bool {
-        self.current_is_typed()
     }
 
     fn current_kind(&self) -> Option<&Kind> {
@@ -442,7 +436,9 @@ impl<'a, S: Sink> App<'a, S> {
         Some(&self.exam().questions[item.question].kind)
     }
 
-    fn current_is_typed(&self) -> bool {
+    /// Whether the current question takes a typed answer (letters are
+    /// letters there, not commands).
+    pub fn on_typed_answer(&self) -> bool {
         matches!(
             self.current_kind(),
             Some(Kind::Text { .. } | Kind::Numeric { .. })
@@ -706,7 +702,7 @@ impl<'a, S: Sink> App<'a, S> {
         let chars = text.chars().count();
         let allowed = self.exam().rules.paste == Paste::Allow
             && self.screen == Screen::Question
-            && self.current_is_typed();
+            && self.on_typed_answer();
         if allowed {
             for c in text.chars() {
                 self.input.insert(c);

@@ -172,7 +172,7 @@ impl<S: Sink> App<'_, S> {
         let item = s.attempt().current();
         let flagged = s.attempt().flagged(item);
         let sequential = s.attempt().navigation() == crate::bank::Navigation::Sequential;
-        let typed = self.current_is_typed();
+        let typed = self.on_typed_answer();
         match action {
             // In a typed answer, and at the first or last choice, the
             // arrows scroll a long question, within its ends.

@@ -252,13 +252,12 @@ fn question_lines<S: Sink>(
 /// columns, broken between pairs, never inside one (a pair longer than a
 /// line gets a line of its own, cut by the terminal).
 pub(super) fn pairs_wrapped(text: &str, width: usize) -> Vec<String> {
-    let width_of = |t: &str| Line::raw(t).width();
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for pair in text.split(" · ") {
         if line.is_empty() {
             line.push_str(pair);
-        } else if width_of(&line) + 3 + width_of(pair) <= width {
+        } else if wrap::width(&line) + 3 + wrap::width(pair) <= width {
             line.push_str(" · ");
             line.push_str(pair);
         } else {

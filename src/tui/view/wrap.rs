@@ -38,12 +38,12 @@ pub(super) fn hanging(
         };
     for word in words(text) {
         let bare = word.trim_end_matches(' ');
-        if used + width_of(bare) > width && !(line.is_empty() && used <= hang) {
+        if used + self::width(bare) > width && !(line.is_empty() && used <= hang) {
             flush(&mut spans, &mut line, &mut lines);
             spans.push(Span::raw(" ".repeat(hang)));
             used = hang;
         }
-        if used + width_of(bare) > width {
+        if used + self::width(bare) > width {
             // Wider than a whole line: cut it where the line ends.
             for c in bare.chars() {
                 let w = c.width().unwrap_or(0);
@@ -59,7 +59,7 @@ pub(super) fn hanging(
             used += word.len() - bare.len();
         } else {
             line.push_str(word);
-            used += width_of(word);
+            used += self::width(word);
         }
     }
     flush(&mut spans, &mut line, &mut lines);
@@ -86,7 +86,7 @@ pub(super) fn prose(
         let mut first = lead
             .take()
             .unwrap_or_else(|| vec![Span::raw(" ".repeat(indent))]);
-        let hang = indent + width_of(&p.lead);
+        let hang = indent + self::width(&p.lead);
         if !p.lead.is_empty() {
             first.push(Span::styled(p.lead.clone(), style));
         }
@@ -112,7 +112,7 @@ pub(super) fn field(
 ) -> (Vec<Line<'static>>, (usize, usize)) {
     let mut lines = Vec::new();
     let mut spans = vec![Span::raw(lead.to_owned())];
-    let mut used = width_of(lead);
+    let mut used = self::width(lead);
     let mut chunk = String::new();
     let mut at = (0, used);
     // One column more for the cursor after the last character.
@@ -148,10 +148,6 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         rest = after;
         Some(word)
     })
-}
-
-fn width_of(text: &str) -> usize {
-    width(text)
 }
 
 #[cfg(test)]
