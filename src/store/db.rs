@@ -39,6 +39,15 @@ impl Db {
         Ok(db)
     }
 
+    /// A store over `engine`, at `path`, whose schema another connection
+    /// has already brought up to date.
+    pub(super) fn opened(engine: Engine, path: &Path) -> Self {
+        Db {
+            engine,
+            path: path.to_path_buf(),
+        }
+    }
+
     /// The schema version of the store.
     ///
     /// # Errors

@@ -13,6 +13,9 @@ pub use super::db::Db;
 /// The store's file name in the data folder.
 pub const FILE: &str = "brevet.db";
 
+/// The page size of a new store, in bytes.
+const PAGE: u32 = 2048;
+
 impl Db {
     /// Opens (creating it if needed) the store at `path`, and brings its
     /// schema to [`LATEST`](super::schema::LATEST). `brevet` (the program's version) and `now_us`
@@ -72,10 +75,13 @@ impl Db {
         // log, so an acknowledged answer survives a power cut. (Switching a
         // new file to WAL while another process does the same can be
         // refused at once, without the busy timeout: tried again.)
-        // Small pages: an answer's commit writes a few of them to the log,
-        // and fewer bytes to sync make the wait shorter (BENCHMARKS.md). A
-        // store made before keeps its own.
-        conn.execute_batch("PRAGMA page_size = 1024")
+        // Pages of 2 KiB: the smallest that hold a journal row whole (its
+        // primary key's tree keeps at most a quarter of a page in place;
+        // the rest of a longer row goes to a page of its own), so that an
+        // answer's commit writes one or two pages to the log (BENCHMARKS.md,
+        // "The store: an acknowledged answer"). A store made before keeps
+        // its own.
+        conn.execute_batch(&format!("PRAGMA page_size = {PAGE}"))
             .map_err(fail)?;
         let mode: String = patiently(|| {
             conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -90,9 +96,93 @@ impl Db {
                 ),
             });
         }
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-            .map_err(fail)?;
+        // A checkpoint every 500 pages of log (1 MiB with pages of 2 KiB):
+        // the log [`Db::make_log_room`] keeps.
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 500;",
+        )
+        .map_err(fail)?;
         Db::migrated(Engine::Sqlite(conn), path, brevet, now_us)
+    }
+
+    /// Another connection to the same store, read only, for a second
+    /// thread to read beside this one; `None` on a server.
+    ///
+    /// # Errors
+    /// The file cannot be opened again.
+    pub fn reader(&self) -> Result<Option<Db>, StoreError> {
+        if self.on_server() {
+            return Ok(None);
+        }
+        let path = self.path();
+        let fail = |e: rusqlite::Error| database(path, &SqlError::from(e));
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(fail)?;
+        conn.busy_timeout(BUSY).map_err(fail)?;
+        Ok(Some(Db::opened(Engine::Sqlite(conn), path)))
+    }
+
+    /// Makes the write-ahead log long enough to be written over rather than
+    /// lengthened, for a writer about to append many small commits (an
+    /// attempt's answers); nothing on a server.
+    ///
+    /// SQLite deletes the log when the last connection closes, and a new
+    /// log grows with every commit: each sync then writes the file's new
+    /// length as well as its pages. Once a checkpoint has copied the whole
+    /// log into the database, the next commit starts the log again from
+    /// its beginning, in place: its sync writes only the pages. So, when the
+    /// log is shorter than an automatic checkpoint's worth of pages, one
+    /// transaction fills it with a table of that size, dropped in the same
+    /// transaction (its pages join the database's free pages and are used
+    /// again by later rows), and the checkpoint that follows leaves a log
+    /// ready to be written over (BENCHMARKS.md, "The store: an acknowledged
+    /// answer"). The data is not needed: that transaction is not synced of
+    /// its own; the checkpoint syncs the log and the database as it always
+    /// does.
+    ///
+    /// # Errors
+    /// The store failed (a full disk, another process holding it).
+    pub fn make_log_room(&mut self) -> Result<(), StoreError> {
+        let log = log_path(self.path());
+        let fail = self.fail();
+        let Some(conn) = self.sqlite() else {
+            return Ok(());
+        };
+        let pragma = |name: &str| -> Result<i64, rusqlite::Error> {
+            conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+        };
+        let (page, pages) = (
+            pragma("page_size").map_err(|e| fail(e.into()))?,
+            pragma("wal_autocheckpoint").map_err(|e| fail(e.into()))?,
+        );
+        if pages <= 0 {
+            return Ok(());
+        }
+        // A log's header, then a frame (a header and a page) per page.
+        let room = 32 + (page + 24) * pages;
+        let length = std::fs::metadata(&log).map_or(0, |m| m.len());
+        if i64::try_from(length).unwrap_or(i64::MAX) >= room {
+            return Ok(());
+        }
+        let filled = conn.execute_batch(&format!(
+            "PRAGMA synchronous = NORMAL;
+             BEGIN IMMEDIATE;
+             CREATE TABLE brevet_log_room (b BLOB);
+             INSERT INTO brevet_log_room VALUES (zeroblob({}));
+             DROP TABLE brevet_log_room;
+             COMMIT;
+             PRAGMA wal_checkpoint(PASSIVE);",
+            page * pages
+        ));
+        if filled.is_err() && !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        // Back to a sync per commit, whatever happened.
+        let restored = conn.execute_batch("PRAGMA synchronous = FULL");
+        filled.and(restored).map_err(|e| fail(e.into()))
     }
 
     /// The SQLite connection, for what only SQLite does (its pragmas, its
@@ -103,6 +193,13 @@ impl Db {
             Engine::Postgres(_) => None,
         }
     }
+}
+
+/// The write-ahead log beside the database file `db`.
+fn log_path(db: &Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    name.into()
 }
 
 #[cfg(test)]
@@ -153,7 +250,7 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
-        assert_eq!(count(&mut db, "PRAGMA page_size"), 1024);
+        assert_eq!(count(&mut db, "PRAGMA page_size"), i64::from(PAGE));
         let journal = db
             .engine()
             .row(
@@ -170,6 +267,66 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "{mode:o}");
         }
+    }
+
+    #[test]
+    fn answers_write_over_the_room_made_for_them_and_the_room_is_made_once() {
+        use crate::attempt::{Command, Response};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let log = log_path(&path);
+        let mut db = Db::open(&path, "0.1.0", 1).unwrap();
+        db.make_log_room().unwrap();
+        let needed = 32 + (u64::from(PAGE) + 24) * 500;
+        let room = std::fs::metadata(&log).unwrap().len();
+        assert!(room >= needed, "{room}");
+        // Attempts after attempts: the log is written over, never longer.
+        let exam = crate::store::testing::demo();
+        let answer = Command::Answer {
+            item: 0,
+            response: Response::Bool(true),
+        };
+        for i in 0..40 {
+            let id = format!("a{i}");
+            let name = format!("Learner {i}");
+            crate::store::testing::take(
+                &mut db,
+                &exam,
+                &id,
+                &name,
+                i,
+                std::slice::from_ref(&answer),
+            );
+            assert_eq!(std::fs::metadata(&log).unwrap().len(), room, "after {id}");
+        }
+        // Nothing to do when the room is there.
+        db.make_log_room().unwrap();
+        assert_eq!(std::fs::metadata(&log).unwrap().len(), room);
+        drop(db);
+        // The last connection takes the log away; the next room reuses the
+        // pages of the first: the free pages never add up to more than one
+        // room.
+        assert!(!log.exists());
+        let mut db = Db::open(&path, "0.1.0", 2).unwrap();
+        db.make_log_room().unwrap();
+        let second = std::fs::metadata(&log).unwrap().len();
+        assert!(second >= needed, "{second}");
+        assert!(count(&mut db, "PRAGMA freelist_count") <= 510);
+        drop(db);
+        // Every result is there, and the tables of the room are not.
+        let mut db = Db::open(&path, "0.1.0", 3).unwrap();
+        let results = db
+            .results(&crate::store::results::ResultFilter::default())
+            .unwrap();
+        assert_eq!(results.len(), 40);
+        assert!(!tables(&mut db).iter().any(|t| t.contains("room")));
+        assert_eq!(
+            db.sqlite()
+                .unwrap()
+                .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+                .unwrap(),
+            "ok"
+        );
     }
 
     #[test]
