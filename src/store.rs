@@ -27,7 +27,7 @@ pub mod sql;
 pub mod sqlite;
 pub mod status;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use embedded::{Store, StoreSink, learner_key as store_key};
 

@@ -11,6 +11,7 @@ use crate::bank::Exam;
 use crate::scoring::Outcome;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// One handed-in attempt, as `brevet results` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,6 +47,86 @@ pub struct ResultRow {
     pub journal_head: String,
 }
 
+/// A handed-in attempt as [`Db::each_result`] reads it, borrowed from the
+/// store's row: for a listing that writes each row as it comes, without a
+/// copy of its text. Serialised as [`ResultRow`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)] // the fields of `ResultRow`, borrowed
+pub struct ResultRef<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room: Option<&'a str>,
+    pub learner: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learner_id: Option<&'a str>,
+    pub exam_id: &'a str,
+    pub exam_version: &'a str,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    pub reason: &'a str,
+    pub score: f64,
+    pub passed: bool,
+    pub identity_verified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential: Option<&'a str>,
+    pub journal_head: &'a str,
+}
+
+impl ResultRow {
+    /// The row, borrowed.
+    pub fn borrowed(&self) -> ResultRef<'_> {
+        ResultRef {
+            room: self.room.as_deref(),
+            learner: &self.learner,
+            learner_id: self.learner_id.as_deref(),
+            exam_id: &self.exam_id,
+            exam_version: &self.exam_version,
+            started_at: self.started_at,
+            ended_at: self.ended_at,
+            reason: &self.reason,
+            score: self.score,
+            passed: self.passed,
+            identity_verified: self.identity_verified,
+            credential: self.credential.as_deref(),
+            journal_head: &self.journal_head,
+        }
+    }
+}
+
+impl ResultRef<'_> {
+    /// The row, owned.
+    pub fn to_row(&self) -> ResultRow {
+        ResultRow {
+            room: self.room.map(str::to_owned),
+            learner: self.learner.to_owned(),
+            learner_id: self.learner_id.map(str::to_owned),
+            exam_id: self.exam_id.to_owned(),
+            exam_version: self.exam_version.to_owned(),
+            started_at: self.started_at,
+            ended_at: self.ended_at,
+            reason: self.reason.to_owned(),
+            score: self.score,
+            passed: self.passed,
+            identity_verified: self.identity_verified,
+            credential: self.credential.map(str::to_owned),
+            journal_head: self.journal_head.to_owned(),
+        }
+    }
+}
+
+/// A part of the results, for readers on several threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// All of them.
+    All,
+    /// On the embedded store, the rows numbered `first` to `last`.
+    Rows {
+        /// The first row's number.
+        first: i64,
+        /// The last row's number.
+        last: i64,
+    },
+}
+
 /// Which results to list.
 #[derive(Debug, Default, Clone)]
 pub struct ResultFilter {
@@ -60,6 +141,17 @@ pub struct ResultFilter {
     pub until: Option<DateTime<Utc>>,
     /// Only this room.
     pub room: Option<String>,
+}
+
+impl ResultFilter {
+    /// Whether it lets every result through.
+    pub fn is_everything(&self) -> bool {
+        self.exam.is_none()
+            && self.learner.is_none()
+            && self.from.is_none()
+            && self.until.is_none()
+            && self.room.is_none()
+    }
 }
 
 fn micros(t: DateTime<Utc>) -> i64 {
@@ -193,18 +285,101 @@ impl Db {
     /// # Errors
     /// The store failed.
     pub fn results(&mut self, f: &ResultFilter) -> Result<Vec<ResultRow>, StoreError> {
+        let mut rows = Vec::new();
+        self.each_result(f, Part::All, &mut |r| rows.push(r.to_row()))?;
+        // Stable: equal times stay in the order recorded.
+        rows.sort_by_key(|r| r.ended_at);
+        Ok(rows)
+    }
+
+    /// Splits the results into at most `n` parts of about as many rows each,
+    /// and at least `rows` rows each, for `n` threads to read, each on its
+    /// own connection ([`Db::reader`]). One part, [`Part::All`], on a server
+    /// or when there are too few results for threads to be worth it.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn result_parts(&mut self, n: usize, rows: i64) -> Result<Vec<Part>, StoreError> {
+        if self.on_server() || n < 2 {
+            return Ok(vec![Part::All]);
+        }
         let fail = self.fail();
+        // Row numbers as SQLite gives them: one more than the largest, so
+        // nearly without gaps (none are deleted).
+        let span = self
+            .engine()
+            .row("SELECT MIN(rowid), MAX(rowid) FROM results", &[], |r| {
+                Ok((r.opt_int(0)?, r.opt_int(1)?))
+            })
+            .map_err(fail)?;
+        let Some((Some(first), Some(last))) = span else {
+            return Ok(vec![Part::All]);
+        };
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        let n = n.min((last - first + 1) / rows.max(1)).max(1);
+        if n == 1 {
+            return Ok(vec![Part::All]);
+        }
+        let size = (last - first + n) / n;
+        Ok((0..n)
+            .map(|i| Part::Rows {
+                first: first + i * size,
+                last: (first + (i + 1) * size - 1).min(last),
+            })
+            .collect())
+    }
+
+    /// Gives `each` the results that pass `f`, in the order they were
+    /// recorded (which is the order they ended, but for attempts imported
+    /// later or ended on stations whose clocks disagree): a scan in table
+    /// order costs less than a walk of the date index with a lookup per
+    /// row, and a listing sorts what it keeps.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub fn each_result(
+        &mut self,
+        f: &ResultFilter,
+        part: Part,
+        each: &mut dyn FnMut(&ResultRef<'_>),
+    ) -> Result<(), StoreError> {
+        let fail = self.fail();
+        let everything = f.is_everything();
+        // Listing everything, the credentials' files are read in one pass
+        // over their index, then each result finds its own in memory (a
+        // lookup per row in the database costs twice as much); a filtered
+        // listing looks up the few it needs.
+        let files: HashMap<String, String> = if everything {
+            self.engine()
+                .rows(
+                    "SELECT attempt_id, file_name FROM credentials
+                     WHERE attempt_id IS NOT NULL AND file_name IS NOT NULL",
+                    &[],
+                    |r| Ok((r.text(0)?, r.text(1)?)),
+                )
+                .map_err(&fail)?
+                .into_iter()
+                .collect()
+        } else {
+            HashMap::new()
+        };
         // Only the conditions asked for, so that the engine can use an
         // index for them (`?1 IS NULL OR …` would scan everything every
         // time).
-        let mut sql = String::from(
+        let mut sql = String::from(if everything {
+            "SELECT r.room, r.learner_name, r.learner_id, r.exam_id, r.exam_version,
+               r.started_us, r.ended_us, r.submit_reason, r.percent, r.passed,
+               r.identity_verified, r.attempt_id, r.journal_head
+             FROM results r
+             WHERE 1 = 1"
+        } else {
             "SELECT r.room, r.learner_name, r.learner_id, r.exam_id, r.exam_version,
                r.started_us, r.ended_us, r.submit_reason, r.percent, r.passed,
                r.identity_verified, c.file_name, r.journal_head
              FROM results r
              LEFT JOIN credentials c ON c.attempt_id = r.attempt_id
-             WHERE 1 = 1",
-        );
+             WHERE 1 = 1"
+        });
         let mut values: Vec<Value> = Vec::new();
         // `condition` with `?` for its value.
         let mut and = |condition: &str, value: Value| {
@@ -230,33 +405,37 @@ impl Db {
         if let Some(room) = &f.room {
             and("r.room = ?", Value::Text(room.clone()));
         }
+        if let Part::Rows { first, last } = part {
+            and("r.rowid >= ?", Value::Int(first));
+            and("r.rowid <= ?", Value::Int(last));
+        }
         let time = |us: i64| DateTime::from_timestamp_micros(us).unwrap_or_default();
-        let mut rows = self
-            .engine()
-            .rows(&sql, &values, |r| {
+        self.engine()
+            .each(&sql, &values, &mut |r| {
                 let percent = r.real(8)?;
-                Ok(ResultRow {
-                    room: r.opt_text(0)?,
-                    learner: r.text(1)?,
-                    learner_id: r.opt_text(2)?,
-                    exam_id: r.text(3)?,
-                    exam_version: r.text(4)?,
+                let credential = if everything {
+                    files.get(r.str(11)?).map(String::as_str)
+                } else {
+                    r.opt_str(11)?
+                };
+                each(&ResultRef {
+                    room: r.opt_str(0)?,
+                    learner: r.str(1)?,
+                    learner_id: r.opt_str(2)?,
+                    exam_id: r.str(3)?,
+                    exam_version: r.str(4)?,
                     started_at: time(r.int(5)?),
                     ended_at: time(r.int(6)?),
-                    reason: r.text(7)?,
+                    reason: r.str(7)?,
                     score: (percent * 100.0).round() / 100.0,
                     passed: r.flag(9)?,
                     identity_verified: r.flag(10)?,
-                    credential: r.opt_text(11)?,
-                    journal_head: r.text(12)?,
-                })
+                    credential,
+                    journal_head: r.str(12)?,
+                });
+                Ok(())
             })
-            .map_err(fail)?;
-        // Sorted here rather than by SQLite: a scan in table order and a
-        // sort of the rows costs less than a walk of the date index with a
-        // lookup per row. Stable: equal times stay in the order recorded.
-        rows.sort_by_key(|r| r.ended_at);
-        Ok(rows)
+            .map_err(fail)
     }
 }
 

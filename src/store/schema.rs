@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("schema/0002_results.sql")),
     (3, include_str!("schema/0003_journal_one_tree.sql")),
     (4, include_str!("schema/0004_unscored_index.sql")),
+    (5, include_str!("schema/0005_credential_files.sql")),
 ];
 
 /// Marks, in a migration, what only SQLite reads: a comment elsewhere.

@@ -209,6 +209,38 @@ impl Row<'_> {
         }
     }
 
+    /// A text column that may be NULL, borrowed from the row.
+    ///
+    /// # Errors
+    /// No such column, or not text.
+    pub fn opt_str(&self, i: usize) -> Result<Option<&str>, SqlError> {
+        use rusqlite::types::ValueRef;
+        match &self.inner {
+            RowInner::Sqlite(r) => match r.get_ref(i)? {
+                ValueRef::Null => Ok(None),
+                ValueRef::Text(t) => std::str::from_utf8(t)
+                    .map(Some)
+                    .map_err(|e| SqlError::other(format!("column {i}: {e}"))),
+                other => Err(SqlError::other(format!(
+                    "column {i} is {:?}, not text",
+                    other.data_type()
+                ))),
+            },
+            RowInner::Postgres(r) => r
+                .try_get::<_, Option<&str>>(i)
+                .map_err(|e| SqlError::other(format!("column {i}: {e}"))),
+        }
+    }
+
+    /// A text column, borrowed from the row.
+    ///
+    /// # Errors
+    /// No such column, NULL, or not text.
+    pub fn str(&self, i: usize) -> Result<&str, SqlError> {
+        self.opt_str(i)?
+            .ok_or_else(|| SqlError::other(format!("column {i} is NULL")))
+    }
+
     /// A text column.
     ///
     /// # Errors
