@@ -130,6 +130,67 @@ fn a_data_folder_that_cannot_be_written_is_said_so() {
     assert_eq!(std::fs::read_dir(&data).unwrap().count(), 0, "nothing made");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_store_that_cannot_be_written_is_listed_and_checked_as_it_is() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let brevet = dir.path().join("brevet");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("brevet"), &brevet).unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let (code, out, err) = run(&data, "Ada Lovelace", PASS);
+    assert_eq!(code, 0, "{out}{err}");
+    // A copy of the store alone (no log beside it), in a folder its reader
+    // cannot write: the user the command runs as owns it, read only.
+    let copy = dir.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    std::fs::copy(data.join("brevet.db"), copy.join("brevet.db")).unwrap();
+    if rustix::process::getuid().is_root() {
+        for path in [&copy, &copy.join("brevet.db")] {
+            std::os::unix::fs::chown(path, Some(65534), Some(65534)).unwrap();
+        }
+    }
+    std::fs::set_permissions(
+        copy.join("brevet.db"),
+        std::fs::Permissions::from_mode(0o400),
+    )
+    .unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let brevet_on_copy = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(&brevet);
+        cmd.args(args)
+            .arg("--data")
+            .arg(&copy)
+            .env("HOME", dir.path());
+        as_unprivileged(&mut cmd);
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, listed, err) = brevet_on_copy(&["results", "--csv"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(listed.contains("\"Ada Lovelace\""), "{listed}");
+    assert_eq!(
+        err.matches("cannot be written; read as it is").count(),
+        1,
+        "{err}"
+    );
+    let (code, report, err) = brevet_on_copy(&["store", "check"]);
+    assert_eq!(code, Some(0), "{report}{err}");
+    assert!(report.contains("no problem found"), "{report}");
+    // Nothing was made beside it.
+    let names: Vec<_> = std::fs::read_dir(&copy)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["brevet.db"]);
+}
+
 #[test]
 fn a_server_out_of_reach_at_start_is_named_without_its_password() {
     let data = tempfile::tempdir().unwrap();

@@ -203,10 +203,7 @@ impl serde_json::ser::Formatter for Element {
         w.write_all(if first { b"\n    " } else { b",\n    " })
     }
 
-    fn begin_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-    ) -> std::io::Result<()> {
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         w.write_all(b": ")
     }
 }
@@ -403,8 +400,7 @@ impl Listing {
             }
             Format::Table => {
                 let mut line = Vec::with_capacity(256);
-                let mut write_line = |out: &mut dyn std::io::Write,
-                                      cells: [(&[u8], usize); 7]| {
+                let mut write_line = |out: &mut dyn std::io::Write, cells: [(&[u8], usize); 7]| {
                     line.clear();
                     let mut end = 0;
                     for (i, ((cell, has), width)) in cells.iter().zip(self.widths).enumerate() {
@@ -433,7 +429,12 @@ impl Listing {
                     });
                     write_line(out, cells)?;
                 }
-                writeln!(out, "{} attempts, {} passed", rows.len(), self.passed)?;
+                let attempts = if rows.len() == 1 {
+                    "attempt"
+                } else {
+                    "attempts"
+                };
+                writeln!(out, "{} {attempts}, {} passed", rows.len(), self.passed)?;
             }
         }
         Ok(())
@@ -535,7 +536,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         None => {
             let data = DataDir::locate(args.data.as_deref())?;
-            if let Some(store) = args.store.open_existing(&data)? {
+            if let Some(store) = args.store.open_to_read(&data)? {
                 store.with(|db| list(db, &filter, &mut listing, ROWS_PER_THREAD))?;
             } else {
                 eprintln!(

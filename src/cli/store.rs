@@ -46,7 +46,7 @@ pub enum Action {
 /// The store cannot be opened or read, or the backup cannot be written.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let data = DataDir::locate(args.data.as_deref())?;
-    let Some(store) = args.store.open_existing(&data)? else {
+    let Some(store) = args.store.open_to_read(&data)? else {
         anyhow::bail!(
             "{}: no store here yet (it is made by the first `brevet run` or `brevet kiosk`)",
             data.root().join(sqlite::FILE).display()

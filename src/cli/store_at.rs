@@ -62,6 +62,29 @@ impl StoreArgs {
         self.open_warning(data).map(Some)
     }
 
+    /// [`StoreArgs::open_existing`] for a command that only reads: an
+    /// embedded store that cannot be opened to be written (a copy on a
+    /// read-only disk, a folder of another user) is read as it is, said
+    /// once on standard error.
+    ///
+    /// # Errors
+    /// As [`StoreArgs::open`], when the store cannot be read either.
+    pub fn open_to_read(&self, data: &DataDir) -> anyhow::Result<Option<Store>> {
+        match self.open_existing(data) {
+            Err(e) if self.address().is_none() => match Store::open_read_only(data) {
+                Ok(store) => {
+                    eprintln!(
+                        "brevet: note: {} cannot be written; read as it is",
+                        store.path().display()
+                    );
+                    Ok(Some(store))
+                }
+                Err(_) => Err(e),
+            },
+            other => other,
+        }
+    }
+
     /// Opens the store, printing the import's problems as warnings.
     ///
     /// # Errors

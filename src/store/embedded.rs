@@ -65,6 +65,19 @@ impl Store {
         Self::with_db(db, data)
     }
 
+    /// Opens the store of `data` to read it only, as it is (see
+    /// [`Db::open_read_only`]): nothing is imported or migrated.
+    ///
+    /// # Errors
+    /// The store cannot be read as it is.
+    pub fn open_read_only(data: &DataDir) -> Result<Store, StoreError> {
+        let db = Db::open_read_only(&data.root().join(FILE))?;
+        Ok(Store {
+            path: db.path().to_path_buf(),
+            db: Arc::new(Mutex::new(db)),
+        })
+    }
+
     /// Opens the store on the PostgreSQL server `target`, and imports the
     /// file journals of `data` it has not seen.
     ///

@@ -105,6 +105,54 @@ impl Db {
         Db::migrated(Engine::Sqlite(conn), path, brevet, now_us)
     }
 
+    /// Opens the store at `path` to read it only, as it is: a copy on a
+    /// read-only disk, or in a folder this user cannot write. Nothing is
+    /// migrated; a store of schema 2 (the first with today's results) up
+    /// to [`LATEST`](super::schema::LATEST) can be read. Without a log
+    /// beside it, the file is read as immutable (SQLite then needs no file
+    /// of its own beside it); with one, as a reader beside the program
+    /// that writes it.
+    ///
+    /// # Errors
+    /// The file cannot be read or is not a store, or its schema is too old
+    /// or too new to be read as it is.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let fail = |e: rusqlite::Error| database(path, &SqlError::from(e));
+        let immutable = !log_path(path).exists();
+        let uri = format!(
+            "file:{}?mode=ro{}",
+            uri_path(path),
+            if immutable { "&immutable=1" } else { "" }
+        );
+        let conn = Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(fail)?;
+        conn.busy_timeout(BUSY).map_err(fail)?;
+        let mut db = Db::opened(Engine::Sqlite(conn), path);
+        let found = db.version()?;
+        let known = super::schema::LATEST;
+        if found > known {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found,
+                known,
+            });
+        }
+        if found < 2 {
+            return Err(StoreError::Database {
+                path: path.to_path_buf(),
+                why: format!(
+                    "its schema (version {found}) is too old to be read as it is: open it once with brevet where it can be written"
+                ),
+            });
+        }
+        Ok(db)
+    }
+
     /// Another connection to the same store, read only, for a second
     /// thread to read beside this one; `None` on a server.
     ///
@@ -114,15 +162,9 @@ impl Db {
         if self.on_server() {
             return Ok(None);
         }
-        let path = self.path();
-        let fail = |e: rusqlite::Error| database(path, &SqlError::from(e));
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(fail)?;
-        conn.busy_timeout(BUSY).map_err(fail)?;
-        Ok(Some(Db::opened(Engine::Sqlite(conn), path)))
+        // This connection has read the store: its log is there, and the
+        // reader reads beside it (not as immutable).
+        Db::open_read_only(self.path()).map(Some)
     }
 
     /// Makes the write-ahead log long enough to be written over rather than
@@ -193,6 +235,21 @@ impl Db {
             Engine::Postgres(_) => None,
         }
     }
+}
+
+/// `path` for an SQLite `file:` address: bytes other than letters, digits
+/// and `-._~/` percent-encoded.
+fn uri_path(path: &Path) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// The write-ahead log beside the database file `db`.
@@ -327,6 +384,43 @@ mod tests {
                 .unwrap(),
             "ok"
         );
+    }
+
+    #[test]
+    fn a_store_read_as_it_is_is_neither_migrated_nor_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let mut db = Db::open(&path, "0.1.0", 1).unwrap();
+        let exam = crate::store::testing::demo();
+        crate::store::testing::take(&mut db, &exam, "a1", "Ada Lovelace", 0, &[]);
+        drop(db);
+        assert!(!log_path(&path).exists());
+        let bytes = std::fs::read(&path).unwrap();
+        let mut copy = Db::open_read_only(&path).unwrap();
+        assert_eq!(
+            copy.results(&crate::store::results::ResultFilter::default())
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(copy.make_log_room().is_err());
+        assert!(copy.engine().batch("DELETE FROM results").is_err());
+        drop(copy);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        assert!(!log_path(&path).exists());
+        // Too new, or too old, to be read without a migration.
+        for (version, says) in [(LATEST + 1, "newer brevet"), (1, "too old")] {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("DELETE FROM schema_version").unwrap();
+            conn.execute(
+                "INSERT INTO schema_version (version, applied_us, brevet) VALUES (?1, 0, 'x')",
+                [version],
+            )
+            .unwrap();
+            drop(conn);
+            let e = Db::open_read_only(&path).unwrap_err().to_string();
+            assert!(e.contains(says), "{e}");
+        }
     }
 
     #[test]
