@@ -178,6 +178,7 @@ impl Db {
         }
         self.check_credentials(&mut checked, found)?;
         self.check_imports(found)?;
+        self.check_look_alikes(found)?;
         Ok(checked)
     }
 
@@ -251,6 +252,42 @@ impl Db {
                     Err(_) => {}
                 },
             }
+        }
+        Ok(())
+    }
+
+    /// Learners counted apart whose names look alike (the same Unicode
+    /// confusable skeleton, UTS #39: "rn" and "m", or a name written
+    /// wholly in Cyrillic letters that look Latin): one person under two
+    /// spellings would have two attempt limits. A note: two people may
+    /// well have such names.
+    fn check_look_alikes(&mut self, found: &mut dyn FnMut(Finding)) -> Result<(), StoreError> {
+        let fail = self.fail();
+        let learners = self
+            .engine()
+            .rows(
+                "SELECT skeleton, learner_key, display_name FROM learners
+                 ORDER BY skeleton, learner_key",
+                &[],
+                |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)),
+            )
+            .map_err(fail)?;
+        for group in learners.chunk_by(|a, b| a.0 == b.0) {
+            if group.len() < 2 {
+                continue;
+            }
+            let names: Vec<String> = group
+                .iter()
+                .map(|(_, key, name)| format!("{name:?} ({key})"))
+                .collect();
+            found(finding(
+                Severity::Note,
+                group.first().map(|(_, key, _)| key.as_str()),
+                format!(
+                    "learners whose names look alike, counted apart: {}; if they are one person, their attempts were not counted together",
+                    names.join(", ")
+                ),
+            ));
         }
         Ok(())
     }
@@ -383,6 +420,26 @@ mod tests {
     use super::super::testing::{demo, take};
     use super::*;
     use crate::attempt::{Command, Response};
+
+    #[test]
+    fn learners_whose_names_look_alike_are_noted() {
+        let (_dir, mut db) = store();
+        let exam = demo();
+        take(&mut db, &exam, "a3", "Mary Shelley", 200, &[]);
+        take(&mut db, &exam, "a4", "Rnary Shelley", 300, &[]);
+        let (_, found) = findings(&mut db);
+        let alike: Vec<&Finding> = found
+            .iter()
+            .filter(|f| f.what.contains("look alike"))
+            .collect();
+        assert_eq!(alike.len(), 1, "{found:?}");
+        assert_eq!(alike[0].severity, Severity::Note);
+        assert!(
+            alike[0].what.contains("Mary Shelley") && alike[0].what.contains("Rnary Shelley"),
+            "{}",
+            alike[0].what
+        );
+    }
 
     /// A store with two handed-in attempts, and its folder.
     fn store() -> (tempfile::TempDir, Db) {
