@@ -9,7 +9,7 @@
 
 use super::StoreError;
 use super::db::Db;
-use super::sql::{Engine, Kind, SqlError, params};
+use super::sql::{BodyError, Engine, Kind, SqlError, params};
 use crate::attempt::journal::{self, Entry, Record};
 use crate::attempt::limits::{self, Past};
 use crate::attempt::{Event, Header};
@@ -92,36 +92,28 @@ impl Db {
         let fail = self.fail();
         let content =
             serde_json::to_string(exam).map_err(|e| fail(SqlError::other(e.to_string())))?;
-        let e = self.engine();
-        e.begin().map_err(&fail)?;
-        let started = start_in(
-            e,
-            exam,
-            learner_key,
-            header,
-            attempt_id,
-            first_line,
-            room,
-            &content,
-        );
-        match started {
-            Ok(row) => {
-                e.commit().map_err(&fail)?;
-                Ok(row)
-            }
-            Err(err) => {
-                e.rollback();
-                Err(match err {
-                    Started::Refused(r) => StartError::Refused(r),
-                    // Another process took this number, or opened an
-                    // attempt, between our count and our insert (PostgreSQL
-                    // counts without a lock): it won.
-                    Started::StillOpen => StartError::StillOpen,
-                    Started::Sql(e) if e.kind == Kind::Unique => StartError::StillOpen,
-                    Started::Sql(e) => StartError::Store(fail(e)),
-                })
-            }
-        }
+        self.engine()
+            .transaction_or(|e| {
+                start_in(
+                    e,
+                    exam,
+                    learner_key,
+                    header,
+                    attempt_id,
+                    first_line,
+                    room,
+                    &content,
+                )
+            })
+            .map_err(|err| match err {
+                Started::Refused(r) => StartError::Refused(r),
+                // Another process took this number, or opened an attempt,
+                // between our count and our insert (PostgreSQL counts
+                // without a lock): it won.
+                Started::StillOpen => StartError::StillOpen,
+                Started::Sql(e) if e.kind == Kind::Unique => StartError::StillOpen,
+                Started::Sql(e) => StartError::Store(fail(e)),
+            })
     }
 
     /// Appends one journal line (`HASH JSON\n`, as the journal writer makes
@@ -342,9 +334,15 @@ impl Db {
         outcome: &str,
     ) -> Result<(), StoreError> {
         let fail = self.fail();
-        insert_import(self.engine(), source, bytes, attempt_id, outcome)
-            .map(|_| ())
-            .map_err(fail)
+        insert_import(
+            self.engine(),
+            source,
+            &file_hash(bytes),
+            attempt_id,
+            outcome,
+        )
+        .map(|_| ())
+        .map_err(fail)
     }
 
     /// Imports an attempt written as a file journal by an earlier version
@@ -365,21 +363,12 @@ impl Db {
         submitted: bool,
     ) -> Result<(), StoreError> {
         let fail = self.fail();
-        use sha2::Digest as _;
-        let sha = journal::hex(&sha2::Sha256::digest(source.1).into());
+        let sha = file_hash(source.1);
         self.engine()
             .transaction(|e| {
                 // Imported already (by another process opening the store at
-                // the same time, or from another folder or machine name):
-                // once is enough.
-                let seen = e
-                    .row(
-                        "SELECT 1 FROM imports WHERE source = ?1 OR sha256 = ?2",
-                        params![source.0, &sha],
-                        |_| Ok(()),
-                    )?
-                    .is_some();
-                if seen {
+                // the same time, or from another folder or machine name).
+                if import_seen(e, source.0, &sha)? {
                     return Ok(());
                 }
                 let rows = attempts_of(e, &header.exam_id, learner_key)?;
@@ -410,7 +399,7 @@ impl Db {
                 for line in lines {
                     insert_line(e, attempt_id, line, None)?;
                 }
-                insert_import(e, source.0, source.1, Some(attempt_id), "imported")?;
+                insert_import(e, source.0, &sha, Some(attempt_id), "imported")?;
                 Ok::<_, SqlError>(())
             })
             .map_err(fail)
@@ -430,6 +419,15 @@ impl From<SqlError> for Started {
     }
 }
 
+impl BodyError for Started {
+    fn sql(&self) -> Option<&SqlError> {
+        match self {
+            Started::Sql(e) => Some(e),
+            Started::Refused(_) | Started::StillOpen => None,
+        }
+    }
+}
+
 /// The body of [`Db::start_attempt`], in its transaction.
 #[allow(clippy::too_many_arguments)]
 fn start_in(
@@ -443,6 +441,11 @@ fn start_in(
     content: &str,
 ) -> Result<AttemptRow, Started> {
     let rows = attempts_of(e, &header.exam_id, learner_key)?;
+    // Registered by an earlier try of this transaction, whose commit went
+    // through but whose reply was lost with the server's connection.
+    if let Some(mine) = rows.iter().find(|r| r.attempt_id == attempt_id) {
+        return Ok(mine.clone());
+    }
     if rows.iter().any(|r| r.state == "open") {
         return Err(Started::StillOpen);
     }
@@ -590,21 +593,39 @@ fn register(
     Ok(())
 }
 
-/// Records what became of a journal file.
-fn insert_import(
+/// The SHA-256 of an imported file's bytes, in hex: the same file reached
+/// another way (another folder, another machine's name) is known by it.
+pub(super) fn file_hash(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    journal::hex(&sha2::Sha256::digest(bytes).into())
+}
+
+/// Whether the file `source`, or one of the same bytes (`sha`, its
+/// [`file_hash`]), was imported already: once is enough.
+pub(super) fn import_seen(e: &mut Engine, source: &str, sha: &str) -> Result<bool, SqlError> {
+    e.row(
+        "SELECT 1 FROM imports WHERE source = ?1 OR sha256 = ?2",
+        params![source, sha],
+        |_| Ok(()),
+    )
+    .map(|found| found.is_some())
+}
+
+/// Records what became of a file brought in from an earlier version (a
+/// journal, a kiosk log), whose [`file_hash`] is `sha`.
+pub(super) fn insert_import(
     e: &mut Engine,
     source: &str,
-    bytes: &[u8],
+    sha: &str,
     attempt_id: Option<&str>,
     outcome: &str,
 ) -> Result<usize, SqlError> {
-    use sha2::Digest as _;
     e.execute(
         "INSERT INTO imports (source, sha256, imported_us, attempt_id, outcome)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             source,
-            journal::hex(&sha2::Sha256::digest(bytes).into()),
+            sha,
             Utc::now().timestamp_micros(),
             attempt_id,
             outcome
@@ -782,6 +803,25 @@ mod tests {
         crate::attempt::Attempt::start(exam, 4, learner, at, Options::default())
             .header()
             .clone()
+    }
+
+    #[test]
+    fn a_start_tried_again_after_it_went_through_is_the_same_start() {
+        // As after a server's connection lost between its commit and its
+        // reply: the transaction runs again with the same attempt.
+        let (_dir, mut db, exam, h) = with_one_attempt("name:ada lovelace");
+        let again = db
+            .start_attempt(&exam, "name:ada lovelace", &h, "a1", &start_line(&h), None)
+            .unwrap();
+        assert_eq!(again.attempt_id, "a1");
+        assert_eq!(again.number, 1);
+        assert_eq!(
+            db.attempts(&h.exam_id, "name:ada lovelace").unwrap().len(),
+            1
+        );
+        // Another attempt while this one is open is still refused.
+        let other = db.start_attempt(&exam, "name:ada lovelace", &h, "a2", &start_line(&h), None);
+        assert!(matches!(other, Err(StartError::StillOpen)), "{other:?}");
     }
 
     #[test]

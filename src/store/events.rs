@@ -5,6 +5,7 @@
 //! `brevet kiosk --log`.
 
 use super::StoreError;
+use super::attempts::{file_hash, import_seen, insert_import};
 use super::db::Db;
 use super::sql::params;
 use chrono::{DateTime, Utc};
@@ -107,20 +108,12 @@ impl Db {
         bytes: &[u8],
         events: &[NewEvent],
     ) -> Result<bool, StoreError> {
-        use sha2::Digest as _;
         let fail = self.fail();
+        let sha = file_hash(bytes);
         self.engine()
             .transaction(|e| {
                 // The same file, however it was reached, is imported once.
-                let sha = crate::attempt::journal::hex(&sha2::Sha256::digest(bytes).into());
-                let seen = e
-                    .row(
-                        "SELECT 1 FROM imports WHERE source = ?1 OR sha256 = ?2",
-                        params![source, &sha],
-                        |_| Ok(()),
-                    )?
-                    .is_some();
-                if seen {
+                if import_seen(e, source, &sha)? {
                     return Ok(false);
                 }
                 for (i, ev) in events.iter().enumerate() {
@@ -138,15 +131,12 @@ impl Db {
                         ],
                     )?;
                 }
-                e.execute(
-                    "INSERT INTO imports (source, sha256, imported_us, attempt_id, outcome)
-                     VALUES (?1, ?2, ?3, NULL, ?4)",
-                    params![
-                        source,
-                        sha,
-                        Utc::now().timestamp_micros(),
-                        format!("imported {} events", events.len())
-                    ],
+                insert_import(
+                    e,
+                    source,
+                    &sha,
+                    None,
+                    &format!("imported {} events", events.len()),
                 )?;
                 Ok(true)
             })

@@ -297,6 +297,19 @@ impl Row<'_> {
     }
 }
 
+/// What the body of a transaction may fail with: the engine's failures,
+/// and perhaps reasons of its own.
+pub trait BodyError: From<SqlError> {
+    /// The engine's failure, when this is one.
+    fn sql(&self) -> Option<&SqlError>;
+}
+
+impl BodyError for SqlError {
+    fn sql(&self) -> Option<&SqlError> {
+        Some(self)
+    }
+}
+
 /// A connection to one of the engines.
 #[derive(Debug)]
 pub enum Engine {
@@ -505,10 +518,22 @@ impl Engine {
     /// What `f` returned, or the engine's failure to begin or commit.
     pub fn transaction<T>(
         &mut self,
-        mut f: impl FnMut(&mut Engine) -> Result<T, SqlError>,
+        f: impl FnMut(&mut Engine) -> Result<T, SqlError>,
     ) -> Result<T, SqlError> {
+        self.transaction_or(f)
+    }
+
+    /// [`Engine::transaction`] for a body that may also fail for reasons of
+    /// its own (a rule that refuses what it was asked to write).
+    ///
+    /// # Errors
+    /// What `f` returned, or the engine's failure to begin or commit.
+    pub fn transaction_or<T, E: BodyError>(
+        &mut self,
+        mut f: impl FnMut(&mut Engine) -> Result<T, E>,
+    ) -> Result<T, E> {
         match self.try_transaction(&mut f) {
-            Err(e) if e.kind == Kind::Unreachable => {
+            Err(e) if e.sql().is_some_and(|e| e.kind == Kind::Unreachable) => {
                 let Engine::Postgres(c) = self else {
                     return Err(e);
                 };
@@ -519,10 +544,10 @@ impl Engine {
         }
     }
 
-    fn try_transaction<T>(
+    fn try_transaction<T, E: BodyError>(
         &mut self,
-        f: &mut impl FnMut(&mut Engine) -> Result<T, SqlError>,
-    ) -> Result<T, SqlError> {
+        f: &mut impl FnMut(&mut Engine) -> Result<T, E>,
+    ) -> Result<T, E> {
         self.begin()?;
         match f(self) {
             Ok(v) => {
