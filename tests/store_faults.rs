@@ -96,17 +96,25 @@ fn as_unprivileged(cmd: &mut std::process::Command) {
     }
 }
 
+/// A folder any user may enter, with the binary where any user may run it
+/// and an empty `data` folder: (the folder, the binary, `data`).
 #[cfg(unix)]
-#[test]
-fn a_data_folder_that_cannot_be_written_is_said_so() {
+fn open_to_all() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    // The binary where any user may run it.
     let brevet = dir.path().join("brevet");
     std::fs::copy(assert_cmd::cargo::cargo_bin("brevet"), &brevet).unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
+    (dir, brevet, data)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_data_folder_that_cannot_be_written_is_said_so() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (dir, brevet, data) = open_to_all();
     std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o555)).unwrap();
     let out_dir = dir.path().join("out");
     std::fs::create_dir(&out_dir).unwrap();
@@ -134,12 +142,7 @@ fn a_data_folder_that_cannot_be_written_is_said_so() {
 #[test]
 fn a_store_that_cannot_be_written_is_listed_and_checked_as_it_is() {
     use std::os::unix::fs::PermissionsExt as _;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let brevet = dir.path().join("brevet");
-    std::fs::copy(assert_cmd::cargo::cargo_bin("brevet"), &brevet).unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
+    let (dir, brevet, data) = open_to_all();
     let (code, out, err) = run(&data, "Ada Lovelace", PASS);
     assert_eq!(code, 0, "{out}{err}");
     // A copy of the store alone (no log beside it), in a folder its reader
