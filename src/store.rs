@@ -77,6 +77,15 @@ pub enum StoreError {
         /// What is wrong, and what to do.
         why: String,
     },
+    /// The store's database cannot be opened to be written: the file or
+    /// its folder is read only, or belongs to another user.
+    #[error("{}: {why}", path.display())]
+    Unwritable {
+        /// The database file.
+        path: PathBuf,
+        /// What is wrong, and what to do.
+        why: String,
+    },
     /// The store was made by a newer brevet.
     #[error(
         "{}: this store was made by a newer brevet (schema {found}; this one knows up to {known}): upgrade brevet",

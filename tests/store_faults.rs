@@ -179,7 +179,8 @@ fn a_store_that_cannot_be_written_is_listed_and_checked_as_it_is() {
     assert_eq!(code, Some(0), "{err}");
     assert!(listed.contains("\"Ada Lovelace\""), "{listed}");
     assert_eq!(
-        err.matches("cannot be written; read as it is").count(),
+        err.matches("read as it is, since it cannot be written")
+            .count(),
         1,
         "{err}"
     );

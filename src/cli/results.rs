@@ -483,7 +483,12 @@ fn list(
     } else {
         vec![Part::All]
     };
-    let (&[first, second], Some(mut other)) = (parts.as_slice(), db.reader()?) else {
+    // A second connection only for two parts; without one, one thread.
+    let other = match parts.as_slice() {
+        &[first, second] => db.reader().ok().flatten().map(|db| (first, second, db)),
+        _ => None,
+    };
+    let Some((first, second, mut other)) = other else {
         return db.each_result(filter, Part::All, &mut |r| listing.push(r));
     };
     let mut rest = Listing::new(listing.format);
@@ -537,7 +542,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         None => {
             let data = DataDir::locate(args.data.as_deref())?;
             if let Some(store) = args.store.open_to_read(&data)? {
-                store.with(|db| list(db, &filter, &mut listing, ROWS_PER_THREAD))?;
+                store.with(|db| {
+                    list(db, &filter, &mut listing, ROWS_PER_THREAD)?;
+                    db.unchanged()
+                })?;
             } else {
                 eprintln!(
                     "brevet: no attempt in {} yet (no {})",
@@ -673,16 +681,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut db = Db::open(&dir.path().join(sqlite::FILE), "0", 0).unwrap();
         let exam = demo();
-        // Ended in another order than recorded: a proctor's clock, say.
-        for (i, at) in [50, 10, 40, 20, 30].into_iter().enumerate() {
-            take(
-                &mut db,
-                &exam,
-                &format!("a{i}"),
-                &format!("Learner {i}"),
-                at,
-                &[],
-            );
+        // Ended in another order than recorded (a proctor's clock, say),
+        // two at the same time, one in each part; names of other widths.
+        for (i, at) in [50, 10, 30, 30, 20, 40].into_iter().enumerate() {
+            let name = format!("Learner {i}{}", "ø".repeat(i));
+            take(&mut db, &exam, &format!("a{i}"), &name, at, &[]);
         }
         assert_eq!(db.result_parts(2, 1).unwrap().len(), 2);
         assert_eq!(db.result_parts(2, 10_000).unwrap(), [Part::All]);
@@ -696,11 +699,17 @@ mod tests {
                 text.push(String::from_utf8(out).unwrap());
             }
             assert_eq!(text[0], text[1], "{format:?}");
-            let order: Vec<usize> = (0..5)
+            let order: Vec<usize> = (0..6)
                 .map(|i| text[0].find(&format!("Learner {i}")).unwrap())
                 .collect();
+            // 10, 20, 30 (recorded third, first part), 30 (recorded
+            // fourth, second part), 40, 50.
             assert!(
-                order[1] < order[3] && order[3] < order[4] && order[4] < order[2],
+                order[1] < order[4]
+                    && order[4] < order[2]
+                    && order[2] < order[3]
+                    && order[3] < order[5]
+                    && order[5] < order[0],
                 "{format:?}: {}",
                 text[0]
             );

@@ -56,7 +56,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.action {
         Action::Check { json } => {
             let mut findings = Vec::new();
-            let checked = store.with(|db| db.check(&mut |f| findings.push(f)))?;
+            let checked = store.with(|db| {
+                let checked = db.check(&mut |f| findings.push(f))?;
+                db.unchanged().map(|()| checked)
+            })?;
             if *json {
                 println!(
                     "{}",
@@ -77,7 +80,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             })
         }
         Action::Backup { to } => {
-            store.with(|db| db.backup(to))?;
+            store.with(|db| {
+                db.backup(to)?;
+                // A copy of a file that changed under it is not a backup.
+                db.unchanged().inspect_err(|_| {
+                    let _ = std::fs::remove_file(to);
+                })
+            })?;
             println!("{} copied to {}", file.display(), to.display());
             Ok(ExitCode::SUCCESS)
         }

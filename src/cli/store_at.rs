@@ -71,16 +71,21 @@ impl StoreArgs {
     /// As [`StoreArgs::open`], when the store cannot be read either.
     pub fn open_to_read(&self, data: &DataDir) -> anyhow::Result<Option<Store>> {
         match self.open_existing(data) {
-            Err(e) if self.address().is_none() => match Store::open_read_only(data) {
-                Ok(store) => {
-                    eprintln!(
-                        "brevet: note: {} cannot be written; read as it is",
-                        store.path().display()
-                    );
-                    Ok(Some(store))
+            Err(e)
+                if self.address().is_none()
+                    && matches!(
+                        e.downcast_ref::<crate::store::StoreError>(),
+                        Some(crate::store::StoreError::Unwritable { .. })
+                    ) =>
+            {
+                match Store::open_read_only(data) {
+                    Ok(store) => {
+                        eprintln!("brevet: note: read as it is, since it cannot be written: {e}");
+                        Ok(Some(store))
+                    }
+                    Err(_) => Err(e),
                 }
-                Err(_) => Err(e),
-            },
+            }
             other => other,
         }
     }

@@ -444,7 +444,12 @@ fn start_in(
     // Registered by an earlier try of this transaction, whose commit went
     // through but whose reply was lost with the server's connection.
     if let Some(mine) = rows.iter().find(|r| r.attempt_id == attempt_id) {
-        return Ok(mine.clone());
+        // Unless a proctor ended it in between: not to be taken up again.
+        return if mine.state == "open" {
+            Ok(mine.clone())
+        } else {
+            Err(Started::StillOpen)
+        };
     }
     if rows.iter().any(|r| r.state == "open") {
         return Err(Started::StillOpen);

@@ -16,6 +16,21 @@ pub(super) const BUSY: Duration = Duration::from_secs(5);
 pub struct Db {
     engine: Engine,
     path: PathBuf,
+    /// A file read as immutable: its length and time of change when it
+    /// was opened, for [`Db::unchanged`].
+    read_as_of: Option<Stamp>,
+}
+
+/// What says a file changed: its length and its time of change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Stamp(u64, Option<std::time::SystemTime>);
+
+impl Stamp {
+    /// The stamp of `path` now.
+    pub(super) fn of(path: &Path) -> std::io::Result<Self> {
+        let m = std::fs::metadata(path)?;
+        Ok(Stamp(m.len(), m.modified().ok()))
+    }
 }
 
 impl Db {
@@ -34,6 +49,7 @@ impl Db {
         let mut db = Db {
             engine,
             path: path.to_path_buf(),
+            read_as_of: None,
         };
         db.migrate(brevet, now_us)?;
         Ok(db)
@@ -41,10 +57,37 @@ impl Db {
 
     /// A store over `engine`, at `path`, whose schema another connection
     /// has already brought up to date.
-    pub(super) fn opened(engine: Engine, path: &Path) -> Self {
+    pub(super) fn opened(engine: Engine, path: &Path, read_as_of: Option<Stamp>) -> Self {
         Db {
             engine,
             path: path.to_path_buf(),
+            read_as_of,
+        }
+    }
+
+    /// For a store read as immutable ([`Db::open_read_only`]): whether its
+    /// file is still as it was when it was opened, and no program has
+    /// begun writing it since (which would have made a log beside it).
+    /// What was read from a file that changed may be torn.
+    ///
+    /// # Errors
+    /// The file changed while it was read.
+    pub fn unchanged(&self) -> Result<(), StoreError> {
+        let Some(stamp) = &self.read_as_of else {
+            return Ok(());
+        };
+        let mut log = self.path.as_os_str().to_owned();
+        log.push("-wal");
+        let same =
+            Stamp::of(&self.path).is_ok_and(|now| now == *stamp) && !Path::new(&log).exists();
+        if same {
+            Ok(())
+        } else {
+            Err(StoreError::Database {
+                path: self.path.clone(),
+                why: "it changed while it was read (a brevet began writing it): run the command again"
+                    .into(),
+            })
         }
     }
 
@@ -195,7 +238,10 @@ pub(super) fn database(path: &Path, e: &SqlError) -> StoreError {
                 .to_owned()
         }
         Kind::ReadOnly | Kind::Unreachable => {
-            format!("{e}: check that the data folder exists and can be written")
+            return StoreError::Unwritable {
+                path: path.to_path_buf(),
+                why: format!("{e}: check that the data folder exists and can be written"),
+            };
         }
         Kind::Unique | Kind::Other => e.to_string(),
     };

@@ -3,8 +3,8 @@
 //! a power cut), foreign keys on, and the schema migrated when it opens.
 
 use super::StoreError;
-use super::db::{BUSY, database, patiently};
-use super::sql::{Engine, SqlError};
+use super::db::{BUSY, Stamp, database, patiently};
+use super::sql::{Engine, Kind, SqlError};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
@@ -47,7 +47,7 @@ impl Db {
                     ) =>
                 {
                     let folder = path.parent().unwrap_or(Path::new("."));
-                    return Err(StoreError::Database {
+                    return Err(StoreError::Unwritable {
                         path: path.to_path_buf(),
                         why: format!(
                             "the store cannot be made: {} cannot be written ({e}); give this user the right to write there, or choose another data folder with --data",
@@ -108,31 +108,50 @@ impl Db {
     /// Opens the store at `path` to read it only, as it is: a copy on a
     /// read-only disk, or in a folder this user cannot write. Nothing is
     /// migrated; a store of schema 2 (the first with today's results) up
-    /// to [`LATEST`](super::schema::LATEST) can be read. Without a log
-    /// beside it, the file is read as immutable (SQLite then needs no file
-    /// of its own beside it); with one, as a reader beside the program
-    /// that writes it.
+    /// to [`LATEST`](super::schema::LATEST) can be read.
+    ///
+    /// It is read as a reader beside the programs that may write it (with
+    /// SQLite's locks and log) when SQLite can do so, and else as an
+    /// immutable file (without them: when no log is beside it and none
+    /// can be made); then [`Db::unchanged`] says whether it stayed so.
     ///
     /// # Errors
     /// The file cannot be read or is not a store, or its schema is too old
     /// or too new to be read as it is.
     pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
         let fail = |e: rusqlite::Error| database(path, &SqlError::from(e));
-        let immutable = !log_path(path).exists();
-        let uri = format!(
-            "file:{}?mode=ro{}",
-            uri_path(path),
-            if immutable { "&immutable=1" } else { "" }
-        );
-        let conn = Connection::open_with_flags(
-            uri,
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_URI
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(fail)?;
-        conn.busy_timeout(BUSY).map_err(fail)?;
-        let mut db = Db::opened(Engine::Sqlite(conn), path);
+        let open = |immutable: bool| -> Result<Connection, rusqlite::Error> {
+            let uri = format!(
+                "{}?mode=ro{}",
+                file_uri(path),
+                if immutable { "&immutable=1" } else { "" }
+            );
+            let conn = Connection::open_with_flags(
+                uri,
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(BUSY)?;
+            // Opening reads nothing: this does.
+            conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            Ok(conn)
+        };
+        let (conn, stamp) = match open(false).map_err(SqlError::from) {
+            Ok(conn) => (conn, None),
+            // No log beside it, and none can be made here.
+            Err(e) if matches!(e.kind, Kind::ReadOnly | Kind::Unreachable) => {
+                let stamp = Stamp::of(path).map_err(|source| StoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                (open(true).map_err(fail)?, Some(stamp))
+            }
+            Err(e) => return Err(database(path, &e)),
+        };
+        let mut db = Db::opened(Engine::Sqlite(conn), path, stamp);
         let found = db.version()?;
         let known = super::schema::LATEST;
         if found > known {
@@ -162,8 +181,6 @@ impl Db {
         if self.on_server() {
             return Ok(None);
         }
-        // This connection has read the store: its log is there, and the
-        // reader reads beside it (not as immutable).
         Db::open_read_only(self.path()).map(Some)
     }
 
@@ -193,6 +210,10 @@ impl Db {
         let Some(conn) = self.sqlite() else {
             return Ok(());
         };
+        // Within another transaction (none should be open), nothing.
+        if !conn.is_autocommit() {
+            return Ok(());
+        }
         let pragma = |name: &str| -> Result<i64, rusqlite::Error> {
             conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
         };
@@ -237,11 +258,16 @@ impl Db {
     }
 }
 
-/// `path` for an SQLite `file:` address: bytes other than letters, digits
-/// and `-._~/` percent-encoded.
-fn uri_path(path: &Path) -> String {
+/// `path` as an SQLite `file:` address: bytes other than letters, digits
+/// and `-._~/` percent-encoded; an absolute path after an empty authority
+/// (`file:///…`), so that one beginning with `//` is not read as a host.
+fn file_uri(path: &Path) -> String {
     use std::fmt::Write as _;
-    let mut out = String::new();
+    let mut out = String::from(if path.is_absolute() {
+        "file://"
+    } else {
+        "file:"
+    });
     for &b in path.as_os_str().as_encoded_bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(char::from(b));
@@ -252,9 +278,12 @@ fn uri_path(path: &Path) -> String {
     out
 }
 
-/// The write-ahead log beside the database file `db`.
+/// The write-ahead log beside the database file `db` (beside the file a
+/// link leads to, as SQLite puts it).
 fn log_path(db: &Path) -> std::path::PathBuf {
-    let mut name = db.as_os_str().to_owned();
+    let mut name = std::fs::canonicalize(db)
+        .unwrap_or_else(|_| db.to_path_buf())
+        .into_os_string();
     name.push("-wal");
     name.into()
 }
@@ -407,7 +436,6 @@ mod tests {
         assert!(copy.engine().batch("DELETE FROM results").is_err());
         drop(copy);
         assert_eq!(std::fs::read(&path).unwrap(), bytes);
-        assert!(!log_path(&path).exists());
         // Too new, or too old, to be read without a migration.
         for (version, says) in [(LATEST + 1, "newer brevet"), (1, "too old")] {
             let conn = Connection::open(&path).unwrap();
@@ -421,6 +449,48 @@ mod tests {
             let e = Db::open_read_only(&path).unwrap_err().to_string();
             assert!(e.contains(says), "{e}");
         }
+    }
+
+    #[test]
+    fn a_store_is_read_as_it_is_whatever_its_folder_is_called() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir
+            .path()
+            .join(std::ffi::OsStr::from_bytes(b"a b?c#d%e&f=\xff"));
+        std::fs::create_dir(&odd).unwrap();
+        let path = odd.join(FILE);
+        drop(Db::open(&path, "0.1.0", 1).unwrap());
+        let mut db = Db::open_read_only(&path).unwrap();
+        assert_eq!(db.version().unwrap(), LATEST);
+        assert!(db.unchanged().is_ok());
+        // An absolute path that begins with `//` is not taken for a host.
+        let uri = file_uri(Path::new("//srv/exams/brevet.db"));
+        assert_eq!(uri, "file:////srv/exams/brevet.db");
+        assert_eq!(
+            file_uri(Path::new("/a b/c?#%.db")),
+            "file:///a%20b/c%3F%23%25.db"
+        );
+        assert_eq!(file_uri(Path::new("data/brevet.db")), "file:data/brevet.db");
+    }
+
+    #[test]
+    fn a_file_read_as_immutable_that_changed_is_said_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        drop(Db::open(&path, "0.1.0", 1).unwrap());
+        let stamp = Stamp::of(&path).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        let db = Db::opened(Engine::Sqlite(conn), &path, Some(stamp));
+        assert!(db.unchanged().is_ok());
+        // Another program begins writing it.
+        let mut writer = Db::open(&path, "0.1.0", 2).unwrap();
+        writer
+            .engine()
+            .batch("INSERT INTO schema_version VALUES (99, 0, 'x')")
+            .unwrap();
+        let e = db.unchanged().unwrap_err().to_string();
+        assert!(e.contains("changed while it was read"), "{e}");
     }
 
     #[test]
