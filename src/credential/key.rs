@@ -193,12 +193,23 @@ impl IssuerKey {
         let text = text.trim_start();
         let signing = if text.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
             let passphrase = passphrase.ok_or(KeyError::NeedsPassphrase)?;
-            SigningKey::from_pkcs8_encrypted_pem(text, passphrase.as_bytes()).map_err(
-                |e| match e {
-                    pkcs8::Error::EncryptedPrivateKey(_) => KeyError::WrongPassphrase,
-                    other => KeyError::Malformed(other.to_string()),
-                },
-            )?
+            // The file's own structure first: what is wrong there is a
+            // damaged file.
+            use pkcs8::der::pem::PemLabel as _;
+            fn malformed(e: impl fmt::Display) -> KeyError {
+                KeyError::Malformed(e.to_string())
+            }
+            let (label, der) = pkcs8::SecretDocument::from_pem(text).map_err(malformed)?;
+            pkcs8::EncryptedPrivateKeyInfoRef::validate_pem_label(label).map_err(malformed)?;
+            let info =
+                pkcs8::EncryptedPrivateKeyInfoRef::try_from(der.as_bytes()).map_err(malformed)?;
+            let plain = info
+                .decrypt(passphrase.as_bytes())
+                .map_err(|_| KeyError::WrongPassphrase)?;
+            // What a wrong passphrase decrypts to is noise; about once in
+            // 256 its padding still checks out, and the noise is then no
+            // key: a wrong passphrase too, not a malformed file.
+            SigningKey::from_pkcs8_der(plain.as_bytes()).map_err(|_| KeyError::WrongPassphrase)?
         } else if text.starts_with("-----BEGIN PRIVATE KEY-----") {
             if passphrase.is_some() {
                 return Err(KeyError::NotEncrypted);
@@ -265,6 +276,30 @@ mod tests {
         );
         let back = IssuerKey::from_pem(&pem, Some(&pass)).unwrap();
         assert_eq!(back.did(), key.did());
+    }
+
+    #[test]
+    fn a_wrong_passphrase_is_said_so_even_when_its_noise_passes_the_padding_check() {
+        let pass = Passphrase::new("correct horse battery staple".into()).unwrap();
+        let pem = key()
+            .to_encrypted_pem(&mut ChaCha20Rng::seed_from_u64(2), &pass)
+            .unwrap();
+        // Found by trying "wrong 0", "wrong 1"…: this one decrypts, through
+        // a padding that checks out, to noise that is no key.
+        let wrong = "wrong 219";
+        let raw = SigningKey::from_pkcs8_encrypted_pem(&pem, wrong.as_bytes());
+        assert!(
+            matches!(raw, Err(ref e) if !matches!(e, pkcs8::Error::EncryptedPrivateKey(_))),
+            "the case this test is for"
+        );
+        let read = IssuerKey::from_pem(&pem, Some(&Passphrase::new(wrong.into()).unwrap()));
+        assert_eq!(read.err(), Some(KeyError::WrongPassphrase));
+        // A damaged file is still said to be one.
+        let cut = pem.replace("-----END ENCRYPTED PRIVATE KEY-----", "");
+        assert!(matches!(
+            IssuerKey::from_pem(&cut, Some(&pass)),
+            Err(KeyError::Malformed(_))
+        ));
     }
 
     #[test]
