@@ -17,6 +17,7 @@ pub mod view;
 
 use crate::issuing::Signer;
 use crate::launch::{Launch, LaunchError};
+use crate::store::events::StoredEvent;
 use crate::store::{Store, StoreSink};
 use crate::terminal::{self, Flow, FrontEnd, Policy, Stop};
 use crate::tui::view::Theme;
@@ -331,10 +332,20 @@ pub fn run(kiosk: &mut Kiosk<'_, StoreSink>, edge: &Edge<'_>) -> anyhow::Result<
             });
         }
     });
+    // What the log already held when the station started (taken into
+    // account by the delays it rebuilt): not to be taken up again.
+    let mut log_seen = Seen::at(Utc::now().timestamp_micros());
+    let room = &kiosk.settings().room;
+    if let Ok(events) = edge
+        .store
+        .with(|db| db.events(room, Some(&edge.station), Some(log_seen.since())))
+    {
+        log_seen.fresh(events);
+    }
     let mut station = Station {
         kiosk,
         edge,
-        log_seen: Utc::now().timestamp_micros(),
+        log_seen,
         last_look: std::time::Instant::now(),
     };
     let stopped = terminal::run(&mut station, Policy::Station, last_words);
@@ -354,8 +365,8 @@ fn stop_entry(why: Stop) -> (&'static str, Option<&'static str>) {
 struct Station<'k, 'a, 'e, 's> {
     kiosk: &'k mut Kiosk<'a, StoreSink>,
     edge: &'e Edge<'s>,
-    /// Up to when the event log was read for a cleared lock-out (µs).
-    log_seen: i64,
+    /// The events of the log read so far, for a cleared lock-out.
+    log_seen: Seen,
     /// When it was last read.
     last_look: std::time::Instant,
 }
@@ -364,27 +375,73 @@ struct Station<'k, 'a, 'e, 's> {
 /// cleared from the command line.
 const LOCKOUT_LOOK: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// How far back a station reads the log each time, before the newest
+/// event it has seen: an event is dated by the clock of the machine that
+/// recorded it (a proctor's laptop on the room's server may run behind the
+/// station), so that a later event can bear an earlier time (µs).
+const LOOK_BACK_US: i64 = 10 * 60 * 1_000_000;
+
+/// The events of the room's log a station has read: those of the last
+/// [`LOOK_BACK_US`] by id, so that each is taken up once, whatever time it
+/// bears.
+#[derive(Debug)]
+struct Seen {
+    /// Each event's id, and its time.
+    ids: std::collections::HashMap<String, i64>,
+    /// The newest time seen (or the station's start).
+    newest: i64,
+}
+
+impl Seen {
+    /// Nothing seen yet, from `now_us` on.
+    fn at(now_us: i64) -> Self {
+        Seen {
+            ids: std::collections::HashMap::new(),
+            newest: now_us,
+        }
+    }
+
+    /// From when to read the log.
+    fn since(&self) -> i64 {
+        self.newest.saturating_sub(LOOK_BACK_US)
+    }
+
+    /// Of `events` (read from [`Seen::since`]), those not seen before, now
+    /// remembered; the ones too old to be read again are forgotten.
+    fn fresh(&mut self, events: Vec<StoredEvent>) -> Vec<StoredEvent> {
+        let fresh: Vec<_> = events
+            .into_iter()
+            .filter(|e| self.ids.insert(e.id.clone(), e.at_us).is_none())
+            .collect();
+        self.newest = fresh.iter().map(|e| e.at_us).fold(self.newest, i64::max);
+        let since = self.since();
+        self.ids.retain(|_, at| *at >= since);
+        fresh
+    }
+}
+
 impl Station<'_, '_, '_, '_> {
     /// While a PIN prompt is delayed: whether the proctor cleared the
     /// delays (`brevet kiosk --clear-lockout`) since the last look. Only
-    /// the events recorded since are read.
+    /// the events of the last minutes are read.
     fn lockout_cleared(&mut self) -> bool {
         if !self.kiosk.any_locked() || self.last_look.elapsed() < LOCKOUT_LOOK {
             return false;
         }
         self.last_look = std::time::Instant::now();
         let room = &self.kiosk.settings().room;
-        let Ok(added) = self
+        let since = self.log_seen.since();
+        let Ok(read) = self
             .edge
             .store
-            .with(|db| db.events(room, Some(&self.edge.station), Some(self.log_seen)))
+            .with(|db| db.events(room, Some(&self.edge.station), Some(since)))
         else {
             return false;
         };
-        if let Some(last) = added.last() {
-            self.log_seen = last.at_us;
-        }
-        added.iter().any(|e| e.kind == "lockout_cleared")
+        self.log_seen
+            .fresh(read)
+            .iter()
+            .any(|e| e.kind == "lockout_cleared")
     }
 
     fn carry_out(&mut self, step: Step) -> anyhow::Result<Flow<Stopped>> {
@@ -430,5 +487,42 @@ impl FrontEnd for Station<'_, '_, '_, '_> {
         self.kiosk.stopped(by, signal);
         self.edge.log(self.kiosk)?;
         Ok(Stopped::Runtime(why))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LOOK_BACK_US, Seen, StoredEvent};
+
+    fn event(id: &str, at_us: i64) -> StoredEvent {
+        StoredEvent {
+            id: id.into(),
+            at_us,
+            station: "pc-1".into(),
+            kind: "lockout_cleared".into(),
+            line: String::new(),
+        }
+    }
+
+    #[test]
+    fn an_event_dated_by_a_clock_behind_is_taken_up_once() {
+        let start = 1_000 * LOOK_BACK_US;
+        let mut seen = Seen::at(start);
+        assert_eq!(seen.since(), start - LOOK_BACK_US);
+        let ids = |v: Vec<StoredEvent>| -> Vec<String> { v.into_iter().map(|e| e.id).collect() };
+        // What the log held at the start is not taken up again.
+        assert_eq!(ids(seen.fresh(vec![event("old", start - 5)])), ["old"]);
+        assert!(seen.fresh(vec![event("old", start - 5)]).is_empty());
+        let a = event("a", start + 100);
+        assert_eq!(ids(seen.fresh(vec![a.clone()])), ["a"]);
+        // Recorded after `a` by a machine whose clock is 60 s behind.
+        let late = event("late", start + 100 - 60_000_000);
+        assert!(late.at_us > seen.since());
+        assert_eq!(ids(seen.fresh(vec![late.clone(), a.clone()])), ["late"]);
+        assert!(seen.fresh(vec![late, a]).is_empty());
+        // Much later, the old ones are forgotten, as they are no longer read.
+        let b = event("b", start + 2 * LOOK_BACK_US);
+        assert_eq!(ids(seen.fresh(vec![b])), ["b"]);
+        assert_eq!(seen.ids.len(), 1);
     }
 }

@@ -28,6 +28,8 @@ pub struct NewEvent {
 /// A recorded event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEvent {
+    /// Its id in the store.
+    pub id: String,
     /// When it happened, in microseconds since the epoch.
     pub at_us: i64,
     /// The station.
@@ -77,17 +79,18 @@ impl Db {
                 station: r.text(1)?,
                 kind: r.text(2)?,
                 line: r.text(3)?,
+                id: r.text(4)?,
             })
         };
         match station {
             Some(station) => self.engine().rows(
-                "SELECT at_us, station, kind, line FROM events
+                "SELECT at_us, station, kind, line, event_id FROM events
                  WHERE room = ?1 AND station = ?2 AND at_us > ?3 ORDER BY at_us, event_id",
                 params![room, station, after],
                 read,
             ),
             None => self.engine().rows(
-                "SELECT at_us, station, kind, line FROM events
+                "SELECT at_us, station, kind, line, event_id FROM events
                  WHERE room = ?1 AND at_us > ?2 ORDER BY at_us, event_id",
                 params![room, after],
                 read,
