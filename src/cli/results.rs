@@ -256,6 +256,20 @@ impl Listing {
         }
     }
 
+    /// Makes room for about `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        let line = match self.format {
+            Format::Csv => 200,
+            Format::Json => 400,
+            Format::Table => 100,
+        };
+        self.text.reserve(rows.saturating_mul(line));
+        self.rows.reserve(rows);
+        if self.format == Format::Table {
+            self.cells.reserve(rows.saturating_mul(7));
+        }
+    }
+
     /// Adds a row.
     pub fn push(&mut self, r: &ResultRef<'_>) {
         self.passed += usize::from(r.passed);
@@ -492,6 +506,11 @@ fn list(
         return db.each_result(filter, Part::All, &mut |r| listing.push(r));
     };
     let mut rest = Listing::new(listing.format);
+    for (l, part) in [(&mut *listing, first), (&mut rest, second)] {
+        if let Part::Rows { first, last } = part {
+            l.reserve(usize::try_from(last - first + 1).unwrap_or(0));
+        }
+    }
     std::thread::scope(|s| {
         let rest = &mut rest;
         let read = s.spawn(move || other.each_result(filter, second, &mut |r| rest.push(r)));
