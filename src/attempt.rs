@@ -173,6 +173,11 @@ impl Attempt {
         self.deadline
     }
 
+    /// Whether the time is up at `now` on an attempt still open.
+    pub fn is_time_up(&self, now: DateTime<Utc>) -> bool {
+        !self.is_finished() && now >= self.deadline
+    }
+
     /// Proctoring event counts so far.
     pub fn counts(&self) -> EventCounts {
         self.counts

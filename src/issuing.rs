@@ -472,17 +472,7 @@ impl Signer {
         }
         let badge_image = match &file.badge_image {
             None => None,
-            Some(name) => {
-                let image_path = path.parent().unwrap_or(Path::new(".")).join(name);
-                let bytes = crate::input::read_limited(&image_path, MAX_BADGE_IMAGE_BYTES)
-                    .map_err(|e| input_error(&image_path, e))?;
-                Some(
-                    crate::share::image_file_address(&bytes).map_err(|why| IssuerError::Io {
-                        path: image_path.clone(),
-                        source: std::io::Error::other(format!("not a badge picture: {why}")),
-                    })?,
-                )
-            }
+            Some(name) => Some(read_picture(path, name)?),
         };
         Ok(Self {
             issuer,
@@ -824,15 +814,20 @@ pub fn read_bank_picture(bank_path: &Path, exam: &mut Exam) -> Result<(), Issuer
     let Some(name) = &exam.meta.badge_image else {
         return Ok(());
     };
-    let path = bank_path.parent().unwrap_or(Path::new(".")).join(name);
+    exam.meta.badge_picture = Some(read_picture(bank_path, name)?);
+    Ok(())
+}
+
+/// The badge picture `name` (relative to the file `beside`, a bank or an
+/// `issuer.toml`), as a `data:` address.
+fn read_picture(beside: &Path, name: &str) -> Result<String, IssuerError> {
+    let path = beside.parent().unwrap_or(Path::new(".")).join(name);
     let bytes = crate::input::read_limited(&path, MAX_BADGE_IMAGE_BYTES)
         .map_err(|e| input_error(&path, e))?;
-    let address = crate::share::image_file_address(&bytes).map_err(|why| IssuerError::Io {
-        path: path.clone(),
+    crate::share::image_file_address(&bytes).map_err(|why| IssuerError::Io {
+        path,
         source: std::io::Error::other(format!("not a badge picture: {why}")),
-    })?;
-    exam.meta.badge_picture = Some(address);
-    Ok(())
+    })
 }
 
 /// A free place, at random, in the open list of each purpose.

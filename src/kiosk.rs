@@ -335,13 +335,7 @@ pub fn run(kiosk: &mut Kiosk<'_, StoreSink>, edge: &Edge<'_>) -> anyhow::Result<
     // What the log already held when the station started (taken into
     // account by the delays it rebuilt): not to be taken up again.
     let mut log_seen = Seen::at(Utc::now().timestamp_micros());
-    let room = &kiosk.settings().room;
-    if let Ok(events) = edge
-        .store
-        .with(|db| db.events(room, Some(&edge.station), Some(log_seen.since())))
-    {
-        log_seen.fresh(events);
-    }
+    log_seen.look(&edge.store, &kiosk.settings().room, &edge.station);
     let mut station = Station {
         kiosk,
         edge,
@@ -406,6 +400,16 @@ impl Seen {
         self.newest.saturating_sub(LOOK_BACK_US)
     }
 
+    /// The events of `station` in `room` not seen before, now remembered
+    /// (none when the store cannot be read: the next look reads them).
+    fn look(&mut self, store: &Store, room: &str, station: &str) -> Vec<StoredEvent> {
+        let since = self.since();
+        match store.with(|db| db.events(room, Some(station), Some(since))) {
+            Ok(read) => self.fresh(read),
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// Of `events` (read from [`Seen::since`]), those not seen before, now
     /// remembered; the ones too old to be read again are forgotten.
     fn fresh(&mut self, events: Vec<StoredEvent>) -> Vec<StoredEvent> {
@@ -429,17 +433,12 @@ impl Station<'_, '_, '_, '_> {
             return false;
         }
         self.last_look = std::time::Instant::now();
-        let room = &self.kiosk.settings().room;
-        let since = self.log_seen.since();
-        let Ok(read) = self
-            .edge
-            .store
-            .with(|db| db.events(room, Some(&self.edge.station), Some(since)))
-        else {
-            return false;
-        };
         self.log_seen
-            .fresh(read)
+            .look(
+                &self.edge.store,
+                &self.kiosk.settings().room,
+                &self.edge.station,
+            )
             .iter()
             .any(|e| e.kind == "lockout_cleared")
     }

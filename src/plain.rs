@@ -239,9 +239,7 @@ impl<'a, S: Sink> Plain<'a, S> {
     /// [`Plain::time_up`]).
     pub fn is_time_up(&self, now: DateTime<Utc>) -> bool {
         match &self.stage {
-            Stage::Exam { session, .. } => {
-                !session.attempt().is_finished() && now >= session.attempt().deadline()
-            }
+            Stage::Exam { session, .. } => session.attempt().is_time_up(now),
             _ => false,
         }
     }

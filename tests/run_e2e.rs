@@ -87,11 +87,16 @@ fn plain_as(bank: &std::path::Path, learner: &str, data: &std::path::Path, input
 }
 
 fn tui(data: &std::path::Path, extra: &[&str]) -> PtySession {
+    tui_seeded(data, "3", extra)
+}
+
+/// The demo in the terminal, drawn with `seed`.
+fn tui_seeded(data: &std::path::Path, seed: &str, extra: &[&str]) -> PtySession {
     // A new pseudo-terminal has no size: give it 80x24 before brevet starts.
     let mut cmd = Command::new("sh");
     cmd.args(["-c", "stty cols 80 rows 24 && exec \"$0\" \"$@\""])
         .arg(cargo_bin("brevet"))
-        .args(["run", &demo(), "--seed", "3", "--lang", "en", "--data"])
+        .args(["run", &demo(), "--seed", seed, "--lang", "en", "--data"])
         .arg(data)
         .arg("--out")
         .arg(data)
@@ -800,17 +805,7 @@ fn the_last_result_is_shown_again_as_review_later_allows() {
 #[test]
 fn a_pass_in_the_terminal_leaves_the_links_on_the_screen_after_it() {
     let data = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new("sh");
-    cmd.args(["-c", "stty cols 80 rows 24 && exec \"$0\" \"$@\""])
-        .arg(cargo_bin("brevet"))
-        .args(["run", &demo(), "--seed", "4", "--lang", "en", "--data"])
-        .arg(data.path())
-        .arg("--out")
-        .arg(data.path())
-        .args(["--learner", "Ada Lovelace"])
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1");
-    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+    let mut p = tui_seeded(data.path(), "4", &["--learner", "Ada Lovelace"]);
     see(&mut p, "Before you start");
     key(&mut p, "\r");
     see(&mut p, "Question 1 of 6");

@@ -96,11 +96,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             ..VerifyOptions::at(now)
         },
     );
-    if !report.verdict.is_valid() {
+    if let crate::credential::verify::Verdict::Invalid(why) = &report.verdict {
         eprintln!(
-            "brevet: {}: not shared, the credential is INVALID: {}",
+            "brevet: {}: not shared, the credential is INVALID: {why}",
             args.file.display(),
-            invalid_reason(&report.verdict)
         );
         return Ok(ExitCode::from(1));
     }
@@ -167,12 +166,4 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         writeln!(out, "LinkedIn: {link}")?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Why a verdict is not valid, in words.
-fn invalid_reason(verdict: &crate::credential::verify::Verdict) -> String {
-    match verdict {
-        crate::credential::verify::Verdict::Invalid(why) => why.to_string(),
-        crate::credential::verify::Verdict::Valid { .. } => String::new(),
-    }
 }

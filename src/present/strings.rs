@@ -237,10 +237,10 @@ pub struct Strings {
     pub kiosk_passphrase_title: &'static str,
     pub kiosk_passphrase_hint: &'static str,
     pub kiosk_passphrase_wrong: &'static str,
-    /// Between a label and its value: `": "` in English, `" : "` in French.
     /// Between the items of a list in a sentence: `; `, or in French
     /// ` ; ` with its narrow no-break space.
     pub list_separator: &'static str,
+    /// Between a label and its value: `": "` in English, `" : "` in French.
     pub colon: &'static str,
 }
 

@@ -692,74 +692,45 @@ impl Page {
     /// The body: everything from the title down to the supervision,
     /// with as many learning outcomes as fit, as large as they fit.
     fn body(&self, c: &Certificate<'_>, lang: Lang) -> Vec<Part> {
+        // (style, smallest size, text, most lines, space before), for the
+        // texts that the page shows.
+        let text = |style, smallest, text: &str, lines, before| {
+            Part::Text(self.block(style, smallest, text, lines, before))
+        };
+        let skill_block = c.skill_block.map(|b| lang.skill_block(b));
+        let supervision = c.supervision.map(|how| lang.supervision(how));
+        let score = lang.score(c.score, c.required);
         let mut head = vec![
-            Part::Text(self.block(Style::bold(30.0, NAVY), 22.0, lang.title(), 2, 0.0)),
+            text(Style::bold(30.0, NAVY), 22.0, lang.title(), 2, 0.0),
             Part::Ornament,
         ];
         if c.demo {
-            head.push(Part::Text(self.block(
-                Style::bold(10.5, RED),
-                10.5,
-                lang.demo(),
-                2,
-                2.0,
-            )));
+            head.push(text(Style::bold(10.5, RED), 10.5, lang.demo(), 2, 2.0));
         }
-        head.push(Part::Text(self.block(
-            Style::regular(12.0, SLATE),
-            12.0,
-            lang.awarded_to(),
-            1,
-            12.0,
-        )));
-        head.push(Part::Text(self.block(
-            Style::bold(28.0, NAVY),
-            18.0,
-            c.learner,
-            2,
-            4.0,
-        )));
-        head.push(Part::Text(self.block(
-            Style::regular(12.0, SLATE),
-            12.0,
-            lang.for_passing(),
-            1,
-            14.0,
-        )));
-        head.push(Part::Text(self.block(
-            Style::bold(18.0, NAVY),
-            13.0,
-            c.achievement,
-            3,
-            4.0,
-        )));
-        if let Some(block) = c.skill_block {
-            let text = lang.skill_block(block);
-            head.push(Part::Text(self.block(
-                Style::regular(11.0, SLATE),
-                9.0,
-                &text,
-                3,
-                6.0,
-            )));
+        head.extend([
+            text(
+                Style::regular(12.0, SLATE),
+                12.0,
+                lang.awarded_to(),
+                1,
+                12.0,
+            ),
+            text(Style::bold(28.0, NAVY), 18.0, c.learner, 2, 4.0),
+            text(
+                Style::regular(12.0, SLATE),
+                12.0,
+                lang.for_passing(),
+                1,
+                14.0,
+            ),
+            text(Style::bold(18.0, NAVY), 13.0, c.achievement, 3, 4.0),
+        ]);
+        if let Some(block) = &skill_block {
+            head.push(text(Style::regular(11.0, SLATE), 9.0, block, 3, 6.0));
         }
-        let score = lang.score(c.score, c.required);
-        let mut tail = vec![Part::Text(self.block(
-            Style::bold(12.5, NAVY),
-            10.0,
-            &score,
-            2,
-            22.0,
-        ))];
-        if let Some(how) = c.supervision {
-            let text = lang.supervision(how);
-            tail.push(Part::Text(self.block(
-                Style::regular(10.5, SLATE),
-                9.0,
-                &text,
-                3,
-                4.0,
-            )));
+        let mut tail = vec![text(Style::bold(12.5, NAVY), 10.0, &score, 2, 22.0)];
+        if let Some(how) = &supervision {
+            tail.push(text(Style::regular(10.5, SLATE), 9.0, how, 3, 4.0));
         }
         let fixed: f32 = head.iter().chain(&tail).map(Part::height).sum();
         let room = BODY_TOP - BODY_FLOOR - fixed;

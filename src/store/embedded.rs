@@ -23,8 +23,6 @@ pub struct Replayed {
     pub given: Option<Arc<Exam>>,
     /// The attempt.
     pub attempt: crate::attempt::Attempt,
-    /// The hash of its journal's last record.
-    pub head: String,
 }
 
 /// An open store, cheap to clone.
@@ -192,13 +190,19 @@ impl Store {
         attempt_id: &str,
         exam: &Exam,
     ) -> Result<Option<(crate::attempt::Attempt, String)>, StoreError> {
-        let bytes = self.with(|db| db.journal_bytes(attempt_id))?;
-        let Ok(read) = journal::read(&bytes) else {
+        let Some(read) = self.journal(attempt_id)? else {
             return Ok(None);
         };
         Ok(crate::attempt::replay(exam, &read)
             .ok()
             .map(|attempt| (attempt, journal::hex(&read.head))))
+    }
+
+    /// The attempt's journal, read and its chain checked; `None` if it
+    /// does not read.
+    fn journal(&self, attempt_id: &str) -> Result<Option<journal::Read>, StoreError> {
+        let bytes = self.with(|db| db.journal_bytes(attempt_id))?;
+        Ok(journal::read(&bytes).ok())
     }
 
     /// [`Store::replay`] on the version of `exam` the attempt was given,
@@ -211,8 +215,7 @@ impl Store {
         attempt_id: &str,
         exam: &Exam,
     ) -> Result<Option<Replayed>, StoreError> {
-        let bytes = self.with(|db| db.journal_bytes(attempt_id))?;
-        let Ok(read) = journal::read(&bytes) else {
+        let Some(read) = self.journal(attempt_id)? else {
             return Ok(None);
         };
         let given = match read.header() {
@@ -222,11 +225,7 @@ impl Store {
         let on = given.as_deref().unwrap_or(exam);
         Ok(crate::attempt::replay(on, &read)
             .ok()
-            .map(|attempt| Replayed {
-                given,
-                attempt,
-                head: journal::hex(&read.head),
-            }))
+            .map(|attempt| Replayed { given, attempt }))
     }
 
     /// The version of `exam` that an attempt drawn from the bank

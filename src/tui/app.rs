@@ -666,7 +666,7 @@ impl<'a, S: Sink> App<'a, S> {
         let time_up = self
             .session
             .as_ref()
-            .is_some_and(|s| !s.attempt().is_finished() && now >= s.attempt().deadline());
+            .is_some_and(|s| s.attempt().is_time_up(now));
         if time_up && self.input_dirty && self.screen == Screen::Question {
             self.now = self.input_edited_at;
             let saved = self.save_input();
