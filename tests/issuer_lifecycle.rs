@@ -747,6 +747,13 @@ fn online_verification_fetches_from_the_issuers_own_site() {
         verdict_line(&report, &grace).contains("INVALID suspended"),
         "{report}"
     );
+    // The same, from the badge and the certificate that carry Alan's
+    // credential: their status lists are fetched too.
+    for carrier in ["png", "svg", "pdf"] {
+        let (code, report) = verify_online(&[&alan.with_extension(carrier)], &[]);
+        assert_eq!(code, 1, "{carrier}: {report}");
+        assert!(report.contains("INVALID revoked"), "{carrier}: {report}");
+    }
     // A list given as a file is checked once the issuer's document is
     // fetched.
     let list_file = site_dir.path().join("status/revocation-1.json");

@@ -252,7 +252,9 @@ impl Online {
     pub fn fetch_documents(&self, knowledge: &mut Knowledge, files: &[PathBuf]) {
         let mut dids: Vec<DidWeb> = Vec::new();
         for path in files {
-            let Some(doc) = read_json(path) else { continue };
+            let Some((_, doc)) = read_json(path) else {
+                continue;
+            };
             let issuer = crate::credential::verify::issuer_id(&doc).ok();
             if let Some(did) = issuer.and_then(|i| DidWeb::parse(i).ok())
                 && !knowledge.documents.contains_key(did.as_str())
@@ -307,7 +309,9 @@ impl Online {
                 ..VerifyOptions::at(now)
             };
             for path in files {
-                let Some(doc) = read_json(path) else { continue };
+                let Some((bytes, doc)) = read_json(path) else {
+                    continue;
+                };
                 let Ok(statuses) = crate::credential::status::entries(&doc) else {
                     continue;
                 };
@@ -320,9 +324,8 @@ impl Online {
                 if missing.is_empty() {
                     continue;
                 }
-                let Ok(bytes) = crate::input::read_limited(path, MAX_CREDENTIAL_BYTES) else {
-                    continue;
-                };
+                // The credential, also when a badge or a certificate
+                // carries it.
                 if crate::credential::verify::verify(&bytes, &options)
                     .verdict
                     .is_valid()
@@ -361,13 +364,13 @@ impl Online {
 
 /// A credential's JSON object, if it is one: the file's, or the one its
 /// badge or certificate carries (read within the limit).
-fn read_json(path: &Path) -> Option<serde_json::Map<String, serde_json::Value>> {
+fn read_json(path: &Path) -> Option<(Vec<u8>, serde_json::Map<String, serde_json::Value>)> {
     let (_, bytes) = super::verify::read_credential(path).ok()?;
     if bytes.len() as u64 > MAX_CREDENTIAL_BYTES {
         return None;
     }
     match serde_json::from_slice(&bytes) {
-        Ok(serde_json::Value::Object(doc)) => Some(doc),
+        Ok(serde_json::Value::Object(doc)) => Some((bytes, doc)),
         _ => None,
     }
 }
