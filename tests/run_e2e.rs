@@ -559,6 +559,13 @@ fn a_credential_lost_after_the_hand_in_is_written_on_the_next_run() {
             "{stdout}"
         );
         assert!(!stdout.contains("Question 1"), "{stdout}");
+        // What the credential is for, right under where it is.
+        let lines: Vec<&str> = stdout.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("Your credential was saved to"))
+            .unwrap_or_else(|| panic!("{stdout}"));
+        assert!(lines[at + 1].starts_with("It is your signed"), "{stdout}");
     };
     given_back();
     let now = files();

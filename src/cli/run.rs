@@ -203,10 +203,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     {
         let lines = crate::launch::refusal_text(&why, last.as_ref(), &exam, lang.strings());
         if why == crate::present::Closed::HandedIn {
+            let s = lang.strings();
             for line in &lines {
                 println!("{line}");
+                // What the credential is for, under where it is (before
+                // the review that may follow).
+                if line.starts_with(s.credential_written) {
+                    println!("{}", s.credential_purpose);
+                }
             }
-            println!("{}", lang.strings().credential_purpose);
             return Ok(ExitCode::SUCCESS);
         }
         for line in &lines[1..] {
