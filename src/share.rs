@@ -14,6 +14,14 @@ pub mod png;
 use crate::credential::baked::{self, BakedError};
 use serde_json::{Map, Value};
 
+/// Whether the language tag `tag` (`fr`, `fr-BE`, `FR`) is French: its
+/// primary subtag, whatever its case. The badge, the certificate and its
+/// dates follow it.
+pub(crate) fn is_french(tag: &str) -> bool {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    primary.eq_ignore_ascii_case("fr")
+}
+
 /// The badge of an achievement: its name, skill block (left out when it
 /// is the name) and EQF level (`EQF 4`, `CEC 4` in French), and its
 /// issuer's name.
@@ -24,11 +32,7 @@ pub fn badge_for(
     eqf_level: Option<&str>,
     language: &str,
 ) -> artwork::Badge {
-    let framework = if language.starts_with("fr") {
-        "CEC"
-    } else {
-        "EQF"
-    };
+    let framework = if is_french(language) { "CEC" } else { "EQF" };
     artwork::Badge {
         title: title.to_owned(),
         skill_block: skill_block.unwrap_or(title).to_owned(),
@@ -229,7 +233,7 @@ pub fn certificate(
             .map(str::to_owned)
     };
     let language = field("inLanguage").unwrap_or_else(|| "en".into());
-    let french = language.starts_with("fr");
+    let french = is_french(&language);
     let s = if french {
         Lang::Fr.strings()
     } else {
@@ -475,6 +479,22 @@ pub enum ShareError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn french_is_told_by_the_primary_subtag_whatever_its_case() {
+        for tag in ["fr", "FR", "fr-BE", "Fr_CA"] {
+            assert!(is_french(tag), "{tag}");
+        }
+        for tag in ["en", "fri", "", "de-FR"] {
+            assert!(!is_french(tag), "{tag}");
+        }
+        // The badge and the certificate agree on it.
+        let badge = badge_for("Titre", None, "Org", Some("4"), "FR");
+        assert!(
+            badge.level.as_deref().is_some_and(|l| l.starts_with("CEC")),
+            "{badge:?}"
+        );
+    }
 
     fn utc() -> chrono::FixedOffset {
         chrono::FixedOffset::east_opt(0).expect("UTC")

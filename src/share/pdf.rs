@@ -185,8 +185,7 @@ enum Lang {
 impl Lang {
     /// French for a tag whose primary language is `fr`, English otherwise.
     fn of(tag: &str) -> Self {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("fr") {
+        if super::is_french(tag) {
             Self::Fr
         } else {
             Self::En
