@@ -22,6 +22,13 @@ pub(crate) fn is_french(tag: &str) -> bool {
     primary.eq_ignore_ascii_case("fr")
 }
 
+/// The words of `text`, between ASCII white space: a no-break space
+/// (U+00A0, U+202F) holds its neighbours together.
+pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+}
+
 /// The badge of an achievement: its name, skill block (left out when it
 /// is the name) and EQF level (`EQF 4`, `CEC 4` in French), and its
 /// issuer's name.

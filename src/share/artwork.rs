@@ -121,7 +121,7 @@ pub fn text_width(text: &str, size: f32, bold: bool) -> f32 {
 /// `None` when it does not fit. Words stay whole.
 fn wrap(text: &str, size: f32, bold: bool, width: f32, max_lines: usize) -> Option<Vec<String>> {
     let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
+    for word in super::words(text) {
         match lines.last_mut() {
             Some(line) if text_width(&format!("{line} {word}"), size, bold) <= width => {
                 line.push(' ');
@@ -151,7 +151,7 @@ fn fit(text: &str, sizes: &[f32], bold: bool, width: f32, max_lines: usize) -> (
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     let mut cut = false;
-    for word in text.split_whitespace() {
+    for word in super::words(text) {
         let candidate = if line.is_empty() {
             word.to_owned()
         } else {
@@ -510,6 +510,22 @@ mod tests {
                 assert_ne!(font.glyph_id(c).0, 0, "{c:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_no_break_space_holds_its_neighbours_on_one_line() {
+        // Narrow enough for a word or two a line.
+        let text = "Sécurité «\u{202f}de\u{a0}base\u{202f}» du poste";
+        let width = text_width("Sécurité «", 20.0, false);
+        let lines = wrap(text, 20.0, false, width * 1.2, 10).unwrap_or_default();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("«\u{202f}de\u{a0}base\u{202f}»")),
+            "{lines:?}"
+        );
+        let (_, cut) = fit(text, &[20.0], false, width * 1.2, 2);
+        assert!(!cut.iter().any(|l| l.starts_with('»')), "{cut:?}");
     }
 
     #[test]

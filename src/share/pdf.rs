@@ -474,7 +474,7 @@ impl Page {
     fn lines(&self, style: Style, text: &str, width: f32, limit: usize) -> Vec<String> {
         let mut lines: Vec<String> = Vec::new();
         let mut line = String::new();
-        for word in words(text) {
+        for word in super::words(text) {
             let joined = if line.is_empty() {
                 word.to_owned()
             } else {
@@ -530,7 +530,7 @@ impl Page {
         let count = self
             .lines(style, text, width, max_lines.saturating_add(1))
             .len();
-        let longest_word = words(text)
+        let longest_word = super::words(text)
             .map(|word| self.width(style, word))
             .fold(0.0_f32, f32::max);
         if count < 2 || count > max_lines || longest_word > width {
@@ -974,13 +974,6 @@ impl Page {
         }
         content.finish().to_vec()
     }
-}
-
-/// The words of `text`, between ASCII white space: a no-break space
-/// (U+00A0, U+202F) holds its neighbours together.
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| c.is_ascii_whitespace())
-        .filter(|w| !w.is_empty())
 }
 
 /// From one baseline to the next, for type of `size`: tighter for
