@@ -42,11 +42,13 @@ impl Rgb {
     }
 }
 
-const NAVY: Rgb = Rgb(0x1d, 0x35, 0x57);
-const GOLD: Rgb = Rgb(0xc9, 0x9a, 0x2e);
+/// The badge's navy: titles, names (and the certificate's QR code).
+pub(super) const NAVY: Rgb = Rgb(0x1d, 0x35, 0x57);
+/// The badge's gold: borders, rules, small headings.
+pub(super) const GOLD: Rgb = Rgb(0xc9, 0x9a, 0x2e);
+/// A slate grey for running text.
+pub(super) const SLATE: Rgb = Rgb(0x4a, 0x55, 0x68);
 const PAPER: Rgb = Rgb(0xfb, 0xf8, 0xf1);
-const INK: Rgb = Rgb(0x1d, 0x35, 0x57);
-const MUTED: Rgb = Rgb(0x4a, 0x55, 0x68);
 
 /// A disc: centre and radius, in pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -212,7 +214,7 @@ pub fn layout(badge: &Badge) -> Layout {
             size,
             baseline: 118.0,
             bold: false,
-            fill: MUTED,
+            fill: SLATE,
         });
     }
     // The title, as large as it fits in three lines.
@@ -227,7 +229,7 @@ pub fn layout(badge: &Badge) -> Layout {
             size,
             baseline: y,
             bold: true,
-            fill: INK,
+            fill: NAVY,
         });
         y += leading;
     }
@@ -245,7 +247,7 @@ pub fn layout(badge: &Badge) -> Layout {
             size,
             baseline: y,
             bold: false,
-            fill: MUTED,
+            fill: SLATE,
         });
         y += size * 1.2;
     }

@@ -24,7 +24,7 @@ use pdf_writer::types::{AssociationKind, CidFontType, FontFlags, SystemInfo, Uni
 use pdf_writer::{Content, Filter, Finish as _, Name, Pdf, Rect, Ref, Str, TextStr};
 use qrcodegen::{QrCode, QrCodeEcc};
 
-use crate::share::artwork::{FONT_BOLD, FONT_REGULAR};
+use crate::share::artwork::{FONT_BOLD, FONT_REGULAR, GOLD, NAVY, Rgb, SLATE};
 
 /// What a certificate says, already worded and formatted in its language.
 #[derive(Debug, Clone, Copy)]
@@ -94,10 +94,6 @@ const QUIET: i32 = 4;
 /// The outcome sizes tried, largest first, until the list fits.
 const OUTCOME_SIZES: [f32; 3] = [11.0, 10.0, 9.0];
 
-/// A colour, 8 bits a channel.
-#[derive(Clone, Copy)]
-struct Rgb(u8, u8, u8);
-
 impl Rgb {
     /// The channels as PDF wants them, from 0 to 1.
     fn channels(self) -> [f32; 3] {
@@ -117,12 +113,6 @@ impl Rgb {
     }
 }
 
-/// The badge's navy: titles, names, the QR code.
-const NAVY: Rgb = Rgb(0x1d, 0x35, 0x57);
-/// The badge's gold: borders, rules, small headings.
-const GOLD: Rgb = Rgb(0xc9, 0x9a, 0x2e);
-/// A slate grey for running text.
-const SLATE: Rgb = Rgb(0x4a, 0x55, 0x68);
 /// A dark red, for the demonstration warning.
 const RED: Rgb = Rgb(0x9b, 0x22, 0x26);
 
